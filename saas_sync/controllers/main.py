@@ -1,0 +1,198 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""HTTP entry points of the integration core.
+
+The controllers authenticate, check size and JSON, store the event in the
+inbox and answer at once; processing happens in the lane crons.
+"""
+
+import json
+import logging
+
+from odoo import http
+from odoo.http import request
+
+from ..lib.schema import SchemaError, validate_batch
+from ..tools import database_environment, get_setting
+
+_logger = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30
+
+
+class RequestRefused(Exception):
+    """A request answered with an error status; nothing is stored."""
+
+    def __init__(self, status, error, message, headers=None, **extra):
+        super().__init__(message)
+        self.status = status
+        self.body = dict(error=error, message=message, **extra)
+        self.headers = headers or {}
+
+
+def json_response(body, status=200, headers=None):
+    return request.make_json_response(body, status=status, headers=list((headers or {}).items()))
+
+
+def refused_response(exc):
+    return json_response(exc.body, status=exc.status, headers=exc.headers)
+
+
+def read_body(env):
+    """The raw body, refusing oversized requests (by their declared length first).
+
+    A chunked body has no declared length; Odoo caps those at its own
+    ``max_content_length`` and the limit is checked once read.
+    """
+    limit = get_setting(env, "max_body_bytes")
+    declared = request.httprequest.content_length
+    if declared is not None and declared > limit:
+        raise RequestRefused(413, "too_large", f"The body exceeds {limit} bytes.")
+    raw = request.httprequest.get_data(cache=False)
+    if len(raw) > limit:
+        raise RequestRefused(413, "too_large", f"The body exceeds {limit} bytes.")
+    return raw
+
+
+def decode_json(raw):
+    try:
+        text = raw.decode("utf-8")
+        return text, json.loads(text, parse_constant=_refuse_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise RequestRefused(400, "malformed", f"The body is not valid JSON: {exc}") from exc
+
+
+def _refuse_constant(name):
+    raise ValueError(f"{name} is not allowed in JSON")
+
+
+def check_environment(system, livemode=None):
+    db_environment = database_environment(system.env)
+    if system.environment != db_environment:
+        raise RequestRefused(
+            409,
+            "wrong_environment",
+            f"System {system.code} is a {system.environment} system; this database is "
+            f"{db_environment}.",
+        )
+    if livemode is not None and livemode != (system.environment == "production"):
+        raise RequestRefused(
+            409,
+            "wrong_environment",
+            f"livemode={str(livemode).lower()} does not match the {system.environment} "
+            f"environment of system {system.code}.",
+        )
+
+
+def check_back_pressure(system, incoming):
+    limit = system.max_pending_events
+    if limit and system.env["saas.event"]._pending_count(system) + incoming > limit:
+        raise RequestRefused(
+            429,
+            "back_pressure",
+            f"The inbox of {system.code} holds its limit of {limit} pending events.",
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+
+def bearer_system(env):
+    header = request.httprequest.headers.get("Authorization", "")
+    scheme, _sep, token = header.partition(" ")
+    system = env["saas.system"]
+    if scheme.lower() == "bearer" and token:
+        system = system._authenticate_api_key(token.strip())
+    if not system:
+        raise RequestRefused(
+            401,
+            "unauthorized",
+            "Missing or invalid API key.",
+            headers={"WWW-Authenticate": 'Bearer realm="saas"'},
+        )
+    return system
+
+
+def guarded(handler):
+    """Answer refusals with their status, and never a 500 for what a client sent."""
+
+    def wrapper(*args, **kwargs):
+        try:
+            return handler(*args, **kwargs)
+        except RequestRefused as exc:
+            return refused_response(exc)
+        except Exception:
+            _logger.exception("SaaS endpoint failed on the server side")
+            request.env.cr.rollback()
+            return json_response(
+                {"error": "unavailable", "message": "Temporary server error, retry later."},
+                status=503,
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+
+    wrapper.__name__ = handler.__name__
+    wrapper.__doc__ = handler.__doc__
+    return wrapper
+
+
+class SaasSyncController(http.Controller):
+    @http.route(
+        "/saas/api/v1/events",
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+        readonly=False,
+    )
+    @guarded
+    def receive_events(self, **_kwargs):
+        env = request.env(su=True)
+        raw = read_body(env)
+        system = bearer_system(env)
+        check_environment(system)
+        _text, body = decode_json(raw)
+        try:
+            batch = validate_batch(body, get_setting(env, "max_events_per_request"))
+        except SchemaError as exc:
+            raise RequestRefused(400, "invalid", exc.message, field=exc.field) from exc
+        for _event, header in batch:
+            check_environment(system, header["livemode"])
+        check_back_pressure(system, len(batch))
+        Event = env["saas.event"]
+        stored, created_any = [], False
+        for event, header in batch:
+            # Each event keeps its own canonical JSON as raw payload.
+            record, created = Event._store_incoming(
+                system, json.dumps(event, sort_keys=True, separators=(",", ":")), event, header
+            )
+            created_any |= created
+            stored.append({"id": record.id, "external_id": header["id"], "duplicate": not created})
+        if created_any:
+            Event.browse([s["id"] for s in stored if not s["duplicate"]])._trigger_lanes()
+        return json_response({"events": stored}, status=202 if created_any else 200)
+
+    @http.route(
+        "/saas/api/v1/health",
+        type="http",
+        auth="none",
+        methods=["GET"],
+        csrf=False,
+        save_session=False,
+    )
+    @guarded
+    def health(self, **_kwargs):
+        env = request.env(su=True)
+        system = bearer_system(env)
+        stats = env["saas.monitor"].queue_stats([system.company_id.id])
+        stats["environment"] = database_environment(env)
+        return json_response(stats)
+
+    @http.route(
+        "/saas/metrics", type="http", auth="none", methods=["GET"], csrf=False, save_session=False
+    )
+    @guarded
+    def metrics(self, **_kwargs):
+        env = request.env(su=True)
+        system = bearer_system(env)
+        text = env["saas.monitor"].prometheus_metrics([system.company_id.id])
+        return request.make_response(
+            text, headers=[("Content-Type", "text/plain; version=0.0.4; charset=utf-8")]
+        )

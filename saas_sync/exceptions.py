@@ -1,0 +1,46 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Typed errors that handlers raise; their class decides what the engine does.
+
+- :class:`TransientError` (lock, serialization, rate limit, network) and
+  :class:`DependencyError` (a referenced object is not there yet) retry with
+  exponential backoff and jitter, then go to the dead letter.
+- :class:`MappingError` parks the event in ``needs_mapping`` until an
+  administrator approves the missing mapping; it then retries by itself.
+- :class:`EventValidationError` sends the event to the dead letter at once.
+"""
+
+
+class SaasSyncError(Exception):
+    error_class = "transient"
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+class TransientError(SaasSyncError):
+    error_class = "transient"
+
+
+class DependencyError(SaasSyncError):
+    error_class = "dependency"
+
+
+class EventValidationError(SaasSyncError):
+    error_class = "validation"
+
+
+class MappingError(SaasSyncError):
+    """A mapping (kind, external key) is missing or not approved."""
+
+    error_class = "mapping"
+
+    def __init__(self, kind, external_key, system=None, message=None):
+        self.kind = kind
+        self.external_key = external_key
+        self.system = system
+        super().__init__(
+            message
+            or f"No approved {kind} mapping for {external_key!r}"
+            + (f" (system {system.code})" if system else "")
+        )

@@ -1,0 +1,10 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import saas_system
+from . import saas_api_key
+from . import saas_event
+from . import saas_event_attempt
+from . import saas_event_record
+from . import saas_binding
+from . import saas_mapping
+from . import saas_monitor
+from . import res_config_settings

@@ -1,0 +1,634 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import hashlib
+import json
+import logging
+import random
+import time
+from datetime import timedelta
+
+import psycopg2
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import ValidationError as OdooValidationError
+from odoo.tools import SQL
+
+from .. import registry as handler_registry
+from ..const import DUE_STATES, ERROR_CLASSES, EVENT_STATES, FINANCIAL_TYPES, LANES
+from ..exceptions import EventValidationError, MappingError, SaasSyncError, TransientError
+from ..lib.masking import mask_payload
+from ..tools import backoff_policy, database_environment, get_setting
+
+_logger = logging.getLogger(__name__)
+
+ADMIN_GROUP = "saas_sync.group_saas_admin"
+SUPPORT_GROUP = "saas_sync.group_saas_support"
+# Fields fixed at receipt: a write that touches them raises.
+IMMUTABLE_FIELDS = frozenset(
+    {
+        "system_id",
+        "external_id",
+        "payload",
+        "payload_masked",
+        "payload_sha256",
+        "received_at",
+        "event_type",
+        "occurred_at",
+        "schema_version",
+        "api_version",
+        "lane",
+    }
+)
+TRANSIENT_PG_CODES = {"40001", "40P01", "55P03"}  # serialization, deadlock, lock
+
+
+def payload_hash(raw):
+    return hashlib.sha256(raw.encode() if isinstance(raw, str) else raw).hexdigest()
+
+
+class SaasEvent(models.Model):
+    _name = "saas.event"
+    _description = "Integration Event"
+    _order = "received_at desc, id desc"
+    _rec_name = "display_name"
+
+    system_id = fields.Many2one(
+        "saas.system", required=True, ondelete="restrict", index=True, readonly=True
+    )
+    system_kind = fields.Selection(related="system_id.kind")
+    company_id = fields.Many2one(
+        "res.company", related="system_id.company_id", store=True, index=True
+    )
+    external_id = fields.Char(required=True, readonly=True, string="External event id")
+    event_type = fields.Char(required=True, readonly=True, index=True, string="Type")
+    lane = fields.Selection(LANES, required=True, default="operational", readonly=True)
+    occurred_at = fields.Datetime(readonly=True)
+    received_at = fields.Datetime(
+        required=True, readonly=True, default=fields.Datetime.now, index=True
+    )
+    schema_version = fields.Integer(readonly=True)
+    api_version = fields.Char(readonly=True, help="API version of the source, e.g. Stripe's.")
+    livemode = fields.Boolean(readonly=True)
+    entity = fields.Char(readonly=True, help="Source entity, routed to a company by mapping.")
+    payload = fields.Text(readonly=True, groups=ADMIN_GROUP, string="Raw payload")
+    payload_masked = fields.Text(readonly=True, string="Payload")
+    payload_sha256 = fields.Char(readonly=True, string="Payload SHA-256")
+    payload_purged = fields.Boolean(readonly=True, help="The raw payload was purged.")
+
+    state = fields.Selection(
+        EVENT_STATES, required=True, default="received", readonly=True, index=True
+    )
+    attempt_count = fields.Integer(readonly=True)
+    next_attempt_at = fields.Datetime(readonly=True, index=True)
+    error_class = fields.Selection(ERROR_CLASSES, readonly=True)
+    last_error = fields.Text(readonly=True)
+    ignore_reason = fields.Char(readonly=True)
+    missing_mapping_id = fields.Many2one("saas.mapping", readonly=True, index="btree_not_null")
+    processed_at = fields.Datetime(readonly=True)
+    latency_ms = fields.Integer(
+        readonly=True, string="Latency (ms)", help="From receipt to done, in milliseconds."
+    )
+    attempt_ids = fields.One2many("saas.event.attempt", "event_id", readonly=True)
+    record_ids = fields.One2many("saas.event.record", "event_id", readonly=True, string="Records")
+    record_count = fields.Integer(compute="_compute_record_count")
+
+    _sql_constraints = [
+        (
+            "system_external_unique",
+            "unique(system_id, external_id)",
+            "An event is stored once per system and external id.",
+        ),
+    ]
+
+    def _auto_init(self):
+        res = super()._auto_init()
+        # The queue is read by state and due time; a partial index keeps it small.
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS saas_event_due_idx
+               ON saas_event (lane, next_attempt_at, id)
+               WHERE state IN ('received', 'retry')"""
+        )
+        return res
+
+    @api.depends("event_type", "external_id")
+    def _compute_display_name(self):
+        for event in self:
+            event.display_name = f"{event.event_type or ''} {event.external_id or ''}".strip()
+
+    def _compute_record_count(self):
+        for event in self:
+            event.record_count = len(event.record_ids)
+
+    # ---------------------------------------------------------------- storage
+    @api.model
+    def _lane_for(self, event_type):
+        return "financial" if event_type in FINANCIAL_TYPES else "operational"
+
+    @api.model
+    def _prepare_inbox_values(self, system, raw, decoded, header):
+        """Values of a new inbox row; ``raw`` is the body exactly as received."""
+        return {
+            "system_id": system.id,
+            "external_id": header["id"],
+            "event_type": header["type"],
+            "lane": header.get("lane") or self._lane_for(header["type"]),
+            "occurred_at": header.get("occurred_at"),
+            "schema_version": header.get("schema_version"),
+            "api_version": header.get("api_version"),
+            "livemode": bool(header.get("livemode")),
+            "entity": header.get("entity"),
+            "payload": raw,
+            "payload_masked": json.dumps(mask_payload(decoded), indent=2, sort_keys=True),
+            "payload_sha256": payload_hash(raw),
+            "state": header.get("state", "received"),
+            "ignore_reason": header.get("ignore_reason"),
+        }
+
+    @api.model
+    def _store_incoming(self, system, raw, decoded, header):
+        """Store one event exactly once; return ``(event, created)``.
+
+        The row is inserted with ``ON CONFLICT DO NOTHING``: a concurrent
+        delivery of the same event waits on the unique index until the first
+        transaction ends, then stores nothing. Its own snapshot may predate
+        the other commit, so the stored row is then read through a fresh
+        cursor. No error is raised or logged for a duplicate.
+        """
+        existing = self._find_existing(system, header["id"])
+        if existing:
+            return existing, False
+        values = self._prepare_inbox_values(system, raw, decoded, header)
+        event_id = self._insert_inbox_row(system, values)
+        if event_id:
+            return self.browse(event_id), True
+        event_id = self._find_existing(system, header["id"]).id or self._find_committed_id(
+            system, header["id"]
+        )
+        return self.browse(event_id), False
+
+    @api.model
+    def _insert_inbox_row(self, system, values):
+        """INSERT the inbox row; return its id, or None when it already exists."""
+        now = self.env.cr.now()
+        values = dict(
+            values,
+            company_id=system.company_id.id,
+            received_at=now,
+            attempt_count=0,
+            create_uid=self.env.uid,
+            create_date=now,
+            write_uid=self.env.uid,
+            write_date=now,
+        )
+        columns = sorted(values)
+        query = SQL(
+            "INSERT INTO saas_event (%s) VALUES (%s) "
+            "ON CONFLICT (system_id, external_id) DO NOTHING RETURNING id",
+            SQL(", ").join(SQL.identifier(column) for column in columns),
+            SQL(", ").join(SQL("%s", values[column]) for column in columns),
+        )
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                row = self.env.cr.fetchone()
+        except psycopg2.errors.SerializationFailure:
+            # Repeatable read: the other delivery committed after our snapshot.
+            return None
+        return row and row[0]
+
+    @api.model
+    def _find_existing(self, system, external_id):
+        return self.sudo().search(
+            [("system_id", "=", system.id), ("external_id", "=", external_id)], limit=1
+        )
+
+    @api.model
+    def _find_committed_id(self, system, external_id):
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                "SELECT id FROM saas_event WHERE system_id = %s AND external_id = %s",
+                (system.id, external_id),
+            )
+            row = cr.fetchone()
+        return row and row[0]
+
+    def write(self, vals):
+        touched = IMMUTABLE_FIELDS.intersection(vals)
+        if touched:
+            raise UserError(
+                _(
+                    "The payload, hash and receipt fields of an event are immutable (%(fields)s).",
+                    fields=", ".join(sorted(touched)),
+                )
+            )
+        return super().write(vals)
+
+    def unlink(self):
+        if not self.env.su and not self.env.user.has_group(ADMIN_GROUP):
+            raise AccessError(_("Only SaaS integration administrators may delete events."))
+        return super().unlink()
+
+    @api.model
+    def _pending_count(self, system):
+        self.flush_model(["state", "system_id"])
+        self.env.cr.execute(
+            "SELECT count(*) FROM saas_event WHERE system_id = %s "
+            "AND state IN ('received', 'retry', 'processing')",
+            (system.id,),
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _trigger_lanes(self):
+        for lane in set(self.mapped("lane")):
+            cron = self.env.ref(f"saas_sync.ir_cron_process_{lane}", raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger()
+
+    # ----------------------------------------------------------------- engine
+    @api.model
+    def _check_engine_access(self):
+        if not self.env.su and not self.env.user.has_group(ADMIN_GROUP):
+            raise AccessError(_("Only SaaS integration administrators may run the engine."))
+
+    @api.model
+    def process_pending(self, lane=None, limit=None, system_ids=None):
+        """Process the events due now, as a lane cron does; return them.
+
+        ``system_ids`` optionally restricts the run to some systems.
+
+        Events are claimed with ``FOR UPDATE SKIP LOCKED``: concurrent workers
+        (threads, processes or Odoo nodes) never take the same event. Each event
+        runs in its own savepoint, so one failure never undoes the others.
+        """
+        self._check_engine_access()
+        events = self._claim_due(lane, limit or get_setting(self.env, "batch_size"), system_ids)
+        for event in events:
+            event._process_one()
+        return events
+
+    @api.model
+    def _claim_due(self, lane, limit, system_ids=None):
+        self.env.flush_all()
+        query = SQL(
+            """SELECT e.id FROM saas_event e
+                 JOIN saas_system s ON s.id = e.system_id
+                WHERE e.state IN %s
+                  AND (e.next_attempt_at IS NULL OR e.next_attempt_at <= %s)
+                  AND s.environment = %s
+                  %s %s
+             ORDER BY COALESCE(e.next_attempt_at, e.received_at), e.id
+                LIMIT %s
+          FOR UPDATE OF e SKIP LOCKED""",
+            DUE_STATES,
+            fields.Datetime.now(),
+            database_environment(self.env),
+            SQL("AND e.lane = %s", lane) if lane else SQL(""),
+            SQL("AND e.system_id = ANY(%s)", list(system_ids)) if system_ids else SQL(""),
+            int(limit),
+        )
+        self.env.cr.execute(query)
+        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+
+    @api.model
+    def _count_due(self, lane):
+        return self.sudo().search_count(
+            [
+                ("lane", "=", lane),
+                ("state", "in", DUE_STATES),
+                "|",
+                ("next_attempt_at", "=", False),
+                ("next_attempt_at", "<=", fields.Datetime.now()),
+            ]
+        )
+
+    @api.model
+    def _cron_process_lane(self, lane):
+        events = self.sudo().process_pending(lane=lane)
+        self.env["ir.cron"]._notify_progress(done=len(events), remaining=self._count_due(lane))
+
+    def _decoded_payload(self):
+        self.ensure_one()
+        raw = self.sudo().payload
+        if raw is None or raw is False:
+            raise EventValidationError(_("The raw payload was purged; the event cannot run."))
+        return json.loads(raw)
+
+    def _canonical_messages(self):
+        """The canonical messages this event stands for (adapters translate)."""
+        self.ensure_one()
+        payload = self._decoded_payload()
+        adapter = handler_registry.find_adapter(self.env, self.system_id.kind)
+        if adapter:
+            return adapter(self.env, self, payload)
+        return [payload]
+
+    def _process_one(self):
+        """Run one event through its handler and record the attempt."""
+        self.ensure_one()
+        started = time.monotonic()
+        start_at = fields.Datetime.now()
+        self.env["saas.event.record"].flush_model()
+        touched_before = len(self.record_ids)
+        outcome, error_class, message, notes = "done", False, False, []
+        try:
+            with self.env.cr.savepoint():
+                for canonical in self._canonical_messages():
+                    handler = handler_registry.find_handler(
+                        self.env, self.system_id.kind, canonical.get("type", self.event_type)
+                    )
+                    if not handler:
+                        outcome = "ignored"
+                        message = _(
+                            "No handler for %(type)s events from %(kind)s systems.",
+                            type=canonical.get("type"),
+                            kind=self.system_id.kind,
+                        )
+                        continue
+                    result = handler(self.env, self, canonical)
+                    if result is not None and result.ignored:
+                        outcome, message = "ignored", result.reason
+                    if result is not None:
+                        notes.extend(result.notes)
+                self.env.flush_all()
+        except MappingError as exc:
+            outcome, error_class, message = "needs_mapping", "mapping", exc.message
+            self._park_for_mapping(exc)
+        except SaasSyncError as exc:
+            outcome, error_class, message = "error", exc.error_class, exc.message
+        except (UserError, OdooValidationError, ValueError, KeyError, TypeError) as exc:
+            outcome, error_class, message = "error", "validation", str(exc)
+        except psycopg2.Error as exc:
+            klass = "transient" if exc.pgcode in TRANSIENT_PG_CODES else "validation"
+            outcome, error_class, message = "error", klass, str(exc)
+        except Exception as exc:
+            _logger.exception("Event %s failed unexpectedly", self.id)
+            outcome, error_class, message = "error", TransientError.error_class, repr(exc)
+        duration_ms = int((time.monotonic() - started) * 1000)
+        self._record_outcome(
+            outcome, error_class, message, notes, start_at, duration_ms, touched_before
+        )
+
+    def _record_outcome(
+        self, outcome, error_class, message, notes, start_at, duration_ms, touched_before
+    ):
+        attempts = self.attempt_count + 1
+        values = {"attempt_count": attempts, "error_class": error_class, "last_error": message}
+        now = fields.Datetime.now()
+        if outcome in ("done", "ignored"):
+            values.update(
+                state=outcome,
+                processed_at=now,
+                next_attempt_at=False,
+                last_error=False,
+                ignore_reason=message if outcome == "ignored" else False,
+                missing_mapping_id=False,
+            )
+        elif outcome == "needs_mapping":
+            values.update(state="needs_mapping", next_attempt_at=False)
+        else:
+            policy = backoff_policy(self.env)
+            if error_class == "validation" or policy.exhausted(attempts):
+                values.update(state="dead", next_attempt_at=False)
+            else:
+                delay = policy.delay(attempts, random)
+                values.update(state="retry", next_attempt_at=now + timedelta(seconds=delay))
+        self.write(values)
+        if outcome in ("done", "ignored"):
+            self._store_latency()
+        self.env["saas.event.record"].flush_model()
+        self.env["saas.event.attempt"].sudo().create(
+            {
+                "event_id": self.id,
+                "started_at": start_at,
+                "duration_ms": duration_ms,
+                "outcome": values["state"],
+                "error_class": error_class,
+                "error": message,
+                "records_touched": len(self.record_ids) - touched_before,
+                "notes": "\n".join(notes) or False,
+            }
+        )
+
+    def _store_latency(self):
+        # create_date keeps microseconds in the database; the ORM rounds to seconds.
+        self.env.cr.execute(
+            """UPDATE saas_event SET latency_ms = GREATEST(0, ROUND(1000 * EXTRACT(EPOCH FROM
+                   (clock_timestamp() AT TIME ZONE 'UTC') - create_date)))
+                WHERE id IN %s""",
+            (tuple(self.ids),),
+        )
+        self.invalidate_recordset(["latency_ms"])
+
+    def _park_for_mapping(self, exc):
+        mapping = (
+            self.env["saas.mapping"]
+            .sudo()
+            ._ensure_draft(exc.kind, exc.external_key, exc.system or self.system_id)
+        )
+        self.missing_mapping_id = mapping
+
+    def _log_record(self, record, operation="write"):
+        """Remember that this event created or changed ``record``."""
+        self.ensure_one()
+        self.env["saas.event.record"].sudo().create(
+            [
+                {
+                    "event_id": self.id,
+                    "res_model": rec._name,
+                    "res_id": rec.id,
+                    "operation": operation,
+                }
+                for rec in record
+            ]
+        )
+
+    # ---------------------------------------------------------------- actions
+    def _check_support(self):
+        if not self.env.su and not self.env.user.has_group(SUPPORT_GROUP):
+            raise AccessError(_("Only SaaS integration users may replay events."))
+
+    def action_replay(self):
+        """Queue the events to run again now (dead, ignored, done or parked)."""
+        self._check_support()
+        self.check_access("read")
+        replayable = self.filtered(lambda e: e.state != "processing")
+        replayable.sudo().write(
+            {"state": "retry", "next_attempt_at": fields.Datetime.now(), "error_class": False}
+        )
+        replayable.sudo()._trigger_lanes()
+        return True
+
+    def action_open_ignore_wizard(self):
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "saas.event.ignore",
+            "name": _("Mark ignored"),
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"active_ids": self.ids, "active_model": self._name},
+        }
+
+    def _mark_ignored(self, reason):
+        self._check_support()
+        self.check_access("read")
+        if not reason:
+            raise UserError(_("Give a reason to ignore an event."))
+        for event in self.sudo():
+            event.write(
+                {
+                    "state": "ignored",
+                    "ignore_reason": reason,
+                    "next_attempt_at": False,
+                    "processed_at": fields.Datetime.now(),
+                }
+            )
+        return True
+
+    def action_view_records(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "saas.event.record",
+            "name": _("Records of %s", self.display_name),
+            "view_mode": "list",
+            "domain": [("event_id", "=", self.id)],
+        }
+
+    @api.model
+    def _retry_for_mappings(self, mappings):
+        """Make events parked on ``mappings`` retry now; return them."""
+        events = self.sudo().search(
+            [("state", "=", "needs_mapping"), ("missing_mapping_id", "in", mappings.ids)]
+        )
+        events.write({"state": "retry", "next_attempt_at": fields.Datetime.now()})
+        events._trigger_lanes()
+        return events
+
+    # -------------------------------------------------------------- retention
+    @api.model
+    def _cron_purge_raw_payloads(self):
+        """Drop raw payloads past the retention period, keeping hash and masked copy."""
+        days = get_setting(self.env, "retention_days")
+        if days <= 0:
+            return 0
+        cutoff = fields.Datetime.now() - timedelta(days=days)
+        self.flush_model()
+        # Direct SQL: the ORM refuses to write payloads, on purpose.
+        self.env.cr.execute(
+            """UPDATE saas_event SET payload = NULL, payload_purged = TRUE
+                WHERE received_at < %s AND payload IS NOT NULL
+                  AND state IN ('done', 'ignored', 'dead')""",
+            (cutoff,),
+        )
+        count = self.env.cr.rowcount
+        self.invalidate_model(["payload", "payload_purged"])
+        _logger.info("Purged %s raw payloads older than %s days", count, days)
+        return count
+
+    # ------------------------------------------------------------------- demo
+    @api.model
+    def _load_demo_events(self, system_id):
+        """Demo inbox: one event in every state, with a realistic history."""
+        system = self.env["saas.system"].browse(system_id)
+        now = fields.Datetime.now()
+        samples = [
+            (
+                "done",
+                "customer.upserted",
+                {"customer_id": "cus_demo_1", "name": "Acme Corp", "email": "billing@acme.example"},
+            ),
+            (
+                "received",
+                "customer.upserted",
+                {"customer_id": "cus_demo_2", "name": "Globex", "email": "ap@globex.example"},
+            ),
+            (
+                "retry",
+                "payment.succeeded",
+                {
+                    "payment_id": "pay_demo_1",
+                    "customer_id": "cus_demo_1",
+                    "currency": "USD",
+                    "amount": "99.00",
+                    "invoice_id": "in_missing",
+                },
+            ),
+            (
+                "needs_mapping",
+                "subscription.activated",
+                {
+                    "subscription_id": "sub_demo_1",
+                    "customer_id": "cus_demo_1",
+                    "currency": "USD",
+                    "items": [
+                        {
+                            "plan": "plan_unknown",
+                            "quantity": "1",
+                            "unit_amount": "49.00",
+                            "interval": "month",
+                        }
+                    ],
+                },
+            ),
+            (
+                "dead",
+                "invoice.issued",
+                {
+                    "invoice_id": "in_demo_bad",
+                    "customer_id": "cus_x",
+                    "currency": "USD",
+                    "total": "10.00",
+                    "lines": [{"quantity": "1", "unit_amount": "12.00"}],
+                },
+            ),
+            (
+                "ignored",
+                "customer.upserted",
+                {"customer_id": "cus_test", "email": "test@example.com"},
+            ),
+        ]
+        for index, (state, event_type, data) in enumerate(samples):
+            payload = {
+                "id": f"evt_demo_{index}",
+                "type": event_type,
+                "schema_version": 1,
+                "occurred_at": "2026-01-15T10:00:00Z",
+                "livemode": False,
+                "data": data,
+            }
+            header = {
+                "id": payload["id"],
+                "type": event_type,
+                "schema_version": 1,
+                "occurred_at": now - timedelta(hours=index),
+                "livemode": False,
+            }
+            event, _created = self._store_incoming(system, json.dumps(payload), payload, header)
+            values = {"state": state}
+            if state == "retry":
+                values.update(
+                    attempt_count=2,
+                    error_class="dependency",
+                    next_attempt_at=now + timedelta(minutes=5),
+                    last_error="Invoice in_missing is not known yet.",
+                )
+            elif state == "needs_mapping":
+                values.update(
+                    attempt_count=1,
+                    error_class="mapping",
+                    last_error="No approved product mapping for 'plan_unknown'",
+                    missing_mapping_id=self.env["saas.mapping"]
+                    ._ensure_draft("product", "plan_unknown", system)
+                    .id,
+                )
+            elif state == "dead":
+                values.update(
+                    attempt_count=1,
+                    error_class="validation",
+                    last_error="Source total 10.00 differs from computed 12.00.",
+                )
+            elif state == "ignored":
+                values.update(ignore_reason="Test customer created by QA.")
+            elif state == "done":
+                values.update(attempt_count=1, processed_at=now, latency_ms=840)
+            event.write(values)

@@ -1,0 +1,20 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+from ..const import ERROR_CLASSES, EVENT_STATES
+
+
+class SaasEventAttempt(models.Model):
+    _name = "saas.event.attempt"
+    _description = "Processing attempt of an integration event"
+    _order = "started_at desc, id desc"
+
+    event_id = fields.Many2one("saas.event", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="event_id.company_id", store=True)
+    started_at = fields.Datetime(required=True)
+    duration_ms = fields.Integer(string="Duration (ms)")
+    outcome = fields.Selection(EVENT_STATES, required=True)
+    error_class = fields.Selection(ERROR_CLASSES)
+    error = fields.Text()
+    records_touched = fields.Integer()
+    notes = fields.Text(help="What the handler chose not to apply, and why.")

@@ -1,0 +1,43 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class SaasEventRecord(models.Model):
+    """A record that an event created or changed: the audit trail from any
+    Odoo record back to the event that caused it."""
+
+    _name = "saas.event.record"
+    _description = "Record touched by an integration event"
+    _order = "id"
+
+    event_id = fields.Many2one("saas.event", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="event_id.company_id", store=True)
+    res_model = fields.Char(required=True, index=True, string="Model")
+    res_id = fields.Many2oneReference(
+        required=True, model_field="res_model", index=True, string="Record id"
+    )
+    operation = fields.Selection([("create", "Created"), ("write", "Updated")], required=True)
+    record_ref = fields.Reference(
+        selection="_selection_record_ref", compute="_compute_record_ref", string="Record"
+    )
+
+    @api.model
+    def _selection_record_ref(self):
+        return [(model.model, model.name) for model in self.env["ir.model"].sudo().search([])]
+
+    @api.depends("res_model", "res_id")
+    def _compute_record_ref(self):
+        for line in self:
+            line.record_ref = (
+                f"{line.res_model},{line.res_id}"
+                if line.res_model in self.env and line.res_id
+                else False
+            )
+
+    @api.model
+    def _events_for(self, records):
+        """Events that touched ``records``, newest first."""
+        lines = self.sudo().search(
+            [("res_model", "=", records._name), ("res_id", "in", records.ids)]
+        )
+        return lines.event_id.sorted("id", reverse=True)

@@ -1,0 +1,252 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from ..const import MAPPING_KINDS, MAPPING_TARGET_MODELS
+from ..exceptions import MappingError
+
+REVIEWER_GROUP = "saas_sync.group_saas_reviewer"
+KIND_MODELS = {
+    "product": ("product.product", "product.template"),
+    "tax": ("account.tax",),
+    "account": ("account.account",),
+    "journal": ("account.journal",),
+    "currency": ("res.currency",),
+    "company": ("res.company",),
+    "analytic": ("account.analytic.account",),
+}
+
+
+class SaasMapping(models.Model):
+    """Versioned translation of an external key into an Odoo record."""
+
+    _name = "saas.mapping"
+    _description = "Integration Mapping"
+    _inherit = ["mail.thread"]
+    _order = "kind, external_key, version desc"
+
+    system_id = fields.Many2one(
+        "saas.system",
+        ondelete="cascade",
+        index=True,
+        tracking=True,
+        help="Leave empty for a mapping every system uses when it has none of its own.",
+    )
+    company_id = fields.Many2one(
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+    )
+    kind = fields.Selection(MAPPING_KINDS, required=True, tracking=True)
+    external_key = fields.Char(
+        required=True,
+        index=True,
+        tracking=True,
+        help="The source's identifier: plan or price id, tax code...",
+    )
+    target_ref = fields.Reference(
+        selection="_selection_target_model", string="Odoo record", tracking=True
+    )
+    version = fields.Integer(default=1, readonly=True, tracking=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("approved", "Approved"), ("archived", "Archived")],
+        default="draft",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+    )
+    approved_by_id = fields.Many2one("res.users", readonly=True, tracking=True)
+    approved_at = fields.Datetime(readonly=True)
+    note = fields.Text()
+    waiting_event_count = fields.Integer(
+        compute="_compute_waiting_event_count", string="Waiting events"
+    )
+
+    def _auto_init(self):
+        res = super()._auto_init()
+        self.env.cr.execute(
+            """CREATE UNIQUE INDEX IF NOT EXISTS saas_mapping_one_approved_idx
+               ON saas_mapping (COALESCE(system_id, 0), kind, external_key)
+               WHERE state = 'approved'"""
+        )
+        return res
+
+    @api.model
+    def _selection_target_model(self):
+        return [(model, label) for model, label in MAPPING_TARGET_MODELS if model in self.env]
+
+    @api.depends("system_id")
+    def _compute_company_id(self):
+        for mapping in self:
+            if mapping.system_id:
+                mapping.company_id = mapping.system_id.company_id
+
+    @api.depends("kind", "external_key", "version")
+    def _compute_display_name(self):
+        for mapping in self:
+            mapping.display_name = (
+                f"{mapping.kind or ''}: {mapping.external_key or ''} (v{mapping.version})"
+            )
+
+    def _compute_waiting_event_count(self):
+        groups = self.env["saas.event"]._read_group(
+            [("missing_mapping_id", "in", self.ids), ("state", "=", "needs_mapping")],
+            ["missing_mapping_id"],
+            ["__count"],
+        )
+        counts = {mapping.id: count for mapping, count in groups}
+        for mapping in self:
+            mapping.waiting_event_count = counts.get(mapping.id, 0)
+
+    @api.constrains("kind", "target_ref")
+    def _check_target_model(self):
+        for mapping in self:
+            if mapping.target_ref and mapping.target_ref._name not in KIND_MODELS[mapping.kind]:
+                raise ValidationError(
+                    _(
+                        "A %(kind)s mapping must point to %(models)s, not %(model)s.",
+                        kind=mapping.kind,
+                        models=" or ".join(KIND_MODELS[mapping.kind]),
+                        model=mapping.target_ref._name,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if "version" not in vals and vals.get("kind") and vals.get("external_key"):
+                vals["version"] = self._next_version(
+                    vals.get("system_id"), vals["kind"], vals["external_key"]
+                )
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if (
+            "target_ref" in vals
+            and any(m.state == "approved" for m in self)
+            and not self.env.context.get("saas_mapping_internal")
+        ):
+            raise UserError(
+                _("An approved mapping cannot change its target: create a new version instead.")
+            )
+        return super().write(vals)
+
+    def _next_version(self, system_id, kind, key):
+        self.env.cr.execute(
+            """SELECT COALESCE(MAX(version), 0) + 1 FROM saas_mapping
+                WHERE COALESCE(system_id, 0) = %s AND kind = %s AND external_key = %s""",
+            (system_id or 0, kind, key),
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _same_key_domain(self):
+        self.ensure_one()
+        return [
+            ("system_id", "=", self.system_id.id),
+            ("kind", "=", self.kind),
+            ("external_key", "=", self.external_key),
+            ("id", "!=", self.id),
+        ]
+
+    # ---------------------------------------------------------------- actions
+    def _check_reviewer(self):
+        if not self.env.su and not self.env.user.has_group(REVIEWER_GROUP):
+            raise AccessError(_("Only finance reviewers may approve mappings."))
+
+    def action_approve(self):
+        """Approve draft mappings; supersede the previous approved version and let
+        the events waiting for them retry by themselves."""
+        self._check_reviewer()
+        for mapping in self:
+            if mapping.state != "draft":
+                raise UserError(
+                    _("Only a draft mapping can be approved (%s).", mapping.display_name)
+                )
+            if not mapping.target_ref:
+                raise UserError(
+                    _("Choose the Odoo record of %s before approving it.", mapping.display_name)
+                )
+            siblings = self.sudo().search(mapping._same_key_domain())
+            siblings.filtered(lambda m: m.state == "approved").write({"state": "archived"})
+            mapping.sudo().write(
+                {
+                    "state": "approved",
+                    "approved_by_id": self.env.uid,
+                    "approved_at": fields.Datetime.now(),
+                }
+            )
+            self.env["saas.event"]._retry_for_mappings(mapping | siblings)
+        return True
+
+    def action_archive_mapping(self):
+        self._check_reviewer()
+        self.sudo().write({"state": "archived"})
+        return True
+
+    def action_new_version(self):
+        self.ensure_one()
+        self._check_reviewer()
+        new = self.copy(
+            {
+                "state": "draft",
+                "version": self._next_version(self.system_id.id, self.kind, self.external_key),
+                "approved_by_id": False,
+                "approved_at": False,
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": new.id,
+            "views": [(False, "form")],
+        }
+
+    # ------------------------------------------------------------------ API
+    @api.model
+    def _find_approved(self, system, kind, key):
+        domain = [("kind", "=", kind), ("external_key", "=", key), ("state", "=", "approved")]
+        mappings = self.sudo().search([*domain, ("system_id", "in", [system.id, False])])
+        own = mappings.filtered(lambda m: m.system_id == system)
+        return own[:1] or mappings.filtered(lambda m: not m.system_id)[:1]
+
+    @api.model
+    def resolve(self, system, kind, key):
+        """The Odoo record ``key`` maps to for ``system``; raises MappingError.
+
+        A system's own approved mapping wins over a global one (no system).
+        """
+        mapping = self._find_approved(system, kind, str(key))
+        if not mapping or not mapping.target_ref:
+            raise MappingError(kind, str(key), system)
+        return mapping.target_ref
+
+    @api.model
+    def _ensure_draft(self, kind, key, system):
+        """The draft an administrator completes to unblock a parked event."""
+        domain = [
+            ("system_id", "=", system.id),
+            ("kind", "=", kind),
+            ("external_key", "=", key),
+            ("state", "=", "draft"),
+        ]
+        draft = self.sudo().search(domain, limit=1)
+        if not draft:
+            draft = self.sudo().create(
+                {
+                    "system_id": system.id,
+                    "kind": kind,
+                    "external_key": key,
+                    "note": _("Created because an event needed it."),
+                }
+            )
+        return draft
+
+    def action_view_waiting_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("saas_sync.action_saas_event")
+        action["domain"] = [("missing_mapping_id", "=", self.id)]
+        return action

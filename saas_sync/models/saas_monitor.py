@@ -1,0 +1,201 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+
+from ..const import EVENT_STATES, LANES
+from ..lib.stats import prometheus_text
+from ..tools import get_setting
+
+ADMIN_GROUP = "saas_sync.group_saas_admin"
+LATENCY_WINDOW_HOURS = 24
+
+
+class SaasMonitor(models.AbstractModel):
+    """Queue health: the numbers behind the dashboard, the health endpoint,
+    the Prometheus endpoint and the alerts."""
+
+    _name = "saas.monitor"
+    _description = "SaaS Integration Monitoring"
+
+    @api.model
+    def _company_ids(self):
+        return self.env.companies.ids
+
+    @api.model
+    def queue_stats(self, company_ids=None):
+        """Depth by state and lane, oldest pending age, dead count, latency p50/p95."""
+        company_ids = company_ids or self._company_ids()
+        self.env["saas.event"].flush_model()
+        cr = self.env.cr
+        cr.execute(
+            """SELECT state, lane, count(*) FROM saas_event
+                WHERE company_id = ANY(%s) GROUP BY state, lane""",
+            (list(company_ids),),
+        )
+        depth = {state: {lane: 0 for lane, _label in LANES} for state, _label in EVENT_STATES}
+        for state, lane, count in cr.fetchall():
+            depth[state][lane] = count
+        cr.execute(
+            """SELECT lane, EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - MIN(create_date))
+                 FROM saas_event
+                WHERE company_id = ANY(%s) AND state IN ('received', 'retry', 'processing')
+                GROUP BY lane""",
+            (list(company_ids),),
+        )
+        oldest_by_lane = {lane: round(float(age or 0), 3) for lane, age in cr.fetchall()}
+        cr.execute(
+            """SELECT percentile_disc(0.5) WITHIN GROUP (ORDER BY latency_ms),
+                      percentile_disc(0.95) WITHIN GROUP (ORDER BY latency_ms),
+                      count(*)
+                 FROM saas_event
+                WHERE company_id = ANY(%s) AND state = 'done' AND latency_ms IS NOT NULL
+                  AND processed_at >= %s""",
+            (list(company_ids), fields.Datetime.now() - timedelta(hours=LATENCY_WINDOW_HOURS)),
+        )
+        p50, p95, sample = cr.fetchone()
+        return {
+            "depth": depth,
+            "pending": sum(
+                depth[s][lane]
+                for s in ("received", "retry", "processing")
+                for lane, _label in LANES
+            ),
+            "dead": sum(depth["dead"].values()),
+            "needs_mapping": sum(depth["needs_mapping"].values()),
+            "oldest_pending_seconds": max(oldest_by_lane.values(), default=0),
+            "oldest_pending_seconds_by_lane": oldest_by_lane,
+            "latency_ms": {
+                "p50": p50,
+                "p95": p95,
+                "sample": sample,
+                "window_hours": LATENCY_WINDOW_HOURS,
+            },
+        }
+
+    @api.model
+    def events_per_hour(self, hours=24, company_ids=None):
+        company_ids = company_ids or self._company_ids()
+        self.env.cr.execute(
+            """SELECT date_trunc('hour', received_at) AS hour, count(*)
+                 FROM saas_event WHERE company_id = ANY(%s) AND received_at >= %s
+             GROUP BY hour ORDER BY hour""",
+            (list(company_ids), fields.Datetime.now() - timedelta(hours=hours)),
+        )
+        return [
+            {"hour": fields.Datetime.to_string(hour), "count": count}
+            for hour, count in self.env.cr.fetchall()
+        ]
+
+    @api.model
+    def get_dashboard_data(self):
+        """What the dashboard client action shows (current user's companies)."""
+        self.env["saas.event"].check_access("read")
+        stats = self.queue_stats()
+        return {
+            "stats": stats,
+            "states": EVENT_STATES,
+            "lanes": LANES,
+            "events_per_hour": self.events_per_hour(),
+            "systems": self.env["saas.system"].search_read(
+                [], ["name", "code", "kind", "environment", "environment_mismatch"]
+            ),
+        }
+
+    @api.model
+    def prometheus_metrics(self, company_ids):
+        stats = self.queue_stats(company_ids)
+        depth_samples = [
+            ({"state": state, "lane": lane}, count)
+            for state, lanes in stats["depth"].items()
+            for lane, count in lanes.items()
+        ]
+        latency = stats["latency_ms"]
+        return prometheus_text(
+            [
+                ("saas_events", "Events in the inbox by state and lane.", "gauge", depth_samples),
+                ("saas_events_dead", "Events in the dead letter.", "gauge", [({}, stats["dead"])]),
+                (
+                    "saas_events_oldest_pending_seconds",
+                    "Age of the oldest event waiting to be processed.",
+                    "gauge",
+                    [
+                        ({"lane": lane}, stats["oldest_pending_seconds_by_lane"].get(lane, 0))
+                        for lane, _label in LANES
+                    ],
+                ),
+                (
+                    "saas_event_latency_milliseconds",
+                    f"Receipt-to-done latency over the last {LATENCY_WINDOW_HOURS} hours.",
+                    "gauge",
+                    [({"quantile": "0.5"}, latency["p50"]), ({"quantile": "0.95"}, latency["p95"])],
+                ),
+            ]
+        )
+
+    # ----------------------------------------------------------------- alerts
+    @api.model
+    def _cron_check_alerts(self):
+        """Notify administrators once per incident (activity and message)."""
+        dead_threshold = get_setting(self.env, "alert_dead_threshold")
+        lag_minutes = get_setting(self.env, "alert_oldest_pending_minutes")
+        Event = self.env["saas.event"].sudo()
+        dead_counts = dict(Event._read_group([("state", "=", "dead")], ["system_id"], ["__count"]))
+        systems = self.env["saas.system"].sudo().search([])
+        for system in systems:
+            dead = dead_counts.get(system, 0)
+            self._toggle_incident(
+                system,
+                "alert_dead_open",
+                dead_threshold > 0 and dead >= dead_threshold,
+                _(
+                    "%(count)s events of %(system)s are in the dead letter (threshold "
+                    "%(threshold)s). Open Exceptions, fix the cause and replay them.",
+                    count=dead,
+                    system=system.name,
+                    threshold=dead_threshold,
+                ),
+                _("The dead letter of %s is back under its threshold.", system.name),
+            )
+            oldest = self._oldest_pending_minutes(system)
+            self._toggle_incident(
+                system,
+                "alert_lag_open",
+                lag_minutes > 0 and oldest >= lag_minutes,
+                _(
+                    "The oldest pending event of %(system)s waits for %(minutes)s minutes "
+                    "(threshold %(threshold)s): check that the lane crons run.",
+                    system=system.name,
+                    minutes=int(oldest),
+                    threshold=lag_minutes,
+                ),
+                _("Pending events of %s are processed in time again.", system.name),
+            )
+
+    @api.model
+    def _oldest_pending_minutes(self, system):
+        self.env["saas.event"].flush_model()
+        self.env.cr.execute(
+            """SELECT EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - MIN(create_date)) / 60
+                 FROM saas_event WHERE system_id = %s
+                  AND state IN ('received', 'retry', 'processing')""",
+            (system.id,),
+        )
+        return float(self.env.cr.fetchone()[0] or 0)
+
+    @api.model
+    def _toggle_incident(self, system, flag, firing, open_message, close_message):
+        if firing and not system[flag]:
+            system[flag] = True
+            system.message_post(body=open_message, subtype_xmlid="mail.mt_note")
+            admins = self.env.ref(ADMIN_GROUP).users.filtered(lambda u: not u.share)
+            for user in admins:
+                system.activity_schedule(
+                    "saas_sync.mail_activity_saas_alert",
+                    summary=_("SaaS integration alert"),
+                    note=open_message,
+                    user_id=user.id,
+                )
+        elif not firing and system[flag]:
+            system[flag] = False
+            system.message_post(body=close_message, subtype_xmlid="mail.mt_note")

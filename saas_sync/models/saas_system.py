@@ -1,0 +1,239 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, ValidationError
+
+from ..const import ENVIRONMENTS, OWNED_DOMAINS, SYSTEM_KINDS
+from ..tools import database_environment
+
+ADMIN_GROUP = "saas_sync.group_saas_admin"
+# Stored columns holding secrets. No user group can read them: only code
+# running as superuser (the controllers and the engine) does.
+SECRET_STORE_GROUP = "saas_sync.group_saas_secret_store"
+WRITE_ONLY_SECRETS = {
+    "webhook_secret": "webhook_secret_value",
+    "webhook_secret_previous": "webhook_secret_previous_value",
+}
+
+
+class SaasSystem(models.Model):
+    _name = "saas.system"
+    _description = "Connected System"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "name, id"
+
+    name = fields.Char(required=True, tracking=True)
+    code = fields.Char(
+        required=True,
+        tracking=True,
+        help="Unique code used in webhook URLs, e.g. /saas/webhook/stripe/<code>.",
+    )
+    kind = fields.Selection(SYSTEM_KINDS, required=True, default="generic", tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, tracking=True
+    )
+    environment = fields.Selection(
+        ENVIRONMENTS,
+        required=True,
+        default="sandbox",
+        tracking=True,
+        help="Events of a system whose environment differs from the database's "
+        "environment (Settings) are refused with HTTP 409 and never processed.",
+    )
+    active = fields.Boolean(default=True, tracking=True)
+    max_pending_events = fields.Integer(
+        string="Back-pressure limit",
+        default=10000,
+        help="Maximum number of events waiting to be processed. Above it, the API "
+        "answers 429 with Retry-After. 0 means no limit.",
+    )
+    owns_customers = fields.Boolean(
+        help="This system is the system of record for customers: its customer "
+        "events may overwrite partner fields."
+    )
+    owns_subscriptions = fields.Boolean(
+        help="This system is the system of record for subscriptions."
+    )
+    owns_payments = fields.Boolean(help="This system is the system of record for payments.")
+
+    # Write-only secrets: the input fields never read back anything.
+    webhook_secret = fields.Char(
+        compute="_compute_write_only_secrets",
+        inverse="_inverse_webhook_secret",
+        groups=ADMIN_GROUP,
+        help="Signing secret of incoming webhooks. Write-only: it is never shown "
+        "again. Entering a new one keeps the current one as the previous secret.",
+    )
+    webhook_secret_previous = fields.Char(
+        compute="_compute_write_only_secrets",
+        inverse="_inverse_webhook_secret_previous",
+        groups=ADMIN_GROUP,
+        help="Secret still accepted during a rotation. Write-only.",
+    )
+    webhook_secret_value = fields.Char(groups=SECRET_STORE_GROUP, copy=False, prefetch=False)
+    webhook_secret_previous_value = fields.Char(
+        groups=SECRET_STORE_GROUP, copy=False, prefetch=False
+    )
+    webhook_secret_set = fields.Boolean(compute="_compute_secret_flags", string="Secret set")
+    webhook_secret_previous_set = fields.Boolean(
+        compute="_compute_secret_flags", string="Previous secret set"
+    )
+
+    api_key_ids = fields.One2many("saas.api.key", "system_id", string="API keys")
+    event_ids = fields.One2many("saas.event", "system_id", string="Events")
+    event_count = fields.Integer(compute="_compute_event_stats")
+    dead_count = fields.Integer(compute="_compute_event_stats")
+    pending_count = fields.Integer(compute="_compute_event_stats")
+    last_event_at = fields.Datetime(compute="_compute_event_stats", string="Last event received")
+    signature_failure_count = fields.Integer(
+        readonly=True, copy=False, help="Requests refused for a bad signature or credential."
+    )
+    last_signature_failure_at = fields.Datetime(readonly=True, copy=False)
+    environment_mismatch = fields.Boolean(
+        compute="_compute_environment_mismatch",
+        help="The database runs in another environment: this system's events are refused.",
+    )
+    alert_dead_open = fields.Boolean(readonly=True, copy=False)
+    alert_lag_open = fields.Boolean(readonly=True, copy=False)
+
+    _sql_constraints = [
+        ("code_unique", "unique(code)", "The code of a connected system must be unique."),
+    ]
+
+    @api.constrains("code")
+    def _check_code(self):
+        for system in self:
+            if not system.code.replace("-", "").replace("_", "").isalnum():
+                raise ValidationError(_("The code may only contain letters, digits, '-' and '_'."))
+
+    def _compute_write_only_secrets(self):
+        for system in self:
+            system.webhook_secret = False
+            system.webhook_secret_previous = False
+
+    def _inverse_webhook_secret(self):
+        for system in self:
+            if not system.webhook_secret:
+                continue
+            store = system.sudo()
+            values = {"webhook_secret_value": system.webhook_secret}
+            if store.webhook_secret_value and store.webhook_secret_value != system.webhook_secret:
+                values["webhook_secret_previous_value"] = store.webhook_secret_value
+            store.write(values)
+            system.message_post(body=_("Webhook signing secret replaced."))
+
+    def _inverse_webhook_secret_previous(self):
+        for system in self:
+            if system.webhook_secret_previous:
+                system.sudo().webhook_secret_previous_value = system.webhook_secret_previous
+
+    @api.depends_context("uid")
+    def _compute_secret_flags(self):
+        for system in self:
+            store = system.sudo()
+            system.webhook_secret_set = bool(store.webhook_secret_value)
+            system.webhook_secret_previous_set = bool(store.webhook_secret_previous_value)
+
+    def _compute_event_stats(self):
+        stats = {
+            system.id: {
+                "event_count": 0,
+                "dead_count": 0,
+                "pending_count": 0,
+                "last_event_at": False,
+            }
+            for system in self
+        }
+        if self.ids:
+            groups = self.env["saas.event"]._read_group(
+                [("system_id", "in", self.ids)],
+                ["system_id", "state"],
+                ["__count", "received_at:max"],
+            )
+            for system, state, count, last in groups:
+                row = stats[system.id]
+                row["event_count"] += count
+                if state == "dead":
+                    row["dead_count"] += count
+                if state in ("received", "retry", "processing"):
+                    row["pending_count"] += count
+                if last and (not row["last_event_at"] or last > row["last_event_at"]):
+                    row["last_event_at"] = last
+        for system in self:
+            system.update(stats[system.id])
+
+    @api.depends("environment")
+    def _compute_environment_mismatch(self):
+        db_environment = database_environment(self.env)
+        for system in self:
+            system.environment_mismatch = system.environment != db_environment
+
+    # ------------------------------------------------------------ secrets API
+    def _check_admin(self):
+        if not self.env.su and not self.env.user.has_group(ADMIN_GROUP):
+            raise AccessError(_("Only SaaS integration administrators may do this."))
+
+    def _webhook_secrets(self):
+        """The accepted signing secrets, current first (superuser only)."""
+        self.ensure_one()
+        store = self.sudo()
+        return [s for s in (store.webhook_secret_value, store.webhook_secret_previous_value) if s]
+
+    def action_forget_previous_secret(self):
+        self._check_admin()
+        self.sudo().write({"webhook_secret_previous_value": False})
+        for system in self:
+            system.message_post(body=_("Previous webhook secret forgotten: rotation finished."))
+
+    def generate_api_key(self, name):
+        """Create an API key for this system; return the key (shown only once)."""
+        self.ensure_one()
+        self._check_admin()
+        return self.env["saas.api.key"].sudo()._generate(self, name)
+
+    def action_generate_api_key(self):
+        self.ensure_one()
+        key = self.generate_api_key(_("Key created %s", fields.Datetime.now()))
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "saas.api.key.show",
+            "name": _("New API key"),
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_key": key, "default_system_id": self.id},
+        }
+
+    @api.model
+    def _authenticate_api_key(self, token):
+        """Return the active system owning the bearer ``token``, or an empty recordset."""
+        key = self.env["saas.api.key"].sudo()._match(token)
+        return key.system_id if key and key.system_id.active else self.browse()
+
+    def _record_signature_failure(self):
+        """Count a refused request without storing anything it sent."""
+        self.ensure_one()
+        self.env.cr.execute(
+            "UPDATE saas_system SET signature_failure_count = "
+            "COALESCE(signature_failure_count, 0) + 1, last_signature_failure_at = now() "
+            "AT TIME ZONE 'UTC' WHERE id = %s",
+            (self.id,),
+        )
+        self.invalidate_recordset(["signature_failure_count", "last_signature_failure_at"])
+
+    def owns(self, domain):
+        """Whether this system is the system of record for ``domain``."""
+        self.ensure_one()
+        if domain not in OWNED_DOMAINS:
+            raise ValueError(domain)
+        return self[f"owns_{domain}"]
+
+    def _check_environment(self):
+        """True when this system may deliver into this database."""
+        self.ensure_one()
+        return self.environment == database_environment(self.env)
+
+    def action_view_events(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("saas_sync.action_saas_event")
+        action["domain"] = [("system_id", "=", self.id)]
+        action["context"] = {"default_system_id": self.id}
+        return action

@@ -1,0 +1,9 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import test_inbox
+from . import test_engine
+from . import test_mapping
+from . import test_concurrency
+from . import test_security
+from . import test_controller
+from . import test_monitor
+from . import test_tour

@@ -1,0 +1,119 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Shared setup of the integration core tests: systems, keys, canonical events
+and a test handler whose behaviour each test scripts."""
+
+import contextlib
+import json
+import threading
+
+from odoo.tests import new_test_user
+
+from ..exceptions import DependencyError, EventValidationError, MappingError, TransientError
+from ..lib.schema import validate_event
+from ..registry import register_handler, unregister_handler
+
+TEST_TYPE = "customer.upserted"
+
+
+def canonical_event(external_id, event_type=TEST_TYPE, data=None, **header):
+    event = {
+        "id": external_id,
+        "type": event_type,
+        "occurred_at": "2026-02-01T00:00:00Z",
+        "schema_version": 1,
+        "livemode": False,
+        "data": data
+        if data is not None
+        else {"customer_id": f"cus_{external_id}", "email": "jane.doe@example.com"},
+    }
+    event.update(header)
+    return event
+
+
+class ScriptedHandler:
+    """A handler whose outcome per external event id is scripted by the test.
+
+    ``script[external_id]`` is a list of outcomes consumed one per call:
+    ``"ok"``, ``"transient"``, ``"dependency"``, ``"validation"``,
+    ``("mapping", kind, key)``. The default is ``"ok"``.
+    """
+
+    def __init__(self):
+        self.script = {}
+        self.calls = []
+        self._lock = threading.Lock()
+
+    def __call__(self, env, event, message):
+        with self._lock:
+            self.calls.append(message["id"])
+            steps = self.script.get(message["id"]) or ["ok"]
+            step = steps.pop(0) if len(steps) > 1 else steps[0]
+        if step == "transient":
+            raise TransientError("database busy")
+        if step == "dependency":
+            raise DependencyError("referenced object not there yet")
+        if step == "validation":
+            raise EventValidationError("total does not match lines")
+        if isinstance(step, tuple) and step[0] == "mapping":
+            env["saas.mapping"].resolve(event.system_id, step[1], step[2])
+            return None
+        partner = env["res.partner"].create({"name": message["data"]["customer_id"]})
+        event._log_record(partner, "create")
+        return None
+
+
+@contextlib.contextmanager
+def scripted_handler(event_type=TEST_TYPE, kinds=("generic",)):
+    handler = ScriptedHandler()
+    register_handler(event_type, kinds=kinds)(handler)
+    try:
+        yield handler
+    finally:
+        unregister_handler(event_type, kinds=kinds)
+
+
+class SaasSyncCommon:
+    """Mixin for TransactionCase/HttpCase classes."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
+        cls.company = cls.env.company
+        cls.system = cls.env["saas.system"].create(
+            {
+                "name": "Test billing",
+                "code": "test-billing",
+                "kind": "generic",
+                "environment": "sandbox",
+                "company_id": cls.company.id,
+            }
+        )
+        cls.api_key = cls.system.generate_api_key("tests")
+        cls.env["ir.config_parameter"].sudo().set_param("saas_sync.environment", "sandbox")
+        cls.support_user = new_test_user(
+            cls.env, login="saas_support", groups="base.group_user,saas_sync.group_saas_support"
+        )
+        cls.reviewer_user = new_test_user(
+            cls.env,
+            login="saas_reviewer",
+            groups="base.group_user,saas_sync.group_saas_reviewer",
+        )
+
+    def store(self, event, system=None):
+        system = system or self.system
+        header = validate_event(event)
+        record, _created = self.env["saas.event"]._store_incoming(
+            system, json.dumps(event), event, header
+        )
+        return record
+
+    def process(self, **kwargs):
+        kwargs.setdefault("system_ids", self.system.ids)
+        return self.env["saas.event"].process_pending(**kwargs)
+
+    def make_due(self, events):
+        events.write({"next_attempt_at": "2000-01-01 00:00:00"})
+
+
+__all__ = ["MappingError", "SaasSyncCommon", "canonical_event", "scripted_handler"]

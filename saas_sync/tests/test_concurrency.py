@@ -1,0 +1,151 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Concurrency with real, separate database cursors (committed transactions).
+
+These tests commit, so they create their own system and delete everything
+they made afterwards.
+"""
+
+import json
+import threading
+import time
+
+from odoo import SUPERUSER_ID, api
+from odoo.api import Transaction
+from odoo.modules.registry import Registry
+from odoo.tests import BaseCase, tagged
+from odoo.tests.common import get_db_name
+
+from ..lib.schema import validate_event
+from .common import canonical_event, scripted_handler
+
+
+@tagged("post_install", "-at_install")
+class TestConcurrency(BaseCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
+            system = env["saas.system"].create(
+                {
+                    "name": "Concurrency",
+                    "code": "test-concurrency",
+                    "kind": "generic",
+                    "environment": env["ir.config_parameter"].get_param(
+                        "saas_sync.environment", "sandbox"
+                    ),
+                }
+            )
+            cls.system_id = system.id
+        cls.addClassCleanup(cls._cleanup)
+
+    @classmethod
+    def _cleanup(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            events = env["saas.event"].search([("system_id", "=", cls.system_id)])
+            records = events.record_ids
+            partner_ids = records.filtered(lambda r: r.res_model == "res.partner").mapped("res_id")
+            events.unlink()
+            env["res.partner"].browse(partner_ids).exists().unlink()
+            env["saas.system"].browse(cls.system_id).unlink()
+
+    def _env(self, cr):
+        # While Odoo runs the tests, the loading thread holds the registry lock
+        # that Environment() takes for a new transaction; bind the transaction
+        # to the registry directly, as an HTTP worker or a cron thread has it.
+        if cr.transaction is None:
+            cr.transaction = Transaction(self.registry)
+        return api.Environment(cr, SUPERUSER_ID, {})
+
+    def _store(self, cr, event):
+        env = self._env(cr)
+        system = env["saas.system"].browse(self.system_id)
+        return env["saas.event"]._store_incoming(
+            system, json.dumps(event), event, validate_event(event)
+        )
+
+    def test_same_event_delivered_twice_at_once(self):
+        event = canonical_event("evt_conc_dup")
+        results = {}
+        cr_first = self.registry.cursor()
+        try:
+            first, created = self._store(cr_first, event)
+            self.assertTrue(created)
+
+            def second_delivery():
+                with self.registry.cursor() as cr_second:
+                    record, was_created = self._store(cr_second, event)
+                    results["second"] = (record.id, was_created)
+
+            thread = threading.Thread(target=second_delivery)
+            thread.start()
+            time.sleep(0.5)
+            # The second delivery waits on the unique index for the first to end.
+            self.assertTrue(thread.is_alive())
+            first_id = first.id
+            cr_first.commit()
+        finally:
+            cr_first.close()
+        thread.join(10)
+        self.assertEqual(results["second"], (first_id, False))
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT count(*) FROM saas_event WHERE system_id = %s AND "
+                "external_id = 'evt_conc_dup'",
+                (self.system_id,),
+            )
+            self.assertEqual(cr.fetchone()[0], 1)
+        # Two workers then race for it: it is processed once.
+        with scripted_handler() as handler:
+            self._run_workers(2, limit=10)
+            self.assertEqual(handler.calls.count("evt_conc_dup"), 1)
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            stored = env["saas.event"].browse(first_id)
+            self.assertEqual(
+                (stored.state, stored.attempt_count, len(stored.attempt_ids)), ("done", 1, 1)
+            )
+
+    def _run_workers(self, count, limit):
+        """Run ``count`` lane workers at once, each on its own cursor."""
+        claimed = {}
+        barrier = threading.Barrier(count)
+        errors = []
+
+        def worker(index):
+            try:
+                with self.registry.cursor() as cr:
+                    env = self._env(cr)
+                    events = env["saas.event"]._claim_due(None, limit, [self.system_id])
+                    barrier.wait(10)  # every worker holds its batch before any commits
+                    claimed[index] = events.ids
+                    for event in events:
+                        event._process_one()
+            except Exception as exc:  # noqa: BLE001 - reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+        self.assertFalse(errors)
+        return claimed
+
+    def test_two_lane_workers_never_process_the_same_event(self):
+        with self.registry.cursor() as cr:
+            ids = [self._store(cr, canonical_event(f"evt_lane_{n}"))[0].id for n in range(20)]
+        with scripted_handler() as handler:
+            claimed = self._run_workers(2, limit=12)
+        first, second = set(claimed[0]), set(claimed[1])
+        self.assertFalse(first & second, "an event was claimed by both workers")
+        self.assertEqual(first | second, set(ids))
+        self.assertEqual(len(handler.calls), 20)
+        self.assertEqual(len(set(handler.calls)), 20)
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            events = env["saas.event"].browse(ids)
+            self.assertEqual(set(events.mapped("state")), {"done"})
+            self.assertEqual(set(events.mapped("attempt_count")), {1})

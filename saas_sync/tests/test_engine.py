@@ -1,0 +1,166 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.exceptions import AccessError
+from odoo.tests import TransactionCase, tagged
+
+from .. import registry
+from .common import SaasSyncCommon, canonical_event, scripted_handler
+
+
+@tagged("post_install", "-at_install")
+class TestEngine(SaasSyncCommon, TransactionCase):
+    def _delay_after(self, event):
+        """Seconds between the last attempt and the next one."""
+        attempt = event.attempt_ids.sorted("id")[-1]
+        return (event.next_attempt_at - attempt.started_at).total_seconds()
+
+    def test_transient_failure_retries_with_growing_delays_then_succeeds(self):
+        self.env["ir.config_parameter"].sudo().set_param("saas_sync.backoff_base", "30")
+        self.env["ir.config_parameter"].sudo().set_param("saas_sync.backoff_factor", "2")
+        event = self.store(canonical_event("evt_transient"))
+        delays = []
+        with scripted_handler() as handler:
+            handler.script["evt_transient"] = ["transient", "transient", "transient", "ok"]
+            for _round in range(3):
+                self.process()
+                self.assertEqual(event.state, "retry")
+                self.assertEqual(event.error_class, "transient")
+                self.assertGreater(event.next_attempt_at, fields.Datetime.now())
+                delays.append(self._delay_after(event))
+                # Not due yet: a run now leaves it alone.
+                self.process()
+                self.assertEqual(event.attempt_count, len(delays))
+                self.make_due(event)
+            self.process()
+        self.assertEqual(event.state, "done")
+        self.assertFalse(event.last_error)
+        # 30 s, 60 s, 120 s, each plus at most 20 % jitter (Odoo stores whole seconds).
+        for delay, base in zip(delays, (30, 60, 120), strict=True):
+            self.assertGreaterEqual(delay, base - 1)
+            self.assertLessEqual(delay, base * 1.2 + 1)
+        self.assertLess(delays[0], delays[1])
+        self.assertLess(delays[1], delays[2])
+
+    def test_retries_exhausted_go_dead(self):
+        self.env["ir.config_parameter"].sudo().set_param("saas_sync.max_attempts", "2")
+        event = self.store(canonical_event("evt_exhausted"))
+        with scripted_handler() as handler:
+            handler.script["evt_exhausted"] = ["dependency"]
+            self.process()
+            self.assertEqual(event.state, "retry")
+            self.assertEqual(event.error_class, "dependency")
+            self.make_due(event)
+            self.process()
+        self.assertEqual(event.state, "dead")
+        self.assertEqual(event.attempt_count, 2)
+
+    def test_validation_failure_goes_dead_at_once(self):
+        event = self.store(canonical_event("evt_invalid"))
+        with scripted_handler() as handler:
+            handler.script["evt_invalid"] = ["validation"]
+            self.process()
+        self.assertEqual(event.state, "dead")
+        self.assertEqual(event.error_class, "validation")
+        self.assertIn("total does not match", event.last_error)
+        self.assertFalse(event.next_attempt_at)
+
+    def test_failure_in_batch_leaves_others_done(self):
+        events = self.env["saas.event"]
+        for name in ("evt_a", "evt_b", "evt_c"):
+            events |= self.store(canonical_event(name))
+        with scripted_handler() as handler:
+            handler.script["evt_b"] = ["validation"]
+            self.process()
+        self.assertEqual(events.mapped("state"), ["done", "dead", "done"])
+        # The failing handler's writes were rolled back, the others' kept.
+        partners = self.env["res.partner"].search(
+            [("name", "in", ["cus_evt_a", "cus_evt_b", "cus_evt_c"])]
+        )
+        self.assertEqual(sorted(partners.mapped("name")), ["cus_evt_a", "cus_evt_c"])
+
+    def test_mapping_failure_parks_then_runs_once_approved(self):
+        event = self.store(canonical_event("evt_mapping"))
+        with scripted_handler() as handler:
+            handler.script["evt_mapping"] = [("mapping", "currency", "XTS")]
+            self.process()
+            self.assertEqual(event.state, "needs_mapping")
+            self.assertEqual(event.error_class, "mapping")
+            mapping = event.missing_mapping_id
+            self.assertEqual(
+                (mapping.kind, mapping.external_key, mapping.state), ("currency", "XTS", "draft")
+            )
+            self.assertIn("currency", event.last_error)
+            # Nothing happens while the mapping is missing.
+            self.process()
+            self.assertEqual(event.attempt_count, 1)
+            mapping.target_ref = f"res.currency,{self.env.ref('base.EUR').id}"
+            mapping.with_user(self.reviewer_user).action_approve()
+            self.assertEqual(event.state, "retry")
+            self.process()
+        self.assertEqual(event.state, "done")
+        self.assertEqual(event.attempt_count, 2)
+
+    def test_unknown_type_is_ignored_with_reason(self):
+        event = self.store(
+            canonical_event(
+                "evt_nohandler",
+                event_type="refund.issued",
+                data={
+                    "refund_id": "re_1",
+                    "payment_id": "pay_1",
+                    "currency": "USD",
+                    "amount": "1.00",
+                },
+            )
+        )
+        # Whatever other addons registered, this run knows no handler.
+        with patch.dict(registry._HANDLERS, clear=True):
+            self.process()
+        self.assertEqual(event.state, "ignored")
+        self.assertIn("No handler", event.ignore_reason)
+
+    def test_replay_and_ignore(self):
+        event = self.store(canonical_event("evt_replay"))
+        with scripted_handler() as handler:
+            handler.script["evt_replay"] = ["validation", "ok"]
+            self.process()
+            self.assertEqual(event.state, "dead")
+            event.with_user(self.support_user).action_replay()
+            self.assertEqual(event.state, "retry")
+            self.process()
+        self.assertEqual(event.state, "done")
+        event._mark_ignored("duplicate sent by the CRM")
+        self.assertEqual(event.state, "ignored")
+        self.assertEqual(event.ignore_reason, "duplicate sent by the CRM")
+
+    def test_replay_wizard_by_window(self):
+        dead = self.store(canonical_event("evt_window_dead"))
+        done = self.store(canonical_event("evt_window_done"))
+        dead.write({"state": "dead"})
+        done.write({"state": "done"})
+        wizard = self.env["saas.event.replay"].create(
+            {
+                "mode": "window",
+                "system_id": self.system.id,
+                "state": "dead",
+                "date_from": fields.Datetime.now().replace(hour=0, minute=0, second=0),
+            }
+        )
+        self.assertGreaterEqual(wizard.match_count, 1)
+        wizard.action_replay()
+        self.assertEqual(dead.state, "retry")
+        self.assertEqual(done.state, "done")
+
+    def test_process_pending_is_for_administrators(self):
+        with self.assertRaises(AccessError):
+            self.env["saas.event"].with_user(self.support_user).process_pending()
+
+    def test_wrong_environment_system_is_never_processed(self):
+        event = self.store(canonical_event("evt_env"))
+        self.system.environment = "production"
+        with scripted_handler():
+            self.process()
+        self.assertEqual(event.state, "received")
+        self.assertEqual(event.attempt_count, 0)

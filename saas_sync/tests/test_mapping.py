@@ -1,0 +1,106 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import TransactionCase, tagged
+
+from ..exceptions import MappingError
+from .common import SaasSyncCommon
+
+
+@tagged("post_install", "-at_install")
+class TestMapping(SaasSyncCommon, TransactionCase):
+    def _mapping(self, key="EUR-ENTITY", currency="base.EUR", system=True):
+        return self.env["saas.mapping"].create(
+            {
+                "system_id": self.system.id if system else False,
+                "kind": "currency",
+                "external_key": key,
+                "target_ref": f"res.currency,{self.env.ref(currency).id}",
+            }
+        )
+
+    def test_resolve_needs_an_approved_mapping(self):
+        mapping = self._mapping()
+        with self.assertRaises(MappingError):
+            self.env["saas.mapping"].resolve(self.system, "currency", "EUR-ENTITY")
+        mapping.with_user(self.reviewer_user).action_approve()
+        self.assertEqual(mapping.approved_by_id, self.reviewer_user)
+        self.assertEqual(
+            self.env["saas.mapping"].resolve(self.system, "currency", "EUR-ENTITY"),
+            self.env.ref("base.EUR"),
+        )
+
+    def test_new_version_supersedes_the_old(self):
+        first = self._mapping()
+        first.action_approve()
+        second = self._mapping(currency="base.USD")
+        self.assertEqual(second.version, 2)
+        second.action_approve()
+        self.assertEqual(first.state, "archived")
+        self.assertEqual(second.state, "approved")
+        self.assertEqual(
+            self.env["saas.mapping"].resolve(self.system, "currency", "EUR-ENTITY"),
+            self.env.ref("base.USD"),
+        )
+        self.assertEqual(
+            self.env["saas.mapping"].search_count(
+                [("external_key", "=", "EUR-ENTITY"), ("state", "=", "approved")]
+            ),
+            1,
+        )
+
+    def test_system_mapping_wins_over_global(self):
+        self._mapping(system=False, currency="base.USD").action_approve()
+        self.assertEqual(
+            self.env["saas.mapping"].resolve(self.system, "currency", "EUR-ENTITY"),
+            self.env.ref("base.USD"),
+        )
+        self._mapping(currency="base.EUR").action_approve()
+        self.assertEqual(
+            self.env["saas.mapping"].resolve(self.system, "currency", "EUR-ENTITY"),
+            self.env.ref("base.EUR"),
+        )
+
+    def test_approval_rules(self):
+        draft = self.env["saas.mapping"].create(
+            {"system_id": self.system.id, "kind": "currency", "external_key": "NOPE"}
+        )
+        with self.assertRaises(UserError):
+            draft.action_approve()  # no target yet
+        with self.assertRaises(AccessError):
+            self._mapping().with_user(self.support_user).action_approve()
+        with self.assertRaises(ValidationError):
+            self.env["saas.mapping"].create(
+                {
+                    "kind": "company",
+                    "external_key": "US",
+                    "target_ref": f"res.currency,{self.env.ref('base.USD').id}",
+                }
+            )
+        approved = self._mapping(key="LOCKED")
+        approved.action_approve()
+        with self.assertRaises(UserError):
+            approved.target_ref = f"res.currency,{self.env.ref('base.USD').id}"
+
+    def test_changes_are_tracked_in_chatter(self):
+        mapping = (
+            self.env["saas.mapping"]
+            .with_context(tracking_disable=False)
+            .create(
+                {
+                    "kind": "currency",
+                    "external_key": "TRACKED",
+                    "target_ref": f"res.currency,{self.env.ref('base.EUR').id}",
+                }
+            )
+        )
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        mapping.action_approve()
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        messages = self.env["mail.message"].search(
+            [("model", "=", "saas.mapping"), ("res_id", "=", mapping.id)]
+        )
+        tracked = messages.tracking_value_ids.field_id.mapped("name")
+        self.assertIn("state", tracked)
+        self.assertIn("approved_by_id", tracked)

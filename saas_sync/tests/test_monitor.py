@@ -1,0 +1,96 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo.tests import HttpCase, tagged
+
+from .common import SaasSyncCommon, canonical_event, scripted_handler
+
+
+@tagged("post_install", "-at_install")
+class TestMonitoring(SaasSyncCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # Monitoring counts per company: give the tests a company of their own.
+        cls.company = cls.env["res.company"].create({"name": "Monitoring Co"})
+        cls.system.company_id = cls.company
+
+    def _fill(self):
+        for name in ("m_done", "m_dead", "m_retry", "m_received"):
+            self.store(canonical_event(name))
+        with scripted_handler() as handler:
+            handler.script.update(m_dead=["validation"], m_retry=["transient"])
+            self.env["saas.event"].process_pending(system_ids=self.system.ids, limit=3)
+
+    def _get(self, url, key=None):
+        return self.url_open(url, headers={"Authorization": f"Bearer {key or self.api_key}"})
+
+    def test_health_reports_states(self):
+        self._fill()
+        response = self._get("/saas/api/v1/health")
+        self.assertEqual(response.status_code, 200, response.text)
+        health = response.json()
+        depth = health["depth"]
+        self.assertEqual(depth["done"]["operational"], 1)
+        self.assertEqual(depth["dead"]["operational"], 1)
+        self.assertEqual(depth["retry"]["operational"], 1)
+        self.assertEqual(depth["received"]["operational"], 1)
+        self.assertEqual(depth["done"]["financial"], 0)
+        self.assertEqual(health["dead"], 1)
+        self.assertEqual(health["pending"], 2)
+        self.assertGreaterEqual(health["oldest_pending_seconds"], 0)
+        self.assertEqual(health["latency_ms"]["sample"], 1)
+        self.assertIsNotNone(health["latency_ms"]["p50"])
+        self.assertEqual(health["environment"], "sandbox")
+        self.assertEqual(self._get("/saas/api/v1/health", key="saas_x_y").status_code, 401)
+
+    def test_prometheus_reports_states(self):
+        self._fill()
+        response = self._get("/saas/metrics")
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertTrue(response.headers["Content-Type"].startswith("text/plain"))
+        lines = response.text.splitlines()
+        self.assertIn('saas_events{lane="operational",state="dead"} 1', lines)
+        self.assertIn('saas_events{lane="operational",state="done"} 1', lines)
+        self.assertIn('saas_events{lane="operational",state="retry"} 1', lines)
+        self.assertIn("saas_events_dead 1", lines)
+        self.assertIn("# TYPE saas_events gauge", lines)
+        self.assertTrue(
+            any(
+                line.startswith('saas_event_latency_milliseconds{quantile="0.95"}')
+                for line in lines
+            )
+        )
+        self.assertEqual(self.url_open("/saas/metrics").status_code, 401)
+
+    def test_dashboard_data(self):
+        self._fill()
+        data = self.env["saas.monitor"].with_company(self.company).get_dashboard_data()
+        self.assertEqual(data["stats"]["dead"], 1)
+        self.assertTrue(data["events_per_hour"])
+
+    def test_alert_notifies_once_per_incident(self):
+        self._fill()
+        self.env["ir.config_parameter"].sudo().set_param("saas_sync.alert_dead_threshold", "1")
+        monitor = self.env["saas.monitor"]
+        activity_type = self.env.ref("saas_sync.mail_activity_saas_alert")
+
+        def activities():
+            return self.env["mail.activity"].search(
+                [
+                    ("res_model", "=", "saas.system"),
+                    ("res_id", "=", self.system.id),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+
+        monitor._cron_check_alerts()
+        self.assertTrue(self.system.alert_dead_open)
+        first = activities()
+        self.assertTrue(first)
+        monitor._cron_check_alerts()
+        self.assertEqual(activities(), first, "a second run must not notify again")
+        dead = self.env["saas.event"].search(
+            [("system_id", "=", self.system.id), ("state", "=", "dead")]
+        )
+        dead._mark_ignored("handled")
+        monitor._cron_check_alerts()
+        self.assertFalse(self.system.alert_dead_open)
