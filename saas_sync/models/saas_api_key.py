@@ -3,7 +3,7 @@ import hashlib
 import hmac
 import secrets
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 KEY_PREFIX = "saas"
 PREFIX_CHARS = 8
@@ -46,7 +46,7 @@ class SaasApiKey(models.Model):
             }
         )
         system.message_post(
-            body=_("API key %(name)s (%(prefix)s…) created.", name=name, prefix=prefix)
+            body=self.env._("API key %(name)s (%(prefix)s…) created.", name=name, prefix=prefix)
         )
         return f"{KEY_PREFIX}_{prefix}_{secret_part}"
 
@@ -74,6 +74,8 @@ class SaasApiKey(models.Model):
                 }
             )
             key.system_id.message_post(
-                body=_("API key %(name)s (%(prefix)s…) revoked.", name=key.name, prefix=key.prefix)
+                body=self.env._(
+                    "API key %(name)s (%(prefix)s…) revoked.", name=key.name, prefix=key.prefix
+                )
             )
         return True

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 
@@ -55,7 +55,7 @@ class SaasBinding(models.Model):
     def _check_res_model(self):
         for binding in self:
             if binding.res_model not in self.env:
-                raise ValidationError(_("Unknown model %s.", binding.res_model))
+                raise ValidationError(self.env._("Unknown model %s.", binding.res_model))
 
     # ------------------------------------------------------------------ API
     @api.model

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import psycopg2
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.exceptions import ValidationError as OdooValidationError
 from odoo.tools import SQL
@@ -216,17 +216,17 @@ class SaasEvent(models.Model):
         touched = IMMUTABLE_FIELDS.intersection(vals)
         if touched:
             raise UserError(
-                _(
+                self.env._(
                     "The payload, hash and receipt fields of an event are immutable (%(fields)s).",
                     fields=", ".join(sorted(touched)),
                 )
             )
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_by_administrators(self):
         if not self.env.su and not self.env.user.has_group(ADMIN_GROUP):
-            raise AccessError(_("Only SaaS integration administrators may delete events."))
-        return super().unlink()
+            raise AccessError(self.env._("Only SaaS integration administrators may delete events."))
 
     @api.model
     def _pending_count(self, system):
@@ -248,7 +248,9 @@ class SaasEvent(models.Model):
     @api.model
     def _check_engine_access(self):
         if not self.env.su and not self.env.user.has_group(ADMIN_GROUP):
-            raise AccessError(_("Only SaaS integration administrators may run the engine."))
+            raise AccessError(
+                self.env._("Only SaaS integration administrators may run the engine.")
+            )
 
     @api.model
     def process_pending(self, lane=None, limit=None, system_ids=None):
@@ -310,7 +312,9 @@ class SaasEvent(models.Model):
         self.ensure_one()
         raw = self.sudo().payload
         if raw is None or raw is False:
-            raise EventValidationError(_("The raw payload was purged; the event cannot run."))
+            raise EventValidationError(
+                self.env._("The raw payload was purged; the event cannot run.")
+            )
         return json.loads(raw)
 
     def _canonical_messages(self):
@@ -338,7 +342,7 @@ class SaasEvent(models.Model):
                     )
                     if not handler:
                         outcome = "ignored"
-                        message = _(
+                        message = self.env._(
                             "No handler for %(type)s events from %(kind)s systems.",
                             type=canonical.get("type"),
                             kind=self.system_id.kind,
@@ -445,7 +449,7 @@ class SaasEvent(models.Model):
     # ---------------------------------------------------------------- actions
     def _check_support(self):
         if not self.env.su and not self.env.user.has_group(SUPPORT_GROUP):
-            raise AccessError(_("Only SaaS integration users may replay events."))
+            raise AccessError(self.env._("Only SaaS integration users may replay events."))
 
     def action_replay(self):
         """Queue the events to run again now (dead, ignored, done or parked)."""
@@ -462,7 +466,7 @@ class SaasEvent(models.Model):
         return {
             "type": "ir.actions.act_window",
             "res_model": "saas.event.ignore",
-            "name": _("Mark ignored"),
+            "name": self.env._("Mark ignored"),
             "views": [(False, "form")],
             "target": "new",
             "context": {"active_ids": self.ids, "active_model": self._name},
@@ -472,7 +476,7 @@ class SaasEvent(models.Model):
         self._check_support()
         self.check_access("read")
         if not reason:
-            raise UserError(_("Give a reason to ignore an event."))
+            raise UserError(self.env._("Give a reason to ignore an event."))
         for event in self.sudo():
             event.write(
                 {
@@ -489,7 +493,7 @@ class SaasEvent(models.Model):
         return {
             "type": "ir.actions.act_window",
             "res_model": "saas.event.record",
-            "name": _("Records of %s", self.display_name),
+            "name": self.env._("Records of %s", self.display_name),
             "view_mode": "list",
             "domain": [("event_id", "=", self.id)],
         }

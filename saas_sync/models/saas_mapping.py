@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..const import MAPPING_KINDS, MAPPING_TARGET_MODELS
@@ -107,7 +107,7 @@ class SaasMapping(models.Model):
         for mapping in self:
             if mapping.target_ref and mapping.target_ref._name not in KIND_MODELS[mapping.kind]:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "A %(kind)s mapping must point to %(models)s, not %(model)s.",
                         kind=mapping.kind,
                         models=" or ".join(KIND_MODELS[mapping.kind]),
@@ -131,7 +131,9 @@ class SaasMapping(models.Model):
             and not self.env.context.get("saas_mapping_internal")
         ):
             raise UserError(
-                _("An approved mapping cannot change its target: create a new version instead.")
+                self.env._(
+                    "An approved mapping cannot change its target: create a new version instead."
+                )
             )
         return super().write(vals)
 
@@ -155,7 +157,7 @@ class SaasMapping(models.Model):
     # ---------------------------------------------------------------- actions
     def _check_reviewer(self):
         if not self.env.su and not self.env.user.has_group(REVIEWER_GROUP):
-            raise AccessError(_("Only finance reviewers may approve mappings."))
+            raise AccessError(self.env._("Only finance reviewers may approve mappings."))
 
     def action_approve(self):
         """Approve draft mappings; supersede the previous approved version and let
@@ -164,11 +166,13 @@ class SaasMapping(models.Model):
         for mapping in self:
             if mapping.state != "draft":
                 raise UserError(
-                    _("Only a draft mapping can be approved (%s).", mapping.display_name)
+                    self.env._("Only a draft mapping can be approved (%s).", mapping.display_name)
                 )
             if not mapping.target_ref:
                 raise UserError(
-                    _("Choose the Odoo record of %s before approving it.", mapping.display_name)
+                    self.env._(
+                        "Choose the Odoo record of %s before approving it.", mapping.display_name
+                    )
                 )
             siblings = self.sudo().search(mapping._same_key_domain())
             siblings.filtered(lambda m: m.state == "approved").write({"state": "archived"})
@@ -240,7 +244,7 @@ class SaasMapping(models.Model):
                     "system_id": system.id,
                     "kind": kind,
                     "external_key": key,
-                    "note": _("Created because an event needed it."),
+                    "note": self.env._("Created because an event needed it."),
                 }
             )
         return draft

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 
 from ..const import EVENT_STATES, LANES
 from ..lib.stats import prometheus_text
@@ -98,7 +98,9 @@ class SaasMonitor(models.AbstractModel):
             "lanes": LANES,
             "events_per_hour": self.events_per_hour(),
             "systems": self.env["saas.system"].search_read(
-                [], ["name", "code", "kind", "environment", "environment_mismatch"]
+                [("active", "=", True)],
+                ["name", "code", "kind", "environment", "environment_mismatch"],
+                limit=50,
             ),
         }
 
@@ -141,35 +143,35 @@ class SaasMonitor(models.AbstractModel):
         lag_minutes = get_setting(self.env, "alert_oldest_pending_minutes")
         Event = self.env["saas.event"].sudo()
         dead_counts = dict(Event._read_group([("state", "=", "dead")], ["system_id"], ["__count"]))
-        systems = self.env["saas.system"].sudo().search([])
+        systems = self.env["saas.system"].sudo().search([("active", "=", True)])
         for system in systems:
             dead = dead_counts.get(system, 0)
             self._toggle_incident(
                 system,
                 "alert_dead_open",
                 dead_threshold > 0 and dead >= dead_threshold,
-                _(
+                self.env._(
                     "%(count)s events of %(system)s are in the dead letter (threshold "
                     "%(threshold)s). Open Exceptions, fix the cause and replay them.",
                     count=dead,
                     system=system.name,
                     threshold=dead_threshold,
                 ),
-                _("The dead letter of %s is back under its threshold.", system.name),
+                self.env._("The dead letter of %s is back under its threshold.", system.name),
             )
             oldest = self._oldest_pending_minutes(system)
             self._toggle_incident(
                 system,
                 "alert_lag_open",
                 lag_minutes > 0 and oldest >= lag_minutes,
-                _(
+                self.env._(
                     "The oldest pending event of %(system)s waits for %(minutes)s minutes "
                     "(threshold %(threshold)s): check that the lane crons run.",
                     system=system.name,
                     minutes=int(oldest),
                     threshold=lag_minutes,
                 ),
-                _("Pending events of %s are processed in time again.", system.name),
+                self.env._("Pending events of %s are processed in time again.", system.name),
             )
 
     @api.model
@@ -192,7 +194,7 @@ class SaasMonitor(models.AbstractModel):
             for user in admins:
                 system.activity_schedule(
                     "saas_sync.mail_activity_saas_alert",
-                    summary=_("SaaS integration alert"),
+                    summary=self.env._("SaaS integration alert"),
                     note=open_message,
                     user_id=user.id,
                 )

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
 from ..const import ENVIRONMENTS, OWNED_DOMAINS, SYSTEM_KINDS
@@ -103,7 +103,9 @@ class SaasSystem(models.Model):
     def _check_code(self):
         for system in self:
             if not system.code.replace("-", "").replace("_", "").isalnum():
-                raise ValidationError(_("The code may only contain letters, digits, '-' and '_'."))
+                raise ValidationError(
+                    self.env._("The code may only contain letters, digits, '-' and '_'.")
+                )
 
     def _compute_write_only_secrets(self):
         for system in self:
@@ -119,7 +121,7 @@ class SaasSystem(models.Model):
             if store.webhook_secret_value and store.webhook_secret_value != system.webhook_secret:
                 values["webhook_secret_previous_value"] = store.webhook_secret_value
             store.write(values)
-            system.message_post(body=_("Webhook signing secret replaced."))
+            system.message_post(body=self.env._("Webhook signing secret replaced."))
 
     def _inverse_webhook_secret_previous(self):
         for system in self:
@@ -170,7 +172,7 @@ class SaasSystem(models.Model):
     # ------------------------------------------------------------ secrets API
     def _check_admin(self):
         if not self.env.su and not self.env.user.has_group(ADMIN_GROUP):
-            raise AccessError(_("Only SaaS integration administrators may do this."))
+            raise AccessError(self.env._("Only SaaS integration administrators may do this."))
 
     def _webhook_secrets(self):
         """The accepted signing secrets, current first (superuser only)."""
@@ -182,7 +184,9 @@ class SaasSystem(models.Model):
         self._check_admin()
         self.sudo().write({"webhook_secret_previous_value": False})
         for system in self:
-            system.message_post(body=_("Previous webhook secret forgotten: rotation finished."))
+            system.message_post(
+                body=self.env._("Previous webhook secret forgotten: rotation finished.")
+            )
 
     def generate_api_key(self, name):
         """Create an API key for this system; return the key (shown only once)."""
@@ -192,11 +196,11 @@ class SaasSystem(models.Model):
 
     def action_generate_api_key(self):
         self.ensure_one()
-        key = self.generate_api_key(_("Key created %s", fields.Datetime.now()))
+        key = self.generate_api_key(self.env._("Key created %s", fields.Datetime.now()))
         return {
             "type": "ir.actions.act_window",
             "res_model": "saas.api.key.show",
-            "name": _("New API key"),
+            "name": self.env._("New API key"),
             "views": [(False, "form")],
             "target": "new",
             "context": {"default_key": key, "default_system_id": self.id},

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..const import EVENT_STATES
@@ -64,17 +64,17 @@ class SaasEventReplay(models.TransientModel):
             and self.date_to
             and self.date_from > self.date_to
         ):
-            raise UserError(_("The window ends before it starts."))
+            raise UserError(self.env._("The window ends before it starts."))
         events = self.env["saas.event"].search(self._domain())
         if not events:
-            raise UserError(_("No event matches: nothing to replay."))
+            raise UserError(self.env._("No event matches: nothing to replay."))
         events.action_replay()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
                 "type": "success",
-                "message": _("%s events queued for replay.", len(events)),
+                "message": self.env._("%s events queued for replay.", len(events)),
                 "next": {"type": "ir.actions.act_window_close"},
             },
         }
