@@ -68,9 +68,27 @@ def register_adapter(kind):
     return decorator
 
 
+def _installed_modules(env):
+    """Addons installed (or being installed) in this database.
+
+    Cached on the registry once it is ready; while modules load (demo data
+    processing events), it is read each time.
+    """
+    cached = getattr(env.registry, "_saas_installed_modules", None)
+    if cached is not None:
+        return cached
+    env.cr.execute(
+        "SELECT name FROM ir_module_module WHERE state IN ('installed', 'to upgrade', 'to install')"
+    )
+    modules = {row[0] for row in env.cr.fetchall()}
+    if env.registry.ready:
+        env.registry._saas_installed_modules = modules
+    return modules
+
+
 def _installed(env, func):
     module = _module_of(func)
-    return module is None or module in env.registry._init_modules
+    return module is None or module in _installed_modules(env)
 
 
 def find_handler(env, kind, event_type):

@@ -1,6 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from ..exceptions import TransientError
 
 
 class SaasBinding(models.Model):
@@ -95,7 +100,45 @@ class SaasBinding(models.Model):
             binding.write(values)
             return binding
         values.update(system_id=system.id, res_model=record._name, external_id=external_id)
-        return self.sudo().create(values)
+        return self._insert_binding(system, values)
+
+    def _insert_binding(self, system, values):
+        """Create a binding, or raise TransientError when another transaction
+        bound the same external object meanwhile (the event then retries and
+        finds that binding). Nothing is logged as an error for that race."""
+        now = self.env.cr.now()
+        values = dict(
+            values,
+            company_id=system.company_id.id,
+            create_uid=self.env.uid,
+            write_uid=self.env.uid,
+            create_date=now,
+            write_date=now,
+        )
+        values = {key: (None if value is False else value) for key, value in values.items()}
+        columns = sorted(values)
+        query = SQL(
+            "INSERT INTO saas_binding (%s) VALUES (%s) "
+            "ON CONFLICT (system_id, res_model, external_id) DO NOTHING RETURNING id",
+            SQL(", ").join(SQL.identifier(column) for column in columns),
+            SQL(", ").join(SQL("%s", values[column]) for column in columns),
+        )
+        self.flush_model()
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                row = self.env.cr.fetchone()
+        except psycopg2.errors.SerializationFailure:
+            row = None
+        if not row:
+            raise TransientError(
+                self.env._(
+                    "%(model)s %(id)s was bound by a concurrent event; retrying.",
+                    model=values["res_model"],
+                    id=values["external_id"],
+                )
+            )
+        return self.browse(row[0])
 
     def is_stale(self, source_updated_at):
         """True when ``source_updated_at`` is older than the state already applied."""

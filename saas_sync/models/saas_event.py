@@ -39,7 +39,9 @@ IMMUTABLE_FIELDS = frozenset(
         "lane",
     }
 )
-TRANSIENT_PG_CODES = {"40001", "40P01", "55P03"}  # serialization, deadlock, lock
+# serialization, deadlock, lock not available, and unique violations (a
+# concurrent event created the same row: the retry finds it).
+TRANSIENT_PG_CODES = {"40001", "40P01", "55P03", "23505"}
 
 
 def payload_hash(raw):
@@ -456,8 +458,14 @@ class SaasEvent(models.Model):
         self._check_support()
         self.check_access("read")
         replayable = self.filtered(lambda e: e.state != "processing")
+        # A replay gets the full retry budget again; past attempts stay listed.
         replayable.sudo().write(
-            {"state": "retry", "next_attempt_at": fields.Datetime.now(), "error_class": False}
+            {
+                "state": "retry",
+                "next_attempt_at": fields.Datetime.now(),
+                "error_class": False,
+                "attempt_count": 0,
+            }
         )
         replayable.sudo()._trigger_lanes()
         return True
@@ -477,6 +485,8 @@ class SaasEvent(models.Model):
         self.check_access("read")
         if not reason:
             raise UserError(self.env._("Give a reason to ignore an event."))
+        if any(event.state in ("done", "processing") for event in self):
+            raise UserError(self.env._("An event already done or running cannot be ignored."))
         for event in self.sudo():
             event.write(
                 {

@@ -149,6 +149,7 @@ class SaasMonitor(models.AbstractModel):
             self._toggle_incident(
                 system,
                 "alert_dead_open",
+                self.env._("SaaS alert: dead letters"),
                 dead_threshold > 0 and dead >= dead_threshold,
                 self.env._(
                     "%(count)s events of %(system)s are in the dead letter (threshold "
@@ -163,6 +164,7 @@ class SaasMonitor(models.AbstractModel):
             self._toggle_incident(
                 system,
                 "alert_lag_open",
+                self.env._("SaaS alert: processing lag"),
                 lag_minutes > 0 and oldest >= lag_minutes,
                 self.env._(
                     "The oldest pending event of %(system)s waits for %(minutes)s minutes "
@@ -178,15 +180,20 @@ class SaasMonitor(models.AbstractModel):
     def _oldest_pending_minutes(self, system):
         self.env["saas.event"].flush_model()
         self.env.cr.execute(
-            """SELECT EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC') - MIN(create_date)) / 60
+            # Overdue: due for a worker and not taken. An event waiting for its
+            # backoff delay is not late.
+            """SELECT EXTRACT(EPOCH FROM (now() AT TIME ZONE 'UTC')
+                          - MIN(COALESCE(next_attempt_at, create_date))) / 60
                  FROM saas_event WHERE system_id = %s
-                  AND state IN ('received', 'retry', 'processing')""",
+                  AND state IN ('received', 'retry', 'processing')
+                  AND (next_attempt_at IS NULL
+                       OR next_attempt_at <= (now() AT TIME ZONE 'UTC'))""",
             (system.id,),
         )
         return float(self.env.cr.fetchone()[0] or 0)
 
     @api.model
-    def _toggle_incident(self, system, flag, firing, open_message, close_message):
+    def _toggle_incident(self, system, flag, summary, firing, open_message, close_message):
         if firing and not system[flag]:
             system[flag] = True
             system.message_post(body=open_message, subtype_xmlid="mail.mt_note")
@@ -194,10 +201,13 @@ class SaasMonitor(models.AbstractModel):
             for user in admins:
                 system.activity_schedule(
                     "saas_sync.mail_activity_saas_alert",
-                    summary=self.env._("SaaS integration alert"),
+                    summary=summary,
                     note=open_message,
                     user_id=user.id,
                 )
         elif not firing and system[flag]:
             system[flag] = False
             system.message_post(body=close_message, subtype_xmlid="mail.mt_note")
+            system.activity_ids.filtered(lambda a: a.summary == summary).action_feedback(
+                feedback=close_message
+            )

@@ -218,6 +218,8 @@ class TestEventsApi(SaasSyncCommon, HttpCase):
         self.assertRefused(response, 429, "back_pressure")
         self.assertEqual(response.headers["Retry-After"], "30")
         self.assertEqual(self.count(), 2)
+        # A duplicate adds nothing: it is still answered with its original id.
+        self.assertEqual(self.post(canonical_event("bp_1")).status_code, 200)
 
     def test_get_is_not_a_500(self):
         response = self.url_open(URL, headers={"Authorization": f"Bearer {self.api_key}"})

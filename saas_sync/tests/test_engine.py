@@ -2,7 +2,7 @@
 from unittest.mock import patch
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
 from .. import registry
@@ -128,12 +128,18 @@ class TestEngine(SaasSyncCommon, TransactionCase):
             self.process()
             self.assertEqual(event.state, "dead")
             event.with_user(self.support_user).action_replay()
-            self.assertEqual(event.state, "retry")
+            self.assertEqual((event.state, event.attempt_count), ("retry", 0))
             self.process()
         self.assertEqual(event.state, "done")
-        event._mark_ignored("duplicate sent by the CRM")
-        self.assertEqual(event.state, "ignored")
-        self.assertEqual(event.ignore_reason, "duplicate sent by the CRM")
+        self.assertEqual(len(event.attempt_ids), 2)
+        with self.assertRaises(UserError):
+            event._mark_ignored("too late: it is done")
+        parked = self.store(canonical_event("evt_to_ignore"))
+        with self.assertRaises(UserError):
+            parked._mark_ignored("")
+        parked.with_user(self.support_user)._mark_ignored("duplicate sent by the CRM")
+        self.assertEqual(parked.state, "ignored")
+        self.assertEqual(parked.ignore_reason, "duplicate sent by the CRM")
 
     def test_replay_wizard_by_window(self):
         dead = self.store(canonical_event("evt_window_dead"))

@@ -94,3 +94,4 @@ class TestMonitoring(SaasSyncCommon, HttpCase):
         dead._mark_ignored("handled")
         monitor._cron_check_alerts()
         self.assertFalse(self.system.alert_dead_open)
+        self.assertFalse(activities(), "the incident's activities are closed with it")

@@ -1,0 +1,91 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Monthly recurring revenue: normalization, ledger movements and their types.
+
+MRR of a line = unit price x quantity after discounts, excluding tax,
+normalized to a month: year / 12, month x 1, week x (30.4375 / 7),
+day x 30.4375; the interval count divides (a 3-month plan at 90.00 is
+30.00 MRR). Metered (usage) lines are not MRR.
+
+Movement types follow ChartMogul's definitions, at the customer level:
+``new`` (a customer's first MRR), ``expansion`` (MRR grows),
+``contraction`` (MRR shrinks but stays above zero), ``churn`` (the
+customer's MRR falls to zero: their last active subscription ended) and
+``reactivation`` (a customer who had churned pays again).
+"""
+
+from decimal import ROUND_HALF_UP, Decimal
+
+DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12
+MONTHLY_FACTOR = {
+    "day": DAYS_PER_MONTH,
+    "week": DAYS_PER_MONTH / Decimal(7),
+    "month": Decimal(1),
+    "year": Decimal(1) / Decimal(12),
+}
+HUNDRED = Decimal(100)
+ZERO = Decimal(0)
+
+
+def to_decimal(value):
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        # Floats come from Odoo fields already rounded to their precision.
+        return Decimal(repr(value))
+    return Decimal(str(value))
+
+
+def quantize(amount, digits=2):
+    return to_decimal(amount).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def line_amount(unit_price, quantity, discount_percent=0):
+    """Unit price x quantity after a percentage discount (excluding tax)."""
+    discount = to_decimal(discount_percent or 0)
+    if not ZERO <= discount <= HUNDRED:
+        raise ValueError(f"a discount is between 0 and 100 percent, not {discount}")
+    return to_decimal(unit_price) * to_decimal(quantity) * (HUNDRED - discount) / HUNDRED
+
+
+def monthly_amount(
+    unit_price, quantity, interval, interval_count=1, discount_percent=0, digits=2, metered=False
+):
+    """The MRR of one subscription line, rounded to the currency's digits."""
+    if metered:
+        return quantize(ZERO, digits)
+    if interval not in MONTHLY_FACTOR:
+        raise ValueError(f"unknown billing interval {interval!r}")
+    count = 1 if interval_count is None else int(interval_count)
+    if count < 1:
+        raise ValueError("the interval count is at least 1")
+    amount = line_amount(unit_price, quantity, discount_percent) * MONTHLY_FACTOR[interval] / count
+    if amount < 0:
+        raise ValueError("MRR cannot be negative")
+    return quantize(amount, digits)
+
+
+def movement_type(customer_mrr_before, customer_mrr_after, customer_had_mrr_before):
+    """The type of a change of a customer's total MRR, or None if it did not move.
+
+    ``customer_had_mrr_before``: the customer had MRR at some earlier time
+    (so reaching MRR again from zero is a reactivation, not new business).
+    """
+    before, after = to_decimal(customer_mrr_before), to_decimal(customer_mrr_after)
+    if before == after:
+        return None
+    if before == ZERO:
+        return "reactivation" if customer_had_mrr_before else "new"
+    if after == ZERO:
+        return "churn"
+    return "expansion" if after > before else "contraction"
+
+
+def split_amount(total, shares, digits=2):
+    """Split ``total`` by percentage ``shares`` (summing to 100); rounding goes last."""
+    shares = [to_decimal(s) for s in shares]
+    if not shares or sum(shares) != HUNDRED:
+        raise ValueError("the shares of a split sum to 100 percent")
+    total = to_decimal(total)
+    parts = [quantize(total * share / HUNDRED, digits) for share in shares[:-1]]
+    parts.append(quantize(total, digits) - sum(parts, ZERO))
+    return parts

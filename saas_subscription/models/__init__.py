@@ -1,0 +1,9 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import saas_subscription
+from . import saas_subscription_line
+from . import saas_mrr_movement
+from . import saas_bundle
+from . import res_partner
+from . import account_move
+from . import res_config_settings
+from . import saas_demo

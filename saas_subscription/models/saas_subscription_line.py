@@ -1,0 +1,64 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+from ..lib.mrr import monthly_amount
+
+INTERVALS = [("day", "Day"), ("week", "Week"), ("month", "Month"), ("year", "Year")]
+
+
+class SaasSubscriptionLine(models.Model):
+    _name = "saas.subscription.line"
+    _description = "SaaS Subscription Line"
+    _order = "subscription_id, sequence, id"
+
+    subscription_id = fields.Many2one(
+        "saas.subscription", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="subscription_id.company_id", store=True)
+    currency_id = fields.Many2one(related="subscription_id.currency_id")
+    sequence = fields.Integer(default=10)
+    product_id = fields.Many2one("product.product", required=True)
+    plan_key = fields.Char(string="Source plan", help="Plan or price id at the source.")
+    name = fields.Char(string="Description")
+    quantity = fields.Float(digits="Product Unit of Measure", default=1.0, required=True)
+    price_unit = fields.Monetary(string="Unit price", currency_field="currency_id")
+    discount = fields.Float(string="Discount (%)", digits="Discount")
+    interval = fields.Selection(INTERVALS, required=True, default="month")
+    interval_count = fields.Integer(default=1, required=True)
+    metered = fields.Boolean(help="Usage-based: invoiced and recognized, but not MRR.")
+    mrr = fields.Monetary(
+        string="MRR",
+        currency_field="currency_id",
+        compute="_compute_mrr",
+        store=True,
+        help="Monthly amount: price x quantity after discount, normalized to a month.",
+    )
+
+    _sql_constraints = [
+        ("interval_count_positive", "CHECK(interval_count >= 1)", "Interval count is >= 1."),
+        ("discount_range", "CHECK(discount >= 0 AND discount <= 100)", "Discount is 0-100%."),
+        ("quantity_positive", "CHECK(quantity >= 0)", "Quantity cannot be negative."),
+    ]
+
+    @api.depends(
+        "price_unit",
+        "quantity",
+        "discount",
+        "interval",
+        "interval_count",
+        "metered",
+        "currency_id",
+    )
+    def _compute_mrr(self):
+        for line in self:
+            line.mrr = float(
+                monthly_amount(
+                    line.price_unit,
+                    line.quantity,
+                    line.interval,
+                    line.interval_count,
+                    line.discount,
+                    digits=line.currency_id.decimal_places or 2,
+                    metered=line.metered,
+                )
+            )

@@ -1,0 +1,389 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Billing documents: invoices, voids, credit notes, payments, failed payments
+and refunds become posted, balanced and reconciled Odoo entries."""
+
+from odoo.addons.saas_sync.exceptions import EventValidationError, MappingError
+from odoo.addons.saas_sync.registry import register_handler
+
+from ..lib.mrr import ZERO, quantize, split_amount, to_decimal
+from .context import EventContext
+
+RECEIVABLE = "asset_receivable"
+
+
+def _move_line_commands(ctx, lines, currency):
+    commands = []
+    for index, line in enumerate(lines):
+        key = line.get("plan") or line.get("product")
+        shares = ctx.product_shares(key) if key else [(ctx.env["product.product"], 100.0)]
+        unit_price = ctx.amount("unit_amount", line)
+        prices = split_amount(
+            unit_price, [to_decimal(s) for _p, s in shares], currency.decimal_places
+        )
+        taxes = ctx.taxes(
+            line.get("tax_codes") or ([line["tax_code"]] if line.get("tax_code") else [])
+        )
+        for (product, _share), price in zip(shares, prices, strict=True):
+            values = {
+                "sequence": index,
+                "name": line.get("description") or product.display_name or key or "/",
+                "quantity": float(ctx.amount("quantity", line)),
+                "price_unit": float(price),
+                "discount": float(ctx.amount("discount_percent", line, default=ZERO)),
+                "tax_ids": [(6, 0, taxes.ids)],
+                "saas_period_start": ctx.date("period_start", line),
+                "saas_period_end": ctx.date("period_end", line),
+            }
+            if product:
+                values["product_id"] = product.id
+            commands.append((0, 0, values))
+    return commands
+
+
+def _check_total(ctx, move, source_total):
+    """Odoo's total must equal the source's: add a rounding line or refuse."""
+    currency = move.currency_id
+    difference = quantize(source_total, currency.decimal_places) - quantize(
+        move.amount_total, currency.decimal_places
+    )
+    if not difference:
+        return
+    policy = (
+        ctx.env["ir.config_parameter"]
+        .sudo()
+        .get_param("saas_subscription.total_mismatch_policy", "error")
+    )
+    if policy != "rounding_line":
+        raise EventValidationError(
+            ctx.env._(
+                "The source total %(source_total)s differs from Odoo's computed total %(odoo)s "
+                "(%(diff)s). Fix the tax mapping, or allow rounding lines in Settings.",
+                source_total=source_total,
+                odoo=move.amount_total,
+                diff=difference,
+            )
+        )
+    account_id = (
+        ctx.env["ir.config_parameter"].sudo().get_param("saas_subscription.rounding_account_id")
+    )
+    account = (
+        ctx.env["account.account"].browse(int(account_id))
+        if account_id
+        else move.journal_id.default_account_id
+    )
+    move.write(
+        {
+            "invoice_line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": ctx.env._("Rounding difference with the source total"),
+                        "quantity": 1,
+                        "price_unit": float(difference),
+                        "account_id": account.id,
+                        "tax_ids": [(5, 0, 0)],
+                    },
+                )
+            ]
+        }
+    )
+    ctx.notes.append(ctx.env._("Added a rounding line of %s.", difference))
+
+
+def _create_document(ctx, move_type, external_id, lines, extra=None):
+    currency = ctx.currency()
+    partner = ctx.customer()
+    values = {
+        "move_type": move_type,
+        "partner_id": partner.id,
+        "currency_id": currency.id,
+        "company_id": ctx.company.id,
+        "journal_id": ctx.journal("sale").id,
+        "invoice_date": ctx.date("date", default=ctx.occurred_date),
+        "saas_source_number": ctx.data.get("number") or external_id,
+        "ref": ctx.data.get("number") or external_id,
+        "saas_event_id": ctx.event.id,
+        "invoice_line_ids": _move_line_commands(ctx, lines, currency),
+    }
+    due = ctx.date("due_date")
+    if due:
+        values["invoice_date_due"] = due
+    subscription_id = ctx.data.get("subscription_id")
+    if subscription_id:
+        values["saas_subscription_id"] = ctx.bound("saas.subscription", subscription_id).id
+    values.update(extra or {})
+    move = ctx.env["account.move"].create(values)
+    _check_total(ctx, move, ctx.amount("total"))
+    move.action_post()
+    ctx.log(move, "create")
+    ctx.bind(move, external_id, source_updated_at=ctx.occurred_at)
+    return move
+
+
+def _already_recorded(ctx, model, external_id):
+    record = ctx.bound(model, external_id)
+    if record:
+        return ctx.ignored(
+            ctx.env._(
+                "%(doc)s %(id)s is already recorded.", doc=record.display_name, id=external_id
+            )
+        )
+    return None
+
+
+def _reconcile(lines):
+    lines = lines.filtered(
+        lambda line: line.account_id.account_type == RECEIVABLE and not line.reconciled
+    )
+    if len(lines) > 1:
+        lines.reconcile()
+
+
+@register_handler("invoice.issued")
+def apply_invoice_issued(env, event, message):
+    ctx = EventContext(env, event, message)
+    external_id = ctx.data["invoice_id"]
+    return _already_recorded(ctx, "account.move", external_id) or (
+        _create_document(ctx, "out_invoice", external_id, ctx.data["lines"]) and ctx.result()
+    )
+
+
+@register_handler("invoice.voided")
+def apply_invoice_voided(env, event, message):
+    ctx = EventContext(env, event, message)
+    invoice = ctx.require("account.move", ctx.data["invoice_id"], ctx.env._("Invoice"))
+    if invoice.state == "cancel" or invoice.reversal_move_ids:
+        return ctx.ignored(ctx.env._("Invoice %s is already voided.", invoice.name))
+    if invoice.state == "draft":
+        invoice.button_cancel()
+    else:
+        if invoice.payment_state not in ("not_paid", "reversed"):
+            raise EventValidationError(
+                ctx.env._(
+                    "Invoice %s is (partly) paid: the source should issue a credit note and a "
+                    "refund, not a void.",
+                    invoice.name,
+                )
+            )
+        reversal = invoice._reverse_moves(
+            [{"ref": ctx.env._("Void of %s", invoice.name), "saas_event_id": ctx.event.id}],
+            cancel=True,
+        )
+        ctx.log(reversal, "create")
+    ctx.log(invoice, "write")
+    return ctx.result()
+
+
+@register_handler("credit_note.issued")
+def apply_credit_note(env, event, message):
+    ctx = EventContext(env, event, message)
+    external_id = ctx.data["credit_note_id"]
+    done = _already_recorded(ctx, "account.move", external_id)
+    if done:
+        return done
+    invoice = ctx.require("account.move", ctx.data["invoice_id"], ctx.env._("Invoice"))
+    if "customer_id" not in ctx.data:
+        ctx.data = dict(ctx.data, customer_id=_external_customer(ctx, invoice))
+    lines = ctx.data.get("lines")
+    if lines:
+        refund = _create_document(
+            ctx, "out_refund", external_id, lines, {"reversed_entry_id": invoice.id}
+        )
+    else:
+        refund = _full_credit_note(ctx, invoice, external_id)
+    _reconcile(invoice.line_ids | refund.line_ids)
+    return ctx.result()
+
+
+def _external_customer(ctx, invoice):
+    binding = ctx.env["saas.binding"].search(
+        [
+            ("system_id", "=", ctx.system.id),
+            ("res_model", "=", "res.partner"),
+            ("res_id", "=", invoice.partner_id.id),
+        ],
+        limit=1,
+    )
+    return binding.external_id
+
+
+def _full_credit_note(ctx, invoice, external_id):
+    total = ctx.amount("total")
+    if quantize(total, invoice.currency_id.decimal_places) != quantize(
+        invoice.amount_total, invoice.currency_id.decimal_places
+    ):
+        raise EventValidationError(
+            ctx.env._(
+                "A credit note without lines must credit the whole invoice (%(total)s), "
+                "not %(amount)s: send its lines.",
+                total=invoice.amount_total,
+                amount=total,
+            )
+        )
+    refund = invoice._reverse_moves(
+        [
+            {
+                "ref": ctx.data.get("number") or external_id,
+                "saas_source_number": ctx.data.get("number") or external_id,
+                "saas_event_id": ctx.event.id,
+                "invoice_date": ctx.date("date", default=ctx.occurred_date),
+            }
+        ]
+    )
+    refund.action_post()
+    ctx.log(refund, "create")
+    ctx.bind(refund, external_id, source_updated_at=ctx.occurred_at)
+    return refund
+
+
+def _payment(ctx, payment_type, external_id, amount, partner):
+    journal = ctx.journal("bank")
+    payment = ctx.env["account.payment"].create(
+        {
+            "payment_type": payment_type,
+            "partner_type": "customer",
+            "partner_id": partner.id,
+            "amount": float(amount),
+            "currency_id": ctx.currency().id,
+            "date": ctx.date("date", default=ctx.occurred_date),
+            "journal_id": journal.id,
+            "memo": ctx.data.get("reference") or external_id,
+            "saas_event_id": ctx.event.id,
+        }
+    )
+    payment.action_post()
+    ctx.log(payment, "create")
+    ctx.bind(payment, external_id, source_updated_at=ctx.occurred_at)
+    return payment
+
+
+@register_handler("payment.succeeded")
+def apply_payment_succeeded(env, event, message):
+    ctx = EventContext(env, event, message)
+    external_id = ctx.data["payment_id"]
+    done = _already_recorded(ctx, "account.payment", external_id)
+    if done:
+        return done
+    invoice_ids = ctx.data.get("invoice_ids") or (
+        [ctx.data["invoice_id"]] if ctx.data.get("invoice_id") else []
+    )
+    invoices = ctx.env["account.move"]
+    for invoice_id in invoice_ids:
+        invoices |= ctx.require("account.move", invoice_id, ctx.env._("Invoice"))
+    amount = ctx.amount("amount")
+    if amount <= 0:
+        raise EventValidationError(ctx.env._("A payment amount is positive."))
+    payment = _payment(ctx, "inbound", external_id, amount, ctx.customer())
+    for invoice in invoices.sorted(lambda m: (m.invoice_date_due or m.date, m.id)):
+        _reconcile(payment.move_id.line_ids | invoice.line_ids)
+    fee = ctx.amount("fee", default=ZERO)
+    if fee:
+        _record_fee(ctx, payment, fee)
+    return ctx.result()
+
+
+def _record_fee(ctx, payment, fee):
+    """The gateway keeps its fee: expense it against the payment's outstanding
+    account, so the net reaches the bank."""
+    expense = ctx.env["saas.mapping"]._find_approved(ctx.system, "account", "gateway_fee")
+    if not expense or not expense.target_ref:
+        raise MappingError("account", "gateway_fee", ctx.system)
+    move = ctx.env["account.move"].create(
+        {
+            "move_type": "entry",
+            "journal_id": payment.journal_id.id,
+            "date": payment.date,
+            "ref": ctx.env._("Gateway fee of %s", payment.memo),
+            "saas_event_id": ctx.event.id,
+            "line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": ctx.env._("Gateway fee"),
+                        "account_id": expense.target_ref.id,
+                        "debit": float(fee),
+                        "partner_id": payment.partner_id.id,
+                    },
+                ),
+                (
+                    0,
+                    0,
+                    {
+                        "name": ctx.env._("Gateway fee"),
+                        "account_id": payment.outstanding_account_id.id,
+                        "credit": float(fee),
+                        "partner_id": payment.partner_id.id,
+                    },
+                ),
+            ],
+        }
+    )
+    move.action_post()
+    ctx.log(move, "create")
+
+
+@register_handler("payment.failed")
+def apply_payment_failed(env, event, message):
+    ctx = EventContext(env, event, message)
+    partner = ctx.customer()
+    invoice = (
+        ctx.bound("account.move", ctx.data["invoice_id"])
+        if ctx.data.get("invoice_id")
+        else ctx.env["account.move"]
+    )
+    subscription = (
+        ctx.bound("saas.subscription", ctx.data["subscription_id"])
+        if ctx.data.get("subscription_id")
+        else invoice.saas_subscription_id
+    )
+    reason = ctx.data.get("failure_message") or ctx.env._("no reason given")
+    body = ctx.env._(
+        "Payment %(payment)s of %(amount)s %(currency)s failed: %(reason)s",
+        payment=ctx.data["payment_id"],
+        amount=ctx.data["amount"],
+        currency=ctx.data["currency"],
+        reason=reason,
+    )
+    if subscription:
+        if subscription.state in ("active", "trial"):
+            subscription.state = "past_due"
+        subscription.failed_payment_count += 1
+        subscription.message_post(body=body)
+        ctx.log(subscription, "write")
+    if invoice:
+        invoice.message_post(body=body)
+    target = subscription or invoice or partner
+    owner = (
+        partner.user_id or ctx.env.ref("base.user_admin", raise_if_not_found=False) or ctx.env.user
+    )
+    target.activity_schedule(
+        "mail.mail_activity_data_todo",
+        summary=ctx.env._("Collect failed payment %s", ctx.data["payment_id"]),
+        note=body,
+        user_id=owner.id,
+    )
+    return ctx.result()
+
+
+@register_handler("refund.issued")
+def apply_refund_issued(env, event, message):
+    ctx = EventContext(env, event, message)
+    external_id = ctx.data["refund_id"]
+    done = _already_recorded(ctx, "account.payment", external_id)
+    if done:
+        return done
+    original = ctx.require("account.payment", ctx.data["payment_id"], ctx.env._("Payment"))
+    credit_note = ctx.env["account.move"]
+    if ctx.data.get("credit_note_id"):
+        credit_note = ctx.require(
+            "account.move", ctx.data["credit_note_id"], ctx.env._("Credit note")
+        )
+    amount = ctx.amount("amount")
+    if amount <= 0:
+        raise EventValidationError(ctx.env._("A refund amount is positive."))
+    refund = _payment(ctx, "outbound", external_id, amount, original.partner_id)
+    if credit_note:
+        _reconcile(refund.move_id.line_ids | credit_note.line_ids)
+    return ctx.result()

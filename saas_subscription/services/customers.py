@@ -1,0 +1,108 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""``customer.upserted``: find the partner (binding, then matching), create it
+if needed, and update only what the system's ownership policy grants."""
+
+from odoo.addons.saas_sync.registry import register_handler
+
+from ..lib.matching import normalize_email, normalize_vat
+from .context import EventContext
+
+# Canonical customer fields -> partner fields.
+SIMPLE_FIELDS = {"name": "name", "email": "email", "phone": "phone", "vat": "vat"}
+ADDRESS_FIELDS = {"line1": "street", "line2": "street2", "city": "city", "postal_code": "zip"}
+
+
+def _partner_values(ctx):
+    data = ctx.data
+    values = {target: data[key] for key, target in SIMPLE_FIELDS.items() if data.get(key)}
+    address = data.get("address") or {}
+    values.update(
+        {target: address[key] for key, target in ADDRESS_FIELDS.items() if address.get(key)}
+    )
+    if address.get("country"):
+        country = ctx.env["res.country"].search(
+            [("code", "=", address["country"].upper())], limit=1
+        )
+        if country:
+            values["country_id"] = country.id
+    if data.get("is_company") is not None:
+        values["is_company"] = bool(data["is_company"])
+    values.setdefault("name", data.get("email") or data["customer_id"])
+    return values
+
+
+def _match_partner(ctx, values):
+    policy = (
+        ctx.env["ir.config_parameter"]
+        .sudo()
+        .get_param("saas_subscription.customer_matching", "email_vat")
+    )
+    Partner = ctx.env["res.partner"]
+    company_domain = [("company_id", "in", [False, ctx.company.id])]
+    if policy in ("email_vat", "email") and values.get("email"):
+        email = normalize_email(values["email"])
+        partner = Partner.search([*company_domain, ("email_normalized", "=", email)], limit=1)
+        if partner:
+            return partner
+    if policy in ("email_vat", "vat") and values.get("vat"):
+        vat = normalize_vat(values["vat"])
+        candidates = Partner.search([*company_domain, ("vat", "ilike", vat[-6:])])
+        for partner in candidates:
+            if normalize_vat(partner.vat) == vat:
+                return partner
+    return Partner
+
+
+@register_handler("customer.upserted")
+def apply_customer_upsert(env, event, message):
+    ctx = EventContext(env, event, message)
+    external_id = ctx.data["customer_id"]
+    binding = ctx.env["saas.binding"].find_binding(ctx.system, "res.partner", external_id)
+    if binding and binding.is_stale(ctx.occurred_at):
+        return ctx.ignored(
+            ctx.env._(
+                "Older than the customer state already applied (%s).", binding.source_updated_at
+            )
+        )
+    values = _partner_values(ctx)
+    partner = ctx.bound("res.partner", external_id) or _match_partner(ctx, values)
+    if not partner:
+        partner = ctx.env["res.partner"].create(values)
+        ctx.log(partner, "create")
+    else:
+        granted = _granted_values(ctx, partner, values)
+        if granted:
+            partner.write(granted)
+            ctx.log(partner, "write")
+    ctx.bind(partner, external_id, source_updated_at=ctx.occurred_at)
+    return ctx.result()
+
+
+def _granted_values(ctx, partner, values):
+    """What the system may write: everything when it owns customers, otherwise
+    only fields still empty. Skipped values are noted on the event."""
+    if ctx.system.owns("customers"):
+        return {key: value for key, value in values.items() if _differs(partner, key, value)}
+    granted = {}
+    for key, value in values.items():
+        if not partner[key]:
+            granted[key] = value
+        elif _differs(partner, key, value):
+            ctx.notes.append(
+                ctx.env._(
+                    "Kept %(field)s of %(partner)s: %(system)s does not own customers "
+                    "(sent %(value)r).",
+                    field=key,
+                    partner=partner.display_name,
+                    system=ctx.system.code,
+                    value=value,
+                )
+            )
+    return granted
+
+
+def _differs(partner, key, value):
+    current = partner[key]
+    if hasattr(current, "id"):
+        return current.id != value
+    return current != value

@@ -1,0 +1,181 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Subscription lifecycle: activation, change (upgrade, downgrade, quantity),
+renewal, pause, resume, cancellation (now or at period end), reactivation.
+
+Every change goes through :meth:`saas.subscription._sync_mrr`, which writes
+the MRR movement explaining it; older events never overwrite newer state.
+"""
+
+from odoo.addons.saas_sync.exceptions import DependencyError, EventValidationError
+from odoo.addons.saas_sync.registry import register_handler
+
+from ..lib.mrr import HUNDRED, split_amount, to_decimal
+from .context import EventContext
+
+WITH_ITEMS = ("subscription.activated", "subscription.changed", "subscription.reactivated")
+SOURCE_STATES = {
+    "trialing": "trial",
+    "trial": "trial",
+    "active": "active",
+    "past_due": "past_due",
+    "unpaid": "past_due",
+    "paused": "paused",
+    "canceled": "cancelled",
+    "cancelled": "cancelled",
+    "ended": "ended",
+}
+
+
+def _combined_discount(*percents):
+    """Stacked percentage discounts (a 20% line discount after a 50% coupon is 60%)."""
+    remaining = HUNDRED
+    for percent in percents:
+        remaining = remaining * (HUNDRED - to_decimal(percent or 0)) / HUNDRED
+    return HUNDRED - remaining
+
+
+def _line_commands(ctx, subscription_currency):
+    coupon = ctx.data.get("discount_percent")
+    commands = [(5, 0, 0)]
+    for index, item in enumerate(ctx.data["items"]):
+        unit_price = ctx.amount("unit_amount", item)
+        discount = _combined_discount(item.get("discount_percent"), coupon)
+        shares = ctx.product_shares(item["plan"])
+        prices = split_amount(
+            unit_price,
+            [to_decimal(share) for _p, share in shares],
+            subscription_currency.decimal_places,
+        )
+        for (product, _share), price in zip(shares, prices, strict=True):
+            commands.append(
+                (
+                    0,
+                    0,
+                    {
+                        "sequence": index,
+                        "product_id": product.id,
+                        "plan_key": item["plan"],
+                        "name": item.get("description") or product.display_name,
+                        "quantity": float(ctx.amount("quantity", item)),
+                        "price_unit": float(price),
+                        "discount": float(discount),
+                        "interval": item["interval"],
+                        "interval_count": int(item.get("interval_count") or 1),
+                        "metered": bool(item.get("metered")),
+                    },
+                )
+            )
+    return commands
+
+
+def _state_from_source(ctx, default):
+    status = ctx.data.get("status")
+    if status is None:
+        return default
+    if status not in SOURCE_STATES:
+        raise EventValidationError(ctx.env._("Unknown subscription status %r.", status))
+    return SOURCE_STATES[status]
+
+
+def _period_values(ctx):
+    values = {}
+    for key, field in (
+        ("period_start", "current_period_start"),
+        ("period_end", "current_period_end"),
+        ("start_date", "start_date"),
+    ):
+        if ctx.data.get(key):
+            values[field] = ctx.date(key)
+    return values
+
+
+@register_handler("subscription.activated")
+@register_handler("subscription.changed")
+@register_handler("subscription.renewed")
+@register_handler("subscription.paused")
+@register_handler("subscription.resumed")
+@register_handler("subscription.cancelled")
+@register_handler("subscription.reactivated")
+def apply_subscription_event(env, event, message):
+    ctx = EventContext(env, event, message)
+    event_type = message["type"]
+    external_id = ctx.data["subscription_id"]
+    binding = ctx.env["saas.binding"].find_binding(ctx.system, "saas.subscription", external_id)
+    if binding and binding.is_stale(ctx.occurred_at):
+        return ctx.ignored(
+            ctx.env._(
+                "Older than the subscription state already applied (%(stored)s > %(event)s).",
+                stored=binding.source_updated_at,
+                event=ctx.occurred_at,
+            )
+        )
+    subscription = ctx.bound("saas.subscription", external_id)
+    if not subscription and event_type not in WITH_ITEMS:
+        raise DependencyError(ctx.env._("Subscription %s is not known yet.", external_id))
+    partner = ctx.customer()
+    currency = ctx.currency() if ctx.data.get("currency") else subscription.currency_id
+    values = _period_values(ctx)
+    if event_type in WITH_ITEMS:
+        values["line_ids"] = _line_commands(ctx, currency)
+    values.update(_lifecycle_values(ctx, event_type, subscription))
+    if subscription:
+        if subscription.currency_id != currency and subscription.movement_ids:
+            raise EventValidationError(
+                ctx.env._("Subscription %s cannot change currency.", external_id)
+            )
+        subscription.write(dict(values, partner_id=partner.id, currency_id=currency.id))
+        ctx.log(subscription, "write")
+    else:
+        values.setdefault("start_date", ctx.date("start_date", default=ctx.occurred_date))
+        subscription = ctx.env["saas.subscription"].create(
+            dict(
+                values,
+                name=external_id,
+                partner_id=partner.id,
+                system_id=ctx.system.id,
+                company_id=ctx.company.id,
+                currency_id=currency.id,
+            )
+        )
+        ctx.log(subscription, "create")
+    subscription.source_updated_at = ctx.occurred_at
+    movement = subscription._sync_mrr(_effective_date(ctx, subscription), ctx.event)
+    ctx.log(movement, "create")
+    ctx.bind(subscription, external_id, source_updated_at=ctx.occurred_at)
+    return ctx.result()
+
+
+def _effective_date(ctx, subscription):
+    if subscription.state in ("cancelled", "ended") and subscription.ended_at:
+        return subscription.ended_at
+    return ctx.date("effective_date", default=ctx.occurred_date)
+
+
+def _lifecycle_values(ctx, event_type, subscription):
+    if event_type in ("subscription.activated", "subscription.changed"):
+        default = subscription.state if subscription else "active"
+        return {"state": _state_from_source(ctx, default)}
+    if event_type == "subscription.renewed":
+        return {"state": _state_from_source(ctx, "active")}
+    if event_type == "subscription.paused":
+        return {
+            "state": "paused",
+            "pause_start": ctx.date("pause_start", default=ctx.occurred_date),
+            "pause_end": ctx.date("resume_at"),
+        }
+    if event_type == "subscription.resumed":
+        return {"state": "active", "pause_start": False, "pause_end": False}
+    if event_type == "subscription.reactivated":
+        return {"state": "active", "cancel_at": False, "ended_at": False}
+    # subscription.cancelled
+    if ctx.data.get("cancel_at_period_end") or ctx.data.get("at_period_end"):
+        cancel_at = (
+            ctx.date("cancel_at") or ctx.date("period_end") or (subscription.current_period_end)
+        )
+        if not cancel_at:
+            raise EventValidationError(
+                ctx.env._("A cancellation at period end needs cancel_at or period_end.")
+            )
+        return {"cancel_at": cancel_at}
+    ended = ctx.date("ended_at", default=ctx.occurred_date)
+    return {"state": "cancelled", "ended_at": ended, "cancel_at": ended}

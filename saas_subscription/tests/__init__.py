@@ -1,0 +1,9 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import test_mrr_examples
+from . import test_lifecycle
+from . import test_ledger_property
+from . import test_customers
+from . import test_billing
+from . import test_replay
+from . import test_concurrency
+from . import test_tour

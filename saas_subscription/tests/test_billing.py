@@ -1,0 +1,276 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+
+from odoo.tests import tagged
+
+from .common import SubscriptionCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBilling(SubscriptionCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.tax = cls.company_data["default_tax_sale"]
+        cls.tax.write({"amount": 20.0, "amount_type": "percent", "price_include": False})
+        cls.env["saas.mapping"].create(
+            {
+                "system_id": cls.system.id,
+                "kind": "tax",
+                "external_key": "VAT20",
+                "target_ref": f"account.tax,{cls.tax.id}",
+            }
+        ).action_approve()
+        fee_account = cls.company_data["default_account_expense"]
+        cls.env["saas.mapping"].create(
+            {
+                "system_id": cls.system.id,
+                "kind": "account",
+                "external_key": "gateway_fee",
+                "target_ref": f"account.account,{fee_account.id}",
+            }
+        ).action_approve()
+
+    def setUp(self):
+        super().setUp()
+        self.partner = self.customer()
+        self.subscribe("subscription.activated", "sub_1", price="100.00")
+
+    def invoice(self, invoice_id="in_1", total="120.00", price="100.00", tax="VAT20", **extra):
+        line = {
+            "plan": "starter",
+            "description": "Starter, January",
+            "quantity": "1",
+            "unit_amount": price,
+            "period_start": "2026-01-01",
+            "period_end": "2026-01-31",
+        }
+        if tax:
+            line["tax_code"] = tax
+        event = self.emit(
+            "invoice.issued",
+            {
+                "invoice_id": invoice_id,
+                "customer_id": "cus_1",
+                "subscription_id": "sub_1",
+                "currency": self.currency.name,
+                "total": total,
+                "number": f"SRC-{invoice_id}",
+                "date": "2026-01-01",
+                "lines": [line],
+                **extra,
+            },
+        )
+        return event, self.env["saas.binding"].find_record(self.system, "account.move", invoice_id)
+
+    def pay(self, payment_id, amount, invoice_ids=("in_1",), **extra):
+        event = self.emit(
+            "payment.succeeded",
+            {
+                "payment_id": payment_id,
+                "customer_id": "cus_1",
+                "currency": self.currency.name,
+                "amount": amount,
+                "invoice_ids": list(invoice_ids),
+                "date": "2026-01-03",
+                **extra,
+            },
+        )
+        return event, self.env["saas.binding"].find_record(
+            self.system, "account.payment", payment_id
+        )
+
+    def assertBalanced(self, moves):
+        for move in moves:
+            self.assertEqual(move.state, "posted")
+            self.assertAlmostEqual(
+                sum(move.line_ids.mapped("debit")), sum(move.line_ids.mapped("credit")), places=2
+            )
+
+    def test_invoice_is_posted_with_taxes_period_and_trace(self):
+        event, invoice = self.invoice()
+        self.assertDone(event)
+        self.assertBalanced(invoice)
+        self.assertEqual(
+            (invoice.move_type, invoice.amount_untaxed, invoice.amount_total),
+            ("out_invoice", 100.0, 120.0),
+        )
+        line = invoice.invoice_line_ids
+        self.assertEqual(line.product_id, self.product_starter)
+        self.assertEqual(line.tax_ids, self.tax)
+        self.assertEqual(
+            (line.saas_period_start, line.saas_period_end), (date(2026, 1, 1), date(2026, 1, 31))
+        )
+        self.assertEqual(invoice.saas_source_number, "SRC-in_1")
+        self.assertEqual(invoice.saas_event_id, event)
+        self.assertEqual(invoice.saas_subscription_id, self.subscription("sub_1"))
+        self.assertIn(
+            invoice,
+            self.env["saas.event.record"]
+            ._events_for(invoice)
+            .record_ids.filtered(lambda r: r.res_model == "account.move")
+            .mapped(lambda r: self.env["account.move"].browse(r.res_id)),
+        )
+
+    def test_total_mismatch_is_refused_or_rounded(self):
+        event, invoice = self.invoice("in_bad", total="120.01")
+        self.assertEqual((event.state, event.error_class), ("dead", "validation"))
+        self.assertIn("differs", event.last_error)
+        self.assertFalse(invoice)
+        self.env["ir.config_parameter"].sudo().set_param(
+            "saas_subscription.total_mismatch_policy", "rounding_line"
+        )
+        event, invoice = self.invoice("in_round", total="120.01")
+        self.assertDone(event)
+        self.assertEqual(invoice.amount_total, 120.01)
+        self.assertIn("rounding", event.attempt_ids.notes.lower())
+        self.assertBalanced(invoice)
+
+    def test_unknown_tax_code_parks(self):
+        event, _invoice = self.invoice("in_tax", tax="GST9")
+        self.assertEqual(event.state, "needs_mapping")
+        self.assertEqual(
+            (event.missing_mapping_id.kind, event.missing_mapping_id.external_key), ("tax", "GST9")
+        )
+
+    def test_full_and_partial_payments(self):
+        _event, invoice = self.invoice()
+        event, payment = self.pay("pay_1", "50.00")
+        self.assertDone(event)
+        self.assertBalanced(payment.move_id)
+        self.assertEqual((invoice.payment_state, invoice.amount_residual), ("partial", 70.0))
+        event, _payment = self.pay("pay_2", "70.00")
+        self.assertDone(event)
+        self.assertEqual((invoice.payment_state, invoice.amount_residual), ("paid", 0.0))
+
+    def test_gateway_fee_reaches_the_bank_net(self):
+        _event, invoice = self.invoice()
+        event, payment = self.pay("pay_fee", "120.00", fee="3.78")
+        self.assertDone(event)
+        fee_move = self.env["account.move"].search(
+            [
+                ("saas_event_id", "=", event.id),
+                ("move_type", "=", "entry"),
+                ("id", "!=", payment.move_id.id),
+            ]
+        )
+        self.assertBalanced(fee_move)
+        outstanding = (payment.move_id | fee_move).line_ids.filtered(
+            lambda x: x.account_id == payment.outstanding_account_id
+        )
+        self.assertAlmostEqual(sum(outstanding.mapped("balance")), 116.22, places=2)
+        self.assertEqual(invoice.payment_state, "paid")
+
+    def test_payment_before_its_invoice_retries_then_applies(self):
+        event, _payment = self.pay("pay_early", "120.00", invoice_ids=("in_later",))
+        self.assertEqual((event.state, event.error_class), ("retry", "dependency"))
+        _inv_event, invoice = self.invoice("in_later")
+        event.write({"next_attempt_at": "2000-01-01 00:00:00"})
+        self.env["saas.event"].process_pending(system_ids=self.system.ids)
+        self.assertDone(event)
+        self.assertEqual(invoice.payment_state, "paid")
+
+    def test_credit_note_and_refund(self):
+        _event, _invoice = self.invoice()
+        _event, _payment = self.pay("pay_1", "120.00")
+        event = self.emit(
+            "credit_note.issued",
+            {
+                "credit_note_id": "cn_1",
+                "invoice_id": "in_1",
+                "customer_id": "cus_1",
+                "currency": self.currency.name,
+                "total": "60.00",
+                "lines": [
+                    {
+                        "plan": "starter",
+                        "quantity": "1",
+                        "unit_amount": "50.00",
+                        "tax_code": "VAT20",
+                    }
+                ],
+            },
+        )
+        self.assertDone(event)
+        credit_note = self.env["saas.binding"].find_record(self.system, "account.move", "cn_1")
+        self.assertBalanced(credit_note)
+        self.assertEqual((credit_note.move_type, credit_note.amount_total), ("out_refund", 60.0))
+        # The invoice was paid in full: the credit note stays open until refunded.
+        self.assertEqual(credit_note.amount_residual, 60.0)
+        event = self.emit(
+            "refund.issued",
+            {
+                "refund_id": "re_1",
+                "payment_id": "pay_1",
+                "credit_note_id": "cn_1",
+                "currency": self.currency.name,
+                "amount": "60.00",
+            },
+        )
+        self.assertDone(event)
+        refund = self.env["saas.binding"].find_record(self.system, "account.payment", "re_1")
+        self.assertEqual(refund.payment_type, "outbound")
+        self.assertBalanced(refund.move_id)
+        self.assertEqual(credit_note.payment_state, "paid")
+
+    def test_credit_note_on_open_invoice_reconciles_it(self):
+        _event, invoice = self.invoice()
+        event = self.emit(
+            "credit_note.issued",
+            {
+                "credit_note_id": "cn_full",
+                "invoice_id": "in_1",
+                "currency": self.currency.name,
+                "total": "120.00",
+            },
+        )
+        self.assertDone(event)
+        credit_note = self.env["saas.binding"].find_record(self.system, "account.move", "cn_full")
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertEqual(credit_note.amount_residual, 0.0)
+
+    def test_void_reverses_an_unpaid_invoice(self):
+        _event, invoice = self.invoice()
+        event = self.emit("invoice.voided", {"invoice_id": "in_1"})
+        self.assertDone(event)
+        self.assertEqual(invoice.payment_state, "reversed")
+        self.assertBalanced(invoice.reversal_move_ids)
+        _event, _paid = self.invoice("in_paid")
+        self.pay("pay_v", "120.00", invoice_ids=("in_paid",))
+        event = self.emit("invoice.voided", {"invoice_id": "in_paid"})
+        self.assertEqual(event.state, "dead")
+
+    def test_failed_payment_makes_subscription_past_due(self):
+        _event, invoice = self.invoice()
+        self.partner.user_id = self.env.user
+        event = self.emit(
+            "payment.failed",
+            {
+                "payment_id": "pay_fail",
+                "customer_id": "cus_1",
+                "currency": self.currency.name,
+                "amount": "120.00",
+                "invoice_id": "in_1",
+                "failure_message": "card_declined",
+            },
+        )
+        self.assertDone(event)
+        subscription = self.subscription("sub_1")
+        self.assertEqual((subscription.state, subscription.failed_payment_count), ("past_due", 1))
+        self.assertEqual(subscription.mrr, 100.0)  # past due still earns MRR
+        self.assertEqual(invoice.payment_state, "not_paid")
+        activity = subscription.activity_ids
+        self.assertEqual(activity.user_id, self.env.user)
+        self.assertIn("card_declined", activity.note)
+        self.assertIn("card_declined", subscription.message_ids[0].body)
+
+    def test_replaying_a_document_event_creates_nothing_new(self):
+        event, _invoice = self.invoice()
+        pay_event, _payment = self.pay("pay_1", "120.00")
+        (event | pay_event).action_replay()
+        self.env["saas.event"].process_pending(system_ids=self.system.ids)
+        self.assertEqual((event.state, pay_event.state), ("ignored", "ignored"))
+        self.assertEqual(
+            self.env["account.move"].search_count([("saas_source_number", "=", "SRC-in_1")]), 1
+        )
+        self.assertEqual(self.env["account.payment"].search_count([("memo", "=", "pay_1")]), 1)

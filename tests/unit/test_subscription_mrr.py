@@ -1,0 +1,99 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from odoo.addons.saas_subscription.lib.ledger import Ledger
+from odoo.addons.saas_subscription.lib.matching import normalize_email, normalize_vat
+from odoo.addons.saas_subscription.lib.mrr import (
+    monthly_amount,
+    movement_type,
+    split_amount,
+)
+
+D = Decimal
+
+
+def test_worked_examples():
+    # ChartMogul: an annual plan at 120.00 is 10.00 MRR; a 3-month plan at 90.00 is 30.00.
+    assert monthly_amount("120.00", 1, "year") == D("10.00")
+    assert monthly_amount("90.00", 1, "month", interval_count=3) == D("30.00")
+    # Baremetrics: 10.00 monthly with a 50% lifetime coupon is 5.00.
+    assert monthly_amount("10.00", 1, "month", discount_percent=50) == D("5.00")
+    # OCA contract's month normalization: 100.00 per week is 434.82, 1,200.00 per year 100.00.
+    assert monthly_amount("100.00", 1, "week") == D("434.82")
+    assert monthly_amount("1200.00", 1, "year") == D("100.00")
+    assert monthly_amount("1.00", 1, "day") == D("30.44")
+    assert monthly_amount("10.00", 1, "month", discount_percent=100) == D("0.00")
+    assert monthly_amount("0.10", 1000, "month", metered=True) == D("0.00")
+    assert monthly_amount("1000", 1, "year", digits=0) == D("83")  # JPY has no decimals
+
+
+@pytest.mark.parametrize(
+    "bad", [dict(interval="fortnight"), dict(interval_count=0), dict(discount_percent=101)]
+)
+def test_invalid_lines(bad):
+    kwargs = dict(unit_price="1", quantity=1, interval="month") | bad
+    with pytest.raises(ValueError):
+        monthly_amount(**kwargs)
+
+
+def test_movement_types():
+    assert movement_type(0, 10, False) == "new"
+    assert movement_type(0, 10, True) == "reactivation"
+    assert movement_type(10, 15, True) == "expansion"
+    assert movement_type(15, 5, True) == "contraction"
+    assert movement_type(5, 0, True) == "churn"
+    assert movement_type(5, 5, True) is None
+
+
+def test_split_amount_rounding_goes_last():
+    assert split_amount("99.99", [70, 30]) == [D("69.99"), D("30.00")]
+    assert split_amount("10.00", [D("33.33"), D("33.33"), D("33.34")]) == [
+        D("3.33"),
+        D("3.33"),
+        D("3.34"),
+    ]
+    with pytest.raises(ValueError):
+        split_amount("10", [50, 40])
+
+
+def test_normalized_keys():
+    assert normalize_email(" Jane <Jane.Doe@Example.COM> ") == "jane.doe@example.com"
+    assert normalize_vat("BE 0477.472-701") == "BE0477472701"
+    assert normalize_vat(None) is False
+
+
+amounts = st.decimals(min_value=0, max_value=10_000, places=2)
+
+
+@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from("xyz"), amounts), max_size=40))
+def test_ledger_sums_to_mrr_and_types_follow_the_customer(changes):
+    ledger = Ledger()
+    for subscription, customer, mrr in changes:
+        owner = ledger.mrr.get(subscription, (customer, None))[0]
+        before = ledger.customer_mrr(owner)
+        movement = ledger.set_mrr(owner, subscription, mrr)
+        after = ledger.customer_mrr(owner)
+        if movement:
+            assert movement.delta == after - before
+            if after == 0:
+                assert movement.kind == "churn"
+            elif before == 0:
+                assert movement.kind in ("new", "reactivation")
+    for subscription, (_customer, mrr) in ledger.mrr.items():
+        assert ledger.subscription_sum(subscription) == mrr
+        assert mrr >= 0
+
+
+@given(
+    st.decimals(min_value=0, max_value=100_000, places=2),
+    st.integers(min_value=1, max_value=12),
+    st.sampled_from(["day", "week", "month", "year"]),
+)
+def test_mrr_is_never_negative_and_scales(price, count, interval):
+    single = monthly_amount(price, 1, interval, count)
+    assert single >= 0
+    assert abs(monthly_amount(price, 2, interval, count) - 2 * single) <= D("0.01")
