@@ -1,6 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Reading the suite's settings (``ir.config_parameter``) with their defaults."""
 
+import psycopg2
+
+from odoo.tools import SQL
+
 from .const import DEFAULTS, PARAM_PREFIX
 from .lib.backoff import BackoffPolicy
 
@@ -28,3 +32,31 @@ def backoff_policy(env):
         cap=float(get_setting(env, "backoff_cap")),
         max_attempts=int(get_setting(env, "max_attempts")),
     )
+
+
+def insert_unless_exists(model, values, conflict_columns):
+    """INSERT a row of ``model`` with log columns filled; return its id, or None
+    when a row with the same ``conflict_columns`` exists (even one committed by
+    a concurrent transaction after ours began). Nothing is logged as an error:
+    the exactly-once paths (inbox, bindings) expect such races."""
+    env = model.env
+    now = env.cr.now()
+    values = dict(values, create_uid=env.uid, write_uid=env.uid, create_date=now, write_date=now)
+    values = {key: (None if value is False else value) for key, value in values.items()}
+    columns = sorted(values)
+    query = SQL(
+        "INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO NOTHING RETURNING id",
+        SQL.identifier(model._table),
+        SQL(", ").join(SQL.identifier(column) for column in columns),
+        SQL(", ").join(SQL("%s", values[column]) for column in columns),
+        SQL(", ").join(SQL.identifier(column) for column in conflict_columns),
+    )
+    model.flush_model()
+    try:
+        with env.cr.savepoint(flush=False):
+            env.cr.execute(query, log_exceptions=False)
+            row = env.cr.fetchone()
+    except psycopg2.errors.SerializationFailure:
+        # Repeatable read: the other transaction committed after our snapshot.
+        return None
+    return row and row[0]

@@ -26,6 +26,7 @@ class SaasMapping(models.Model):
         "saas.bundle.line",
         "mapping_id",
         string="Bundle",
+        copy=True,
         help="A plan that stands for several products: each takes its share of the price. "
         "The shares sum to 100%.",
     )

@@ -85,7 +85,7 @@ class SaasSubscription(models.Model):
         self.ensure_one()
         siblings = self.search(
             [
-                ("partner_id", "=", self.partner_id.commercial_partner_id.id),
+                ("partner_id.commercial_partner_id", "=", self.partner_id.commercial_partner_id.id),
                 ("company_id", "=", self.company_id.id),
             ]
         )
@@ -155,13 +155,17 @@ class SaasSubscription(models.Model):
     @api.model
     def _check_ledger(self):
         """Subscriptions whose movements do not sum to their MRR (should be none)."""
-        broken = self.browse()
-        for subscription in self.search([]):
-            total = sum((to_decimal(m.delta) for m in subscription.movement_ids), ZERO)
-            digits = subscription.currency_id.decimal_places
-            if quantize(total, digits) != quantize(subscription.mrr, digits):
-                broken |= subscription
-        return broken
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT s.id
+                 FROM saas_subscription s
+                 JOIN res_currency c ON c.id = s.currency_id
+            LEFT JOIN saas_mrr_movement m ON m.subscription_id = s.id
+             GROUP BY s.id, s.mrr, c.decimal_places
+               HAVING ROUND(COALESCE(SUM(m.delta), 0), c.decimal_places)
+                      != ROUND(COALESCE(s.mrr, 0), c.decimal_places)"""
+        )
+        return self.browse([row[0] for row in self.env.cr.fetchall()])
 
     @api.model
     def _cron_end_scheduled_cancellations(self):

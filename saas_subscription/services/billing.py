@@ -153,7 +153,7 @@ def apply_invoice_issued(env, event, message):
 def apply_invoice_voided(env, event, message):
     ctx = EventContext(env, event, message)
     invoice = ctx.require("account.move", ctx.data["invoice_id"], ctx.env._("Invoice"))
-    if invoice.state == "cancel" or invoice.reversal_move_ids:
+    if invoice.state == "cancel" or invoice.payment_state == "reversed":
         return ctx.ignored(ctx.env._("Invoice %s is already voided.", invoice.name))
     if invoice.state == "draft":
         invoice.button_cancel()
@@ -347,7 +347,7 @@ def apply_payment_failed(env, event, message):
         reason=reason,
     )
     if subscription:
-        if subscription.state in ("active", "trial"):
+        if subscription.state == "active":  # a failing trial simply stays a trial
             subscription.state = "past_due"
         subscription.failed_payment_count += 1
         subscription.message_post(body=body)

@@ -71,9 +71,14 @@ class EventContext:
         return taxes
 
     def journal(self, journal_type):
+        """The journal mapped from data.journal, else the mapping of the journal
+        type (``sale``, ``bank``), else the company's first journal of that type."""
         key = self.data.get("journal")
         if key:
             return self.env["saas.mapping"].resolve(self.system, "journal", str(key))
+        mapping = self.env["saas.mapping"]._find_approved(self.system, "journal", journal_type)
+        if mapping and mapping.target_ref:
+            return mapping.target_ref
         journal = self.env["account.journal"].search(
             [("type", "=", journal_type), ("company_id", "=", self.company.id)], limit=1
         )

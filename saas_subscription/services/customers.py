@@ -27,7 +27,6 @@ def _partner_values(ctx):
             values["country_id"] = country.id
     if data.get("is_company") is not None:
         values["is_company"] = bool(data["is_company"])
-    values.setdefault("name", data.get("email") or data["customer_id"])
     return values
 
 
@@ -67,6 +66,7 @@ def apply_customer_upsert(env, event, message):
     values = _partner_values(ctx)
     partner = ctx.bound("res.partner", external_id) or _match_partner(ctx, values)
     if not partner:
+        values.setdefault("name", ctx.data.get("email") or external_id)
         partner = ctx.env["res.partner"].create(values)
         ctx.log(partner, "create")
     else:

@@ -1,11 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import psycopg2
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
 
 from ..exceptions import TransientError
+from ..tools import insert_unless_exists
 
 
 class SaasBinding(models.Model):
@@ -106,31 +104,12 @@ class SaasBinding(models.Model):
         """Create a binding, or raise TransientError when another transaction
         bound the same external object meanwhile (the event then retries and
         finds that binding). Nothing is logged as an error for that race."""
-        now = self.env.cr.now()
-        values = dict(
-            values,
-            company_id=system.company_id.id,
-            create_uid=self.env.uid,
-            write_uid=self.env.uid,
-            create_date=now,
-            write_date=now,
+        binding_id = insert_unless_exists(
+            self,
+            dict(values, company_id=system.company_id.id),
+            ("system_id", "res_model", "external_id"),
         )
-        values = {key: (None if value is False else value) for key, value in values.items()}
-        columns = sorted(values)
-        query = SQL(
-            "INSERT INTO saas_binding (%s) VALUES (%s) "
-            "ON CONFLICT (system_id, res_model, external_id) DO NOTHING RETURNING id",
-            SQL(", ").join(SQL.identifier(column) for column in columns),
-            SQL(", ").join(SQL("%s", values[column]) for column in columns),
-        )
-        self.flush_model()
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(query, log_exceptions=False)
-                row = self.env.cr.fetchone()
-        except psycopg2.errors.SerializationFailure:
-            row = None
-        if not row:
+        if not binding_id:
             raise TransientError(
                 self.env._(
                     "%(model)s %(id)s was bound by a concurrent event; retrying.",
@@ -138,7 +117,7 @@ class SaasBinding(models.Model):
                     id=values["external_id"],
                 )
             )
-        return self.browse(row[0])
+        return self.browse(binding_id)
 
     def is_stale(self, source_updated_at):
         """True when ``source_updated_at`` is older than the state already applied."""

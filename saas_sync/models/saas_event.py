@@ -17,7 +17,8 @@ from .. import registry as handler_registry
 from ..const import DUE_STATES, ERROR_CLASSES, EVENT_STATES, FINANCIAL_TYPES, LANES
 from ..exceptions import EventValidationError, MappingError, SaasSyncError, TransientError
 from ..lib.masking import mask_payload
-from ..tools import backoff_policy, database_environment, get_setting
+from ..lib.schema import SchemaError, validate_event
+from ..tools import backoff_policy, database_environment, get_setting, insert_unless_exists
 
 _logger = logging.getLogger(__name__)
 
@@ -171,32 +172,13 @@ class SaasEvent(models.Model):
     @api.model
     def _insert_inbox_row(self, system, values):
         """INSERT the inbox row; return its id, or None when it already exists."""
-        now = self.env.cr.now()
         values = dict(
             values,
             company_id=system.company_id.id,
-            received_at=now,
+            received_at=self.env.cr.now(),
             attempt_count=0,
-            create_uid=self.env.uid,
-            create_date=now,
-            write_uid=self.env.uid,
-            write_date=now,
         )
-        columns = sorted(values)
-        query = SQL(
-            "INSERT INTO saas_event (%s) VALUES (%s) "
-            "ON CONFLICT (system_id, external_id) DO NOTHING RETURNING id",
-            SQL(", ").join(SQL.identifier(column) for column in columns),
-            SQL(", ").join(SQL("%s", values[column]) for column in columns),
-        )
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(query, log_exceptions=False)
-                row = self.env.cr.fetchone()
-        except psycopg2.errors.SerializationFailure:
-            # Repeatable read: the other delivery committed after our snapshot.
-            return None
-        return row and row[0]
+        return insert_unless_exists(self, values, ("system_id", "external_id"))
 
     @api.model
     def _find_existing(self, system, external_id):
@@ -324,9 +306,20 @@ class SaasEvent(models.Model):
         self.ensure_one()
         payload = self._decoded_payload()
         adapter = handler_registry.find_adapter(self.env, self.system_id.kind)
-        if adapter:
-            return adapter(self.env, self, payload)
-        return [payload]
+        if not adapter:
+            return [payload]
+        messages = adapter(self.env, self, payload)
+        for message in messages:
+            if message.get("ignore_reason"):
+                continue
+            # A translation is held to the same schema as what the API accepts.
+            try:
+                validate_event(message)
+            except SchemaError as exc:
+                raise EventValidationError(
+                    self.env._("The translation of this event is invalid: %s", exc)
+                ) from exc
+        return messages
 
     def _process_one(self):
         """Run one event through its handler and record the attempt."""
@@ -338,23 +331,11 @@ class SaasEvent(models.Model):
         outcome, error_class, message, notes = "done", False, False, []
         try:
             with self.env.cr.savepoint():
-                for canonical in self._canonical_messages():
-                    handler = handler_registry.find_handler(
-                        self.env, self.system_id.kind, canonical.get("type", self.event_type)
-                    )
-                    if not handler:
-                        outcome = "ignored"
-                        message = self.env._(
-                            "No handler for %(type)s events from %(kind)s systems.",
-                            type=canonical.get("type"),
-                            kind=self.system_id.kind,
-                        )
-                        continue
-                    result = handler(self.env, self, canonical)
-                    if result is not None and result.ignored:
-                        outcome, message = "ignored", result.reason
-                    if result is not None:
-                        notes.extend(result.notes)
+                applied, reasons = self._apply_messages(notes)
+                if not applied:
+                    # Nothing applied: every message was ignored (or there was none).
+                    outcome = "ignored"
+                    message = "; ".join(reasons) or self.env._("Nothing to apply.")
                 self.env.flush_all()
         except MappingError as exc:
             outcome, error_class, message = "needs_mapping", "mapping", exc.message
@@ -373,6 +354,35 @@ class SaasEvent(models.Model):
         self._record_outcome(
             outcome, error_class, message, notes, start_at, duration_ms, touched_before
         )
+
+    def _apply_messages(self, notes):
+        """Run each canonical message through its handler.
+
+        Returns the number of messages applied and the reasons of those ignored.
+        An event is ignored only when none of its messages applied.
+        """
+        applied, reasons = 0, []
+        for canonical in self._canonical_messages():
+            event_type = canonical.get("type", self.event_type)
+            handler = handler_registry.find_handler(self.env, self.system_id.kind, event_type)
+            if not handler:
+                reasons.append(
+                    canonical.get("ignore_reason")
+                    or self.env._(
+                        "No handler for %(type)s events from %(kind)s systems.",
+                        type=event_type,
+                        kind=self.system_id.kind,
+                    )
+                )
+                continue
+            result = handler(self.env, self, canonical)
+            if result is not None:
+                notes.extend(result.notes)
+            if result is not None and result.ignored:
+                reasons.append(result.reason)
+            else:
+                applied += 1
+        return applied, reasons
 
     def _record_outcome(
         self, outcome, error_class, message, notes, start_at, duration_ms, touched_before

@@ -1,0 +1,19 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "SaaS Stripe Connector",
+    "summary": "Stripe as a connected system: signed webhooks translated to canonical "
+    "subscription and billing events",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/saas-finance/odoo-saas-finance",
+    "author": "SaaS Finance contributors",
+    "license": "LGPL-3",
+    "installable": True,
+    "depends": ["saas_subscription"],
+    "external_dependencies": {"python": ["stripe"]},
+    "data": [
+        "data/ir_config_parameter.xml",
+        "data/ir_cron.xml",
+        "views/saas_system_views.xml",
+    ],
+}

@@ -1,0 +1,92 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""POST /saas/webhook/stripe/<code>: verify, store, answer at once."""
+
+import logging
+from datetime import datetime, timezone
+
+import stripe
+
+from odoo import http
+from odoo.http import request
+
+from odoo.addons.saas_sync.controllers.main import (
+    RequestRefused,
+    check_environment,
+    decode_json,
+    guarded,
+    json_response,
+    read_body,
+)
+
+from ..lib.translate import HANDLED_TYPES
+
+_logger = logging.getLogger(__name__)
+DEFAULT_TOLERANCE = 300
+
+
+def verify_signature(payload, header, secrets, tolerance):
+    """True when ``header`` signs ``payload`` with one of ``secrets`` (rotation)."""
+    for secret in secrets:
+        try:
+            stripe.WebhookSignature.verify_header(payload, header, secret, tolerance)
+            return True
+        except stripe.SignatureVerificationError:
+            continue
+    return False
+
+
+class StripeWebhookController(http.Controller):
+    @http.route(
+        "/saas/webhook/stripe/<string:code>",
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+        readonly=False,
+    )
+    @guarded
+    def stripe_webhook(self, code, **_kwargs):
+        env = request.env(su=True)
+        raw = read_body(env)
+        system = env["saas.system"].search(
+            [("code", "=", code), ("kind", "=", "stripe"), ("active", "=", True)], limit=1
+        )
+        if not system:
+            raise RequestRefused(404, "unknown_system", "No active Stripe system has this code.")
+        header = request.httprequest.headers.get("Stripe-Signature")
+        tolerance = int(
+            env["ir.config_parameter"].get_param("saas_stripe.signature_tolerance")
+            or DEFAULT_TOLERANCE
+        )
+        text = raw.decode("utf-8", errors="replace")
+        if not header or not verify_signature(text, header, system._webhook_secrets(), tolerance):
+            system._record_signature_failure()
+            _logger.warning("Stripe webhook for %s refused: bad or missing signature", code)
+            raise RequestRefused(401, "bad_signature", "Missing or invalid Stripe-Signature.")
+        _text, event = decode_json(raw)
+        if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
+            raise RequestRefused(400, "invalid", "Not a Stripe event.")
+        check_environment(system, bool(event.get("livemode")))
+        stored, created = env["saas.event"]._store_incoming(
+            system, text, event, stripe_header(event)
+        )
+        if created:
+            stored._trigger_lanes()
+        return json_response({"id": stored.id, "duplicate": not created})
+
+
+def stripe_header(event):
+    header = {
+        "id": event["id"],
+        "type": event["type"],
+        "occurred_at": datetime.fromtimestamp(
+            int(event.get("created") or 0), tz=timezone.utc
+        ).replace(tzinfo=None),
+        "api_version": event.get("api_version"),
+        "livemode": bool(event.get("livemode")),
+    }
+    if event["type"] not in HANDLED_TYPES:
+        header["state"] = "ignored"
+        header["ignore_reason"] = f"Stripe event type {event['type']} is not handled."
+    return header

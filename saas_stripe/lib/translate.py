@@ -1,0 +1,569 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Stripe events -> canonical events (schema version 1).
+
+Both shapes of Stripe objects are read:
+
+- the current one (``invoice.parent.subscription_details.subscription``,
+  billing periods on subscription items and invoice lines, ``invoice_payment``
+  objects, prices);
+- the legacy one (``invoice.subscription``, ``subscription.current_period_*``,
+  ``invoice.charge``, plans), which localstripe emits.
+
+:func:`translate` returns a list of canonical messages; an empty list means
+the event changes nothing the suite keeps (the caller records why through
+``IGNORED`` reasons). ``resolve_plan_key`` chooses, among a price's id,
+lookup key and product, the key to map to a product.
+"""
+
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal
+
+from .amounts import to_major
+
+HANDLED_TYPES = frozenset(
+    """
+    customer.created customer.updated customer.deleted
+    customer.subscription.created customer.subscription.updated
+    customer.subscription.deleted customer.subscription.paused
+    customer.subscription.resumed
+    invoice.created invoice.finalized invoice.paid invoice.payment_succeeded
+    invoice.payment_failed invoice.voided invoice.marked_uncollectible
+    invoice_payment.paid
+    charge.succeeded charge.failed charge.refunded
+    refund.created refund.updated
+    credit_note.created credit_note.voided
+    charge.dispute.created charge.dispute.closed
+    payout.paid payout.failed
+    """.split()
+)
+
+NOT_MODELED = {
+    "customer.deleted": "Deleted Stripe customers keep their Odoo partner and history.",
+    "invoice.marked_uncollectible": "Uncollectible invoices stay open for collections.",
+    "credit_note.voided": "Voided credit notes are not reversed automatically yet.",
+    "charge.dispute.created": "Disputes are not booked yet (roadmap).",
+    "charge.dispute.closed": "Disputes are not booked yet (roadmap).",
+    "payout.paid": "Payouts are reconciled by the payout cron (roadmap), not per event.",
+    "payout.failed": "Payouts are reconciled by the payout cron (roadmap), not per event.",
+}
+
+
+class Translation:
+    """One Stripe event being translated."""
+
+    def __init__(self, event, plan_key=None):
+        self.event = event
+        self.obj = event["data"]["object"]
+        self.previous = event["data"].get("previous_attributes") or {}
+        self.plan_key = plan_key or (lambda price: price.get("id"))
+
+    # ------------------------------------------------------------- helpers
+    def message(self, event_type, data, suffix=""):
+        return {
+            "id": self.event["id"] + suffix,
+            "type": event_type,
+            "occurred_at": timestamp(self.event["created"]),
+            "schema_version": 1,
+            "livemode": bool(self.event.get("livemode")),
+            "data": data,
+        }
+
+    def ignored(self, reason):
+        return [{"id": self.event["id"], "type": self.event["type"], "ignore_reason": reason}]
+
+
+def timestamp(seconds):
+    moment = datetime.fromtimestamp(int(seconds), tz=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def day(seconds, exclusive_end=False):
+    """A Stripe timestamp as a date; an exclusive period end ends the day before."""
+    if not seconds:
+        return None
+    moment = datetime.fromtimestamp(int(seconds), tz=timezone.utc)
+    if exclusive_end:
+        moment -= timedelta(seconds=1)
+    return moment.date().isoformat()
+
+
+def _id(value):
+    """An expandable field: either an id or the expanded object."""
+    if isinstance(value, dict):
+        return value.get("id")
+    return value
+
+
+# ------------------------------------------------------------------ customers
+def customer_data(customer):
+    address = customer.get("address") or {}
+    data = {
+        "customer_id": customer["id"],
+        "name": customer.get("name") or customer.get("description") or customer.get("email"),
+        "email": customer.get("email"),
+        "phone": customer.get("phone"),
+        "address": {
+            "line1": address.get("line1"),
+            "line2": address.get("line2"),
+            "city": address.get("city"),
+            "postal_code": address.get("postal_code"),
+            "country": address.get("country"),
+        },
+    }
+    data["address"] = {key: value for key, value in data["address"].items() if value}
+    tax_ids = (customer.get("tax_ids") or {}).get("data") or []
+    if tax_ids:
+        data["vat"] = tax_ids[0].get("value")
+    return {key: value for key, value in data.items() if value}
+
+
+# -------------------------------------------------------------- subscriptions
+SUBSCRIPTION_STATUS = {
+    "trialing": "trialing",
+    "active": "active",
+    "past_due": "past_due",
+    "unpaid": "unpaid",
+    "canceled": "canceled",
+    "incomplete": "trialing",  # no payment yet: earns no MRR until it activates
+    "incomplete_expired": "canceled",
+    "paused": "paused",
+}
+
+
+def _price_of(item):
+    return item.get("price") or item.get("plan") or {}
+
+
+def _interval(price):
+    recurring = price.get("recurring") or {}
+    interval = recurring.get("interval") or price.get("interval") or "month"
+    count = recurring.get("interval_count") or price.get("interval_count") or 1
+    usage = recurring.get("usage_type") or price.get("usage_type")
+    return interval, int(count), usage == "metered"
+
+
+def _unit_amount(price):
+    if price.get("unit_amount_decimal") is not None:
+        return price["unit_amount_decimal"]
+    if price.get("unit_amount") is not None:
+        return price["unit_amount"]
+    return price.get("amount_decimal") or price.get("amount") or 0
+
+
+def _discount_percent(obj):
+    discounts = list(obj.get("discounts") or [])
+    if obj.get("discount"):
+        discounts.append(obj["discount"])
+    for discount in discounts:
+        if isinstance(discount, dict):
+            coupon = discount.get("coupon") or (discount.get("source") or {}).get("coupon")
+            if isinstance(coupon, dict) and coupon.get("percent_off"):
+                return str(coupon["percent_off"])
+    return None
+
+
+def subscription_items(translation, subscription):
+    currency = subscription.get("currency") or ""
+    items = (subscription.get("items") or {}).get("data") or []
+    result = []
+    for item in items:
+        price = _price_of(item)
+        currency = price.get("currency") or currency
+        interval, count, metered = _interval(price)
+        line = {
+            "plan": translation.plan_key(price),
+            "quantity": str(item.get("quantity") if item.get("quantity") is not None else 1),
+            "unit_amount": to_major(_unit_amount(price), currency),
+            "interval": interval,
+            "interval_count": count,
+            "metered": metered,
+        }
+        discount = _discount_percent(item)
+        if discount:
+            line["discount_percent"] = discount
+        result.append(line)
+    return result
+
+
+def _period(subscription):
+    items = (subscription.get("items") or {}).get("data") or []
+    start = subscription.get("current_period_start") or (
+        items[0].get("current_period_start") if items else None
+    )
+    end = subscription.get("current_period_end") or (
+        items[0].get("current_period_end") if items else None
+    )
+    return start, end
+
+
+def subscription_data(translation, subscription, with_items=True):
+    start, end = _period(subscription)
+    data = {
+        "subscription_id": subscription["id"],
+        "customer_id": _id(subscription.get("customer")),
+        "currency": (subscription.get("currency") or _items_currency(subscription) or "").upper(),
+        "status": SUBSCRIPTION_STATUS.get(subscription.get("status"), "active"),
+        "start_date": day(subscription.get("start_date") or subscription.get("created")),
+        "period_start": day(start),
+        "period_end": day(end, exclusive_end=True),
+    }
+    if with_items:
+        data["items"] = subscription_items(translation, subscription)
+        discount = _discount_percent(subscription)
+        if discount:
+            data["discount_percent"] = discount
+    return {key: value for key, value in data.items() if value not in (None, "")}
+
+
+def _items_currency(subscription):
+    for item in (subscription.get("items") or {}).get("data") or []:
+        currency = _price_of(item).get("currency")
+        if currency:
+            return currency
+    return None
+
+
+def translate_subscription(translation):
+    event_type = translation.event["type"]
+    sub = translation.obj
+    if event_type == "customer.subscription.created":
+        return [translation.message("subscription.activated", subscription_data(translation, sub))]
+    if event_type == "customer.subscription.deleted":
+        data = subscription_data(translation, sub, with_items=False)
+        data["ended_at"] = day(
+            sub.get("ended_at") or sub.get("canceled_at") or translation.event["created"]
+        )
+        return [translation.message("subscription.cancelled", data)]
+    if event_type == "customer.subscription.paused":
+        return [
+            translation.message(
+                "subscription.paused", subscription_data(translation, sub, with_items=False)
+            )
+        ]
+    if event_type == "customer.subscription.resumed":
+        return [
+            translation.message(
+                "subscription.resumed", subscription_data(translation, sub, with_items=False)
+            )
+        ]
+    return _translate_update(translation, sub)
+
+
+def _translate_update(translation, sub):
+    """customer.subscription.updated: previous_attributes tells what moved."""
+    previous = translation.previous
+    if "cancel_at_period_end" in previous or "cancel_at" in previous:
+        if sub.get("cancel_at_period_end") or sub.get("cancel_at"):
+            data = subscription_data(translation, sub, with_items=False)
+            data["cancel_at_period_end"] = True
+            if sub.get("cancel_at"):
+                data["cancel_at"] = day(sub["cancel_at"], exclusive_end=True)
+            return [translation.message("subscription.cancelled", data)]
+        return [
+            translation.message("subscription.reactivated", subscription_data(translation, sub))
+        ]
+    if "pause_collection" in previous:
+        event_type = (
+            "subscription.paused" if sub.get("pause_collection") else "subscription.resumed"
+        )
+        return [
+            translation.message(event_type, subscription_data(translation, sub, with_items=False))
+        ]
+    if sub.get("status") in ("canceled", "incomplete_expired"):
+        data = subscription_data(translation, sub, with_items=False)
+        data["ended_at"] = day(sub.get("ended_at") or translation.event["created"])
+        return [translation.message("subscription.cancelled", data)]
+    period_moved = "current_period_start" in previous or any(
+        "current_period_start" in item
+        for item in ((previous.get("items") or {}).get("data") or [])
+        if isinstance(item, dict)
+    )
+    if period_moved and not (
+        {"items", "plan", "quantity", "discount", "discounts"} & set(previous)
+    ):
+        return [translation.message("subscription.renewed", subscription_data(translation, sub))]
+    # Upgrade, downgrade, quantity, coupon or status: the full new state.
+    return [translation.message("subscription.changed", subscription_data(translation, sub))]
+
+
+# ------------------------------------------------------------------- invoices
+def _invoice_subscription(invoice):
+    parent = invoice.get("parent") or {}
+    details = parent.get("subscription_details") or {}
+    return _id(details.get("subscription")) or _id(invoice.get("subscription"))
+
+
+def _line_plan(translation, line):
+    pricing = (line.get("pricing") or {}).get("price_details") or {}
+    if pricing.get("price"):
+        return translation.plan_key(
+            {"id": _id(pricing["price"]), "product": pricing.get("product")}
+        )
+    price = line.get("price") or line.get("plan")
+    if isinstance(price, dict):
+        return translation.plan_key(price)
+    return _id(price)
+
+
+def invoice_lines(translation, invoice):
+    currency = invoice.get("currency")
+    lines = []
+    for line in (invoice.get("lines") or {}).get("data") or []:
+        quantity = line.get("quantity") or 1
+        amount = line.get("amount", 0)  # minor units, after line discounts, before tax
+        tax_codes = [_id(rate) for rate in (line.get("tax_rates") or [])]
+        for tax in line.get("taxes") or []:
+            rate = (tax.get("tax_rate_details") or {}).get("tax_rate")
+            if rate:
+                tax_codes.append(_id(rate))
+        period = line.get("period") or {}
+        quantity, unit_amount = _exact_quantity(line, quantity, amount, currency)
+        canonical = {
+            "description": line.get("description") or "",
+            "quantity": quantity,
+            "unit_amount": unit_amount,
+            "period_start": day(period.get("start")),
+            "period_end": day(period.get("end"), exclusive_end=True),
+        }
+        plan = _line_plan(translation, line)
+        if plan:
+            canonical["plan"] = plan
+        if tax_codes:
+            canonical["tax_codes"] = tax_codes
+        lines.append({key: value for key, value in canonical.items() if value not in (None, "")})
+    return lines
+
+
+def _exact_quantity(line, quantity, amount, currency):
+    """Quantity and unit price whose product is exactly the line amount.
+
+    The line amount is what Stripe charged; when the unit price times the
+    quantity does not give it back (tiers, prorations), the line is one unit
+    of its amount.
+    """
+    price = _price_of(line)
+    unit = (line.get("pricing") or {}).get("unit_amount_decimal") or (
+        _unit_amount(price) if isinstance(price, dict) and price else None
+    )
+    if unit is not None and Decimal(str(unit)) * Decimal(quantity) == Decimal(amount):
+        return str(quantity), to_major(unit, currency)
+    return "1", to_major(amount, currency)
+
+
+def invoice_issued(translation, invoice, suffix=""):
+    data = {
+        "invoice_id": invoice["id"],
+        "customer_id": _id(invoice.get("customer")),
+        "currency": (invoice.get("currency") or "").upper(),
+        "number": invoice.get("number") or invoice["id"],
+        "total": to_major(
+            invoice.get("total", invoice.get("amount_due", 0)), invoice.get("currency")
+        ),
+        "date": day(invoice.get("effective_at") or invoice.get("created")),
+        "due_date": day(invoice.get("due_date")),
+        "lines": invoice_lines(translation, invoice),
+        "subscription_id": _invoice_subscription(invoice),
+    }
+    return translation.message(
+        "invoice.issued", {k: v for k, v in data.items() if v not in (None, "")}, suffix
+    )
+
+
+def _invoice_payment_id(invoice):
+    payments = (invoice.get("payments") or {}).get("data") or []
+    for payment in payments:
+        reference = payment.get("payment") or {}
+        found = _id(reference.get("payment_intent")) or _id(reference.get("charge"))
+        if found:
+            return found
+    return (
+        _id(invoice.get("payment_intent"))
+        or _id(invoice.get("charge"))
+        or ("inpay_" + invoice["id"])
+    )
+
+
+def payment_for_invoice(translation, invoice, suffix=":payment"):
+    data = {
+        "payment_id": _invoice_payment_id(invoice),
+        "customer_id": _id(invoice.get("customer")),
+        "currency": (invoice.get("currency") or "").upper(),
+        "amount": to_major(
+            invoice.get("amount_paid") or invoice.get("total") or 0, invoice.get("currency")
+        ),
+        "invoice_ids": [invoice["id"]],
+        "date": day(
+            (invoice.get("status_transitions") or {}).get("paid_at") or translation.event["created"]
+        ),
+    }
+    return translation.message("payment.succeeded", data, suffix)
+
+
+def translate_invoice(translation):
+    event_type = translation.event["type"]
+    invoice = translation.obj
+    if event_type in ("invoice.created", "invoice.finalized"):
+        if invoice.get("status") == "draft":
+            return translation.ignored("Draft invoices are booked when finalized.")
+        return [invoice_issued(translation, invoice)]
+    if event_type in ("invoice.paid", "invoice.payment_succeeded"):
+        if not invoice.get("amount_paid") and not invoice.get("total"):
+            return [invoice_issued(translation, invoice)]
+        # The invoice first, in case its own event is late: already booked -> ignored.
+        return [
+            invoice_issued(translation, invoice, ":invoice"),
+            payment_for_invoice(translation, invoice),
+        ]
+    if event_type == "invoice.payment_failed":
+        data = {
+            "payment_id": _invoice_payment_id(invoice) + f":failed:{translation.event['id']}",
+            "customer_id": _id(invoice.get("customer")),
+            "currency": (invoice.get("currency") or "").upper(),
+            "amount": to_major(invoice.get("amount_due") or 0, invoice.get("currency")),
+            "invoice_id": invoice["id"],
+            "subscription_id": _invoice_subscription(invoice),
+            "failure_message": (
+                (invoice.get("last_finalization_error") or {}).get("message")
+                or "invoice payment failed"
+            ),
+        }
+        return [
+            translation.message("payment.failed", {k: v for k, v in data.items() if v is not None})
+        ]
+    if event_type == "invoice.voided":
+        return [translation.message("invoice.voided", {"invoice_id": invoice["id"]})]
+    return translation.ignored(NOT_MODELED[event_type])
+
+
+# ------------------------------------------------------------ payments, refunds
+def translate_invoice_payment(translation):
+    payment = translation.obj
+    reference = payment.get("payment") or {}
+    payment_id = (
+        _id(reference.get("payment_intent")) or _id(reference.get("charge")) or payment["id"]
+    )
+    currency = payment.get("currency")
+    data = {
+        "payment_id": payment_id,
+        "customer_id": payment.get("customer"),
+        "currency": (currency or "").upper(),
+        "amount": to_major(payment.get("amount_paid") or 0, currency),
+        "invoice_ids": [_id(payment.get("invoice"))],
+    }
+    return [translation.message("payment.succeeded", data)]
+
+
+def translate_charge(translation):
+    charge = translation.obj
+    event_type = translation.event["type"]
+    currency = charge.get("currency")
+    payment_id = _id(charge.get("payment_intent")) or charge["id"]
+    invoice_id = _id(charge.get("invoice"))
+    if event_type == "charge.refunded":
+        refunds = (charge.get("refunds") or {}).get("data") or []
+        return [
+            _refund_message(translation, refund, payment_id, f":{refund['id']}")
+            for refund in refunds
+            if refund.get("status") in (None, "succeeded")
+        ] or translation.ignored("The charge lists no succeeded refund.")
+    if not charge.get("customer"):
+        return translation.ignored("A charge without a customer is not a subscription payment.")
+    if event_type == "charge.failed":
+        data = {
+            "payment_id": f"{charge['id']}:failed",
+            "customer_id": _id(charge["customer"]),
+            "currency": (currency or "").upper(),
+            "amount": to_major(charge.get("amount") or 0, currency),
+            "failure_message": charge.get("failure_message")
+            or charge.get("failure_code")
+            or "charge failed",
+        }
+        if invoice_id:
+            data["invoice_id"] = invoice_id
+        return [translation.message("payment.failed", data)]
+    data = {
+        "payment_id": payment_id,
+        "customer_id": _id(charge["customer"]),
+        "currency": (currency or "").upper(),
+        "amount": to_major(charge.get("amount_captured") or charge.get("amount") or 0, currency),
+        "invoice_ids": [invoice_id] if invoice_id else [],
+        "date": day(charge.get("created")),
+    }
+    return [translation.message("payment.succeeded", data)]
+
+
+def _refund_message(translation, refund, payment_id=None, suffix=""):
+    currency = refund.get("currency")
+    data = {
+        "refund_id": refund["id"],
+        "payment_id": payment_id or _id(refund.get("payment_intent")) or _id(refund.get("charge")),
+        "currency": (currency or "").upper(),
+        "amount": to_major(refund.get("amount") or 0, currency),
+        "date": day(refund.get("created")),
+    }
+    return translation.message("refund.issued", data, suffix)
+
+
+def translate_refund(translation):
+    refund = translation.obj
+    if refund.get("status") not in (None, "succeeded"):
+        return translation.ignored(f"Refund status {refund.get('status')}: nothing moved yet.")
+    return [_refund_message(translation, refund)]
+
+
+def translate_credit_note(translation):
+    note = translation.obj
+    if translation.event["type"] != "credit_note.created":
+        return translation.ignored(NOT_MODELED[translation.event["type"]])
+    currency = note.get("currency")
+    lines = []
+    for line in (note.get("lines") or {}).get("data") or []:
+        canonical = {
+            "description": line.get("description") or "",
+            "quantity": str(line.get("quantity") or 1),
+            "unit_amount": to_major(line.get("amount") or 0, currency)
+            if (line.get("quantity") or 1) == 1
+            else to_major(
+                line.get("unit_amount_decimal") or line.get("unit_amount") or 0, currency
+            ),
+        }
+        codes = [_id(rate) for rate in line.get("tax_rates") or []]
+        if codes:
+            canonical["tax_codes"] = codes
+        lines.append(canonical)
+    data = {
+        "credit_note_id": note["id"],
+        "invoice_id": _id(note.get("invoice")),
+        "customer_id": _id(note.get("customer")),
+        "currency": (currency or "").upper(),
+        "total": to_major(note.get("total", note.get("amount", 0)), currency),
+        "number": note.get("number") or note["id"],
+        "date": day(note.get("effective_at") or note.get("created")),
+    }
+    if lines:
+        data["lines"] = lines
+    return [translation.message("credit_note.issued", data)]
+
+
+# ------------------------------------------------------------------------ entry
+def translate(event, plan_key=None):
+    """The canonical messages a Stripe event stands for."""
+    translation = Translation(event, plan_key)
+    event_type = event["type"]
+    if event_type not in HANDLED_TYPES:
+        return translation.ignored(f"Stripe event type {event_type} is not handled.")
+    if event_type in ("customer.created", "customer.updated"):
+        return [translation.message("customer.upserted", customer_data(translation.obj))]
+    if event_type.startswith("customer.subscription."):
+        return translate_subscription(translation)
+    if event_type.startswith("invoice."):
+        return translate_invoice(translation)
+    if event_type == "invoice_payment.paid":
+        return translate_invoice_payment(translation)
+    if event_type.startswith("charge.") and not event_type.startswith("charge.dispute"):
+        return translate_charge(translation)
+    if event_type.startswith("refund."):
+        return translate_refund(translation)
+    if event_type.startswith("credit_note."):
+        return translate_credit_note(translation)
+    return translation.ignored(NOT_MODELED.get(event_type, "Not handled."))

@@ -1,0 +1,157 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Reading Stripe's current state: objects that arrive out of order, and the
+daily drift check that repairs what webhooks missed (Stripe never resends
+events created while an endpoint was down)."""
+
+import json
+import logging
+import time
+from decimal import Decimal
+
+import stripe
+
+from odoo import api, fields, models
+
+from odoo.addons.saas_subscription.lib.mrr import monthly_amount
+from odoo.addons.saas_sync.exceptions import TransientError
+
+from ..controllers.main import stripe_header
+from ..lib.translate import SUBSCRIPTION_STATUS, subscription_items
+
+_logger = logging.getLogger(__name__)
+MRR_STATUSES = ("active", "past_due", "unpaid")
+
+
+def as_dict(stripe_object):
+    return json.loads(str(stripe_object))
+
+
+class SaasSystem(models.Model):
+    _inherit = "saas.system"
+
+    stripe_last_drift_check = fields.Datetime(readonly=True)
+
+    def _stripe_retrieve(self, resource, object_id):
+        """The current object from Stripe as a dict; None without a key or if gone."""
+        self.ensure_one()
+        client = self._stripe_client()
+        if not client or not object_id:
+            return None
+        try:
+            return as_dict(getattr(client.v1, resource).retrieve(object_id))
+        except stripe.InvalidRequestError:
+            return None
+        except (stripe.RateLimitError, stripe.APIConnectionError) as exc:
+            raise TransientError(self.env._("Stripe is unreachable: %s", exc)) from exc
+
+    def _stripe_subscriptions(self):
+        client = self._stripe_client()
+        try:
+            page = client.v1.subscriptions.list(params={"limit": 100})
+            return [as_dict(sub) for sub in page.auto_paging_iter()]
+        except (stripe.RateLimitError, stripe.APIConnectionError) as exc:
+            raise TransientError(self.env._("Stripe is unreachable: %s", exc)) from exc
+
+    # ------------------------------------------------------------ drift check
+    def _stripe_expected_state(self, sub):
+        """(state, MRR) that Odoo should hold for a Stripe subscription."""
+        status = SUBSCRIPTION_STATUS.get(sub.get("status"), "active")
+        if status not in MRR_STATUSES:
+            return status, Decimal(0)
+        items = subscription_items(_PlanKeyOnly(), sub)
+        total = sum(
+            (
+                monthly_amount(
+                    item["unit_amount"],
+                    item["quantity"],
+                    item["interval"],
+                    item["interval_count"],
+                    item.get("discount_percent") or 0,
+                    metered=item["metered"],
+                )
+                for item in items
+            ),
+            Decimal(0),
+        )
+        return status, total
+
+    def _stripe_drifted(self, sub):
+        odoo_sub = self.env["saas.binding"].find_record(self, "saas.subscription", sub["id"])
+        if not odoo_sub:
+            return "missing"
+        status, mrr = self._stripe_expected_state(sub)
+        odoo_state = {"trial": "trialing", "cancelled": "canceled", "ended": "canceled"}.get(
+            odoo_sub.state, odoo_sub.state
+        )
+        if Decimal(str(odoo_sub.mrr)) != mrr or odoo_state != status.replace("unpaid", "past_due"):
+            return "differs"
+        return None
+
+    def _stripe_drift_check(self):
+        """Compare Odoo's subscriptions with Stripe's; repair the differences through
+        the usual handlers (a synthetic event per repair); return what was repaired."""
+        self.ensure_one()
+        repairs = []
+        Event = self.env["saas.event"].sudo()
+        now = int(time.time())
+        for sub in self._stripe_subscriptions():
+            drift = self._stripe_drifted(sub)
+            if not drift:
+                continue
+            event_type = (
+                "customer.subscription.created"
+                if drift == "missing"
+                else "customer.subscription.updated"
+            )
+            payload = {
+                "id": f"drift_{sub['id']}_{now}",
+                "object": "event",
+                "type": event_type,
+                "created": now,
+                "livemode": self.environment == "production",
+                "api_version": None,
+                "data": {"object": sub, "previous_attributes": {"items": {}}},
+            }
+            event, _created = Event._store_incoming(
+                self, json.dumps(payload), payload, stripe_header(payload)
+            )
+            repairs.append((sub["id"], drift, event))
+        if repairs:
+            Event.process_pending(system_ids=self.ids)
+            lines = "".join(
+                f"<li>{sub_id}: {drift} → {event.state}</li>" for sub_id, drift, event in repairs
+            )
+            self.message_post(body=self.env._("Stripe drift check repaired:") + f"<ul>{lines}</ul>")
+        self.stripe_last_drift_check = fields.Datetime.now()
+        return repairs
+
+    def action_stripe_drift_check(self):
+        self.ensure_one()
+        self._check_admin()
+        repairs = self._stripe_drift_check()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._("%s subscriptions repaired.", len(repairs)),
+            },
+        }
+
+    @api.model
+    def _cron_stripe_drift_check(self):
+        for system in self.search([("kind", "=", "stripe"), ("active", "=", True)]):
+            if not system._stripe_client():
+                continue
+            try:
+                system._stripe_drift_check()
+            except TransientError as exc:
+                _logger.warning("Stripe drift check of %s postponed: %s", system.code, exc)
+
+
+class _PlanKeyOnly:
+    """Translation stand-in: only the plan key is needed to compute MRR."""
+
+    @staticmethod
+    def plan_key(price):
+        return price.get("id")

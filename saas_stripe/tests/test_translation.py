@@ -1,0 +1,308 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Stripe events of both shapes become the right Odoo records, through the engine."""
+
+import json
+
+from odoo.tests import tagged
+
+from odoo.addons.saas_subscription.tests.common import SubscriptionCommon
+
+from ..controllers.main import stripe_header
+from .common import stripe_event, stripe_fixture
+
+PRICE = "price_1PgafmB7WZ01zgkW6dKueIc5"  # the price of Stripe's sample subscription
+CUSTOMER = "cus_QXg1o8vcGmoR32"
+
+
+@tagged("post_install", "-at_install")
+class TestStripeTranslation(SubscriptionCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stripe = cls.env["saas.system"].create(
+            {
+                "name": "Stripe",
+                "code": "stripe-translation",
+                "kind": "stripe",
+                "company_id": cls.company.id,
+                "owns_customers": True,
+            }
+        )
+        cls.map_product(PRICE, cls.product_pro, cls.stripe)
+        cls.map_product("plan_legacy", cls.product_starter, cls.stripe)
+        usd = cls.env.ref("base.USD")
+        usd.active = True
+        cls.env.ref("base.JPY").active = True
+
+    def deliver(self, event_type, obj, previous=None, **kwargs):
+        event = stripe_event(event_type, obj, previous, **kwargs)
+        record, _created = self.env["saas.event"]._store_incoming(
+            self.stripe, json.dumps(event), event, stripe_header(event)
+        )
+        self.env["saas.event"].process_pending(system_ids=self.stripe.ids)
+        return record
+
+    def bound(self, model, external_id):
+        return self.env["saas.binding"].find_record(self.stripe, model, external_id)
+
+    def given_customer(self, customer_id=CUSTOMER):
+        event = self.deliver(
+            "customer.created",
+            stripe_fixture(
+                "customer", id=customer_id, email=f"{customer_id}@example.com", name="Sample Co"
+            ),
+        )
+        self.assertDone(event)
+        return self.bound("res.partner", customer_id)
+
+    def current_subscription(self, **overrides):
+        values = {
+            "status": "active",
+            "customer": CUSTOMER,
+            "currency": "usd",
+            "start_date": 1767225600,
+            "cancel_at": None,
+            "canceled_at": None,
+            "ended_at": None,
+        }
+        sub = stripe_fixture("subscription", **dict(values, **overrides))
+        for item in sub["items"]["data"]:
+            item["current_period_start"] = 1767225600  # 2026-01-01
+            item["current_period_end"] = 1769904000  # 2026-02-01 (exclusive)
+        return sub
+
+    # ---------------------------------------------------------- current shape
+    def test_customer_from_fixture(self):
+        partner = self.given_customer()
+        self.assertEqual((partner.name, partner.email), ("Sample Co", f"{CUSTOMER}@example.com"))
+
+    def test_subscription_from_fixture(self):
+        self.given_customer()
+        event = self.deliver("customer.subscription.created", self.current_subscription())
+        self.assertDone(event)
+        subscription = self.bound("saas.subscription", "sub_1Pgc6rB7WZ01zgkWNy0Cn5nw")
+        self.assertEqual(subscription.line_ids.product_id, self.product_pro)
+        self.assertEqual(subscription.mrr, 20.0)  # 2000 cents a month
+        self.assertEqual(str(subscription.current_period_end), "2026-01-31")  # exclusive end
+
+    def test_previous_attributes_tell_the_change(self):
+        self.given_customer()
+        sub = self.current_subscription()
+        self.deliver("customer.subscription.created", sub, created=1767225600)
+        subscription = self.bound("saas.subscription", sub["id"])
+        upgraded = self.current_subscription()
+        upgraded["items"]["data"][0]["quantity"] = 3
+        event = self.deliver(
+            "customer.subscription.updated",
+            upgraded,
+            previous={"items": {"data": []}, "quantity": 1},
+            created=1767312000,
+        )
+        self.assertDone(event)
+        self.assertEqual(subscription.mrr, 60.0)
+        scheduled = self.current_subscription(cancel_at_period_end=True)
+        scheduled["items"]["data"][0]["quantity"] = 3
+        event = self.deliver(
+            "customer.subscription.updated",
+            scheduled,
+            previous={"cancel_at_period_end": False},
+            created=1767398400,
+        )
+        self.assertDone(event)
+        self.assertEqual(str(subscription.cancel_at), "2026-01-31")
+        self.assertEqual(subscription.state, "active")
+        kept = self.current_subscription(cancel_at_period_end=False)
+        kept["items"]["data"][0]["quantity"] = 3
+        event = self.deliver(
+            "customer.subscription.updated",
+            kept,
+            previous={"cancel_at_period_end": True},
+            created=1767484800,
+        )
+        self.assertDone(event)
+        self.assertFalse(subscription.cancel_at)
+        event = self.deliver(
+            "customer.subscription.deleted",
+            self.current_subscription(status="canceled", ended_at=1767571200),
+            created=1767571200,
+        )
+        self.assertDone(event)
+        self.assertEqual((subscription.state, subscription.mrr), ("cancelled", 0.0))
+        self.assertEqual(
+            subscription.movement_ids.sorted("id").mapped("movement_type"),
+            ["new", "expansion", "churn"],
+        )
+
+    def test_invoice_paid_books_invoice_and_payment_even_out_of_order(self):
+        self.given_customer()
+        invoice = stripe_fixture(
+            "invoice",
+            status="paid",
+            customer=CUSTOMER,
+            currency="usd",
+            total=1000,
+            amount_paid=1000,
+            number="INV-0001",
+            effective_at=1767225600,
+            due_date=None,
+            payment_intent="pi_sample",
+        )
+        invoice["lines"]["data"][0]["pricing"] = {
+            "price_details": {"price": PRICE},
+            "unit_amount_decimal": "1000",
+        }
+        invoice["parent"] = None
+        # invoice.paid arrives before invoice.finalized: it books both.
+        paid = self.deliver("invoice.paid", invoice)
+        self.assertDone(paid)
+        move = self.bound("account.move", invoice["id"])
+        self.assertEqual(
+            (move.amount_total, move.payment_state, move.saas_source_number),
+            (10.0, "paid", "INV-0001"),
+        )
+        finalized = self.deliver("invoice.finalized", dict(invoice, status="open"))
+        self.assertEqual(finalized.state, "ignored")
+        self.assertIn("already recorded", finalized.ignore_reason)
+        self.assertEqual(self.bound("account.payment", "pi_sample").amount, 10.0)
+
+    def test_jpy_invoice_has_no_minor_unit(self):
+        self.given_customer()
+        invoice = stripe_fixture(
+            "invoice",
+            status="open",
+            customer=CUSTOMER,
+            currency="jpy",
+            total=1500,
+            number="JPY-1",
+            effective_at=1767225600,
+            due_date=None,
+            parent=None,
+        )
+        line = invoice["lines"]["data"][0]
+        line.update(amount=1500, currency="jpy", quantity=1)
+        line["pricing"] = {"price_details": {"price": PRICE}}
+        event = self.deliver("invoice.finalized", invoice)
+        self.assertDone(event)
+        move = self.bound("account.move", invoice["id"])
+        self.assertEqual((move.currency_id.name, move.amount_total), ("JPY", 1500.0))
+
+    def test_refund_and_credit_note_from_fixtures(self):
+        self.given_customer()
+        invoice = stripe_fixture(
+            "invoice",
+            status="open",
+            customer=CUSTOMER,
+            currency="usd",
+            total=1690,
+            number="INV-CN",
+            effective_at=1767225600,
+            due_date=None,
+            parent=None,
+            id="in_1Pgc75B7WZ01zgkWYv4iMwt7",
+        )
+        invoice["lines"]["data"][0].update(amount=1690, quantity=1)
+        invoice["lines"]["data"][0]["pricing"] = {"price_details": {"price": PRICE}}
+        self.assertDone(self.deliver("invoice.finalized", invoice))
+        charge = stripe_fixture(
+            "charge",
+            customer=CUSTOMER,
+            invoice=invoice["id"],
+            amount=1690,
+            amount_captured=1690,
+            captured=True,
+            payment_intent=None,
+        )
+        self.assertDone(self.deliver("charge.succeeded", charge))
+        note = stripe_fixture("credit_note", total=500)
+        note["lines"]["data"] = [note["lines"]["data"][1]]  # the 5.00 service credit
+        self.assertDone(self.deliver("credit_note.created", note))
+        refund = stripe_fixture("refund", amount=500, charge=charge["id"])
+        event = self.deliver("refund.created", refund)
+        self.assertDone(event)
+        payment = self.bound("account.payment", refund["id"])
+        self.assertEqual((payment.payment_type, payment.amount), ("outbound", 5.0))
+
+    # ----------------------------------------------------------- legacy shape
+    def test_legacy_shape_subscription_and_invoice(self):
+        """localstripe's objects (API 2017-08-15): top-level plan, periods on the
+        subscription, the charge on the invoice."""
+        self.given_customer("cus_legacy")
+        legacy_sub = {
+            "id": "sub_legacy",
+            "object": "subscription",
+            "customer": "cus_legacy",
+            "status": "active",
+            "created": 1767225600,
+            "start_date": 1767225600,
+            "current_period_start": 1767225600,
+            "current_period_end": 1769904000,
+            "plan": {
+                "id": "plan_legacy",
+                "amount": 4900,
+                "currency": "eur",
+                "interval": "month",
+                "interval_count": 1,
+            },
+            "items": {
+                "data": [
+                    {
+                        "id": "si_1",
+                        "quantity": 2,
+                        "plan": {
+                            "id": "plan_legacy",
+                            "amount": 4900,
+                            "currency": "eur",
+                            "interval": "month",
+                            "interval_count": 1,
+                            "object": "plan",
+                        },
+                    }
+                ]
+            },
+        }
+        self.env.ref("base.EUR").active = True
+        self.assertDone(self.deliver("customer.subscription.created", legacy_sub))
+        subscription = self.bound("saas.subscription", "sub_legacy")
+        self.assertEqual((subscription.currency_id.name, subscription.mrr), ("EUR", 98.0))
+        legacy_invoice = {
+            "id": "in_legacy",
+            "object": "invoice",
+            "customer": "cus_legacy",
+            "subscription": "sub_legacy",
+            "charge": "ch_legacy",
+            "currency": "eur",
+            "status": "paid",
+            "total": 9800,
+            "amount_paid": 9800,
+            "amount_due": 9800,
+            "created": 1767225600,
+            "date": 1767225600,
+            "lines": {
+                "data": [
+                    {
+                        "id": "ii_1",
+                        "amount": 9800,
+                        "quantity": 2,
+                        "description": "2 x plan_legacy",
+                        "plan": {"id": "plan_legacy", "amount": 4900},
+                        "period": {"start": 1767225600, "end": 1769904000},
+                    }
+                ]
+            },
+        }
+        self.assertDone(self.deliver("invoice.payment_succeeded", legacy_invoice))
+        move = self.bound("account.move", "in_legacy")
+        self.assertEqual(
+            (move.amount_total, move.payment_state, move.saas_subscription_id),
+            (98.0, "paid", subscription),
+        )
+        self.assertEqual(self.bound("account.payment", "ch_legacy").amount, 98.0)
+        line = move.invoice_line_ids
+        self.assertEqual(
+            (line.product_id, str(line.saas_period_end)), (self.product_starter, "2026-01-31")
+        )
+
+    def test_not_modeled_types_are_ignored_with_reason(self):
+        event = self.deliver("charge.dispute.created", stripe_fixture("dispute"))
+        self.assertEqual(event.state, "ignored")
+        self.assertIn("Disputes", event.ignore_reason)

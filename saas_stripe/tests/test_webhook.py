@@ -1,0 +1,110 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""POST /saas/webhook/stripe/<code> over real HTTP: signatures, rotation,
+replayed timestamps, tampering and environment, each with its answer."""
+
+import json
+import time
+
+from odoo.tests import HttpCase, tagged
+
+from .common import sign, stripe_event, stripe_fixture
+
+
+@tagged("post_install", "-at_install")
+class TestStripeWebhook(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["ir.config_parameter"].sudo().set_param("saas_sync.environment", "sandbox")
+        cls.system = cls.env["saas.system"].create(
+            {
+                "name": "Stripe test",
+                "code": "stripe-test",
+                "kind": "stripe",
+                "environment": "sandbox",
+            }
+        )
+        cls.system.webhook_secret = "whsec_old"
+        cls.system.webhook_secret = "whsec_current"  # rotation: old stays accepted
+        cls.url = "/saas/webhook/stripe/stripe-test"
+
+    def post(self, payload, header):
+        headers = {"Content-Type": "application/json"}
+        if header is not None:
+            headers["Stripe-Signature"] = header
+        return self.url_open(self.url, data=payload, headers=headers)
+
+    def stored(self):
+        return self.env["saas.event"].search([("system_id", "=", self.system.id)])
+
+    def payload(self, **kwargs):
+        return json.dumps(
+            stripe_event(
+                "customer.created",
+                stripe_fixture("customer", email="jane@example.com", name="Jane"),
+                **kwargs,
+            )
+        )
+
+    def test_valid_signature_is_stored_once(self):
+        payload = self.payload(event_id="evt_ok")
+        response = self.post(payload, sign(payload, "whsec_current"))
+        self.assertEqual(response.status_code, 200, response.text)
+        event = self.stored()
+        self.assertEqual(
+            (event.external_id, event.event_type, event.api_version, event.state),
+            ("evt_ok", "customer.created", "2025-06-30.basil", "received"),
+        )
+        self.assertEqual(event.sudo().payload, payload)
+        self.assertNotIn("jane@example.com", event.payload_masked)
+        again = self.post(payload, sign(payload, "whsec_current"))
+        self.assertEqual((again.status_code, again.json()["duplicate"]), (200, True))
+        self.assertEqual(len(self.stored()), 1)
+
+    def test_previous_secret_is_accepted_during_rotation(self):
+        payload = self.payload()
+        self.assertEqual(self.post(payload, sign(payload, "whsec_old")).status_code, 200)
+        self.system.action_forget_previous_secret()
+        payload = self.payload()
+        self.assertEqual(self.post(payload, sign(payload, "whsec_old")).status_code, 401)
+
+    def test_refusals_store_no_payload(self):
+        failures_before = self.system.signature_failure_count
+        payload = self.payload()
+        cases = [
+            ("wrong secret", payload, sign(payload, "whsec_wrong")),
+            ("expired timestamp", payload, sign(payload, "whsec_current", time.time() - 301)),
+            ("missing header", payload, None),
+            ("tampered body", payload.replace("Jane", "Mallory"), sign(payload, "whsec_current")),
+            ("garbage header", payload, "t=abc,v1=nope"),
+        ]
+        for label, body, header in cases:
+            with self.subTest(label):
+                response = self.post(body, header)
+                self.assertEqual(response.status_code, 401, response.text)
+                self.assertEqual(response.json()["error"], "bad_signature")
+        self.assertFalse(self.stored())
+        self.system.invalidate_recordset()
+        self.assertEqual(self.system.signature_failure_count, failures_before + len(cases))
+
+    def test_wrong_livemode_is_409(self):
+        payload = self.payload(livemode=True)
+        response = self.post(payload, sign(payload, "whsec_current"))
+        self.assertEqual(response.status_code, 409)
+        self.assertFalse(self.stored())
+
+    def test_unknown_type_is_stored_ignored(self):
+        payload = json.dumps(stripe_event("issuing.card.created", {"id": "ic_1"}))
+        response = self.post(payload, sign(payload, "whsec_current"))
+        self.assertEqual(response.status_code, 200)
+        event = self.stored()
+        self.assertEqual(event.state, "ignored")
+        self.assertIn("not handled", event.ignore_reason)
+
+    def test_unknown_system_and_bad_json(self):
+        response = self.url_open(
+            "/saas/webhook/stripe/nope", data="{}", headers={"Stripe-Signature": "t=1,v1=x"}
+        )
+        self.assertEqual(response.status_code, 404)
+        body = "{not json"
+        self.assertEqual(self.post(body, sign(body, "whsec_current")).status_code, 400)

@@ -1,0 +1,155 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import copy
+import json
+from pathlib import Path
+
+import pytest
+
+from odoo.addons.saas_stripe.lib.amounts import exponent, to_major
+from odoo.addons.saas_stripe.lib.translate import day, translate
+
+RESOURCES = json.loads(
+    (
+        Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "stripe" / "fixtures3.json"
+    ).read_text()
+)["resources"]
+
+
+def event(event_type, obj, previous=None):
+    data = {"object": copy.deepcopy(obj)}
+    if previous is not None:
+        data["previous_attributes"] = previous
+    return {
+        "id": "evt_1",
+        "type": event_type,
+        "created": 1767225600,
+        "livemode": False,
+        "data": data,
+    }
+
+
+@pytest.mark.parametrize(
+    "amount, currency, expected",
+    [
+        (2000, "usd", "20.00"),
+        (1500, "jpy", "1500"),
+        (1500, "JPY", "1500"),
+        (12345, "kwd", "12.345"),
+        ("1999.5", "eur", "19.995"),
+        (0, "usd", "0.00"),
+    ],
+)
+def test_minor_units_follow_the_currency_exponent(amount, currency, expected):
+    # Stripe documentation, "Zero-decimal currencies": JPY 1500 is 1,500 yen.
+    assert to_major(amount, currency) == expected
+
+
+def test_exponents():
+    assert (exponent("usd"), exponent("jpy"), exponent("bhd")) == (2, 0, 3)
+
+
+def test_exclusive_period_end_is_the_day_before():
+    assert day(1769904000) == "2026-02-01"
+    assert day(1769904000, exclusive_end=True) == "2026-01-31"
+
+
+def test_subscription_current_shape():
+    sub = copy.deepcopy(RESOURCES["subscription"])
+    sub["status"] = "trialing"
+    (message,) = translate(event("customer.subscription.created", sub))
+    assert message["type"] == "subscription.activated"
+    assert message["data"]["status"] == "trialing"
+    assert message["data"]["items"][0] == {
+        "plan": "price_1PgafmB7WZ01zgkW6dKueIc5",
+        "quantity": "1",
+        "unit_amount": "20.00",
+        "interval": "month",
+        "interval_count": 1,
+        "metered": False,
+    }
+
+
+@pytest.mark.parametrize(
+    "previous, changes, expected",
+    [
+        ({"items": {}}, {}, "subscription.changed"),
+        (
+            {"cancel_at_period_end": False},
+            {"cancel_at_period_end": True, "cancel_at": None},
+            "subscription.cancelled",
+        ),
+        (
+            {"cancel_at_period_end": True},
+            {"cancel_at_period_end": False, "cancel_at": None},
+            "subscription.reactivated",
+        ),
+        ({"current_period_start": 1}, {"current_period_start": 2}, "subscription.renewed"),
+        (
+            {"pause_collection": None},
+            {"pause_collection": {"behavior": "void"}},
+            "subscription.paused",
+        ),
+        ({"status": "active"}, {"status": "past_due"}, "subscription.changed"),
+    ],
+)
+def test_previous_attributes_decide_the_type(previous, changes, expected):
+    sub = copy.deepcopy(RESOURCES["subscription"])
+    sub.update({"status": "active", **changes})
+    (message,) = translate(event("customer.subscription.updated", sub, previous))
+    assert message["type"] == expected
+
+
+def test_legacy_invoice_payment_succeeded_books_invoice_then_payment():
+    invoice = {
+        "id": "in_1",
+        "customer": "cus_1",
+        "subscription": "sub_1",
+        "charge": "ch_1",
+        "currency": "eur",
+        "status": "paid",
+        "total": 9800,
+        "amount_paid": 9800,
+        "created": 1767225600,
+        "lines": {
+            "data": [
+                {
+                    "amount": 9800,
+                    "quantity": 2,
+                    "plan": {"id": "plan_1", "amount": 4900},
+                    "period": {"start": 1767225600, "end": 1769904000},
+                }
+            ]
+        },
+    }
+    issued, paid = translate(event("invoice.payment_succeeded", invoice))
+    assert issued["type"] == "invoice.issued"
+    assert issued["data"]["subscription_id"] == "sub_1"
+    assert issued["data"]["lines"][0] == {
+        "quantity": "2",
+        "unit_amount": "49.00",
+        "plan": "plan_1",
+        "period_start": "2026-01-01",
+        "period_end": "2026-01-31",
+    }
+    assert paid["type"] == "payment.succeeded"
+    assert (paid["data"]["payment_id"], paid["data"]["amount"]) == ("ch_1", "98.00")
+    assert issued["id"] != paid["id"]
+
+
+def test_current_invoice_reads_the_parent_subscription():
+    invoice = copy.deepcopy(RESOURCES["invoice"])
+    invoice.update(status="open", customer="cus_1")
+    invoice["parent"] = {"subscription_details": {"subscription": "sub_9"}}
+    (issued,) = translate(event("invoice.finalized", invoice))
+    assert issued["data"]["subscription_id"] == "sub_9"
+
+
+def test_ignored_events_say_why():
+    (ignored,) = translate(event("charge.dispute.created", RESOURCES["dispute"]))
+    assert "Disputes" in ignored["ignore_reason"]
+    (unknown,) = translate(event("issuing.card.created", {"id": "ic_1"}))
+    assert "not handled" in unknown["ignore_reason"]
+    draft = copy.deepcopy(RESOURCES["invoice"])
+    draft["status"] = "draft"
+    (ignored,) = translate(event("invoice.finalized", draft))
+    assert "Draft" in ignored["ignore_reason"]
