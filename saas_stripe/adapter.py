@@ -4,11 +4,22 @@
 Stripe ids are mapped to products by price id, then lookup key, then product
 id (the first one with an approved product mapping; the price id otherwise,
 so the missing mapping names it).
+
+With an API key, what a message needs but Odoo lacks is read from Stripe's
+current state first: an unknown customer, an unknown invoice that a payment
+settles, and a subscription that is unknown or whose stored state is newer
+than the event (the current subscription is applied instead of the old
+event). Without a key, those messages retry as dependencies (or are ignored
+as older) until the events that carry them arrive.
 """
 
+import time
+
+from odoo.addons.saas_sync.exceptions import DependencyError
+from odoo.addons.saas_sync.lib.schema import parse_timestamp
 from odoo.addons.saas_sync.registry import register_adapter
 
-from .lib.translate import customer_data, translate
+from .lib.translate import Translation, customer_data, invoice_issued, translate
 
 
 def _plan_key(env, system):
@@ -25,35 +36,120 @@ def _plan_key(env, system):
     return plan_key
 
 
-def _with_fetched_customers(env, system, messages):
-    """Prepend the current Stripe customer for messages naming one Odoo does not
-    know yet (only with an API key; otherwise the handler retries as a
-    dependency until the customer's own event arrives)."""
-    result, fetched = [], set()
+class CurrentState:
+    """Completes translated messages with Stripe's current objects."""
+
+    def __init__(self, env, system, payload):
+        self.env = env
+        self.system = system
+        self.payload = payload
+        self.plan_key = _plan_key(env, system)
+        self.Binding = env["saas.binding"]
+        self.fetched = set()
+
+    def known(self, model, external_id):
+        return self.Binding.find_binding(self.system, model, external_id)
+
+    def synthetic(self, event_type, obj, suffix):
+        return {
+            "id": f"{self.payload['id']}:{suffix}",
+            "type": event_type,
+            "created": int(time.time()),
+            "livemode": bool(self.payload.get("livemode")),
+            "data": {"object": obj, "previous_attributes": {"items": {}}},
+        }
+
+    def customer(self, message):
+        customer_id = (message.get("data") or {}).get("customer_id")
+        if not customer_id or customer_id in self.fetched or self.known("res.partner", customer_id):
+            return []
+        customer = self.system._stripe_retrieve("customers", customer_id)
+        if not customer:
+            return []
+        self.fetched.add(customer_id)
+        return [
+            dict(
+                message,
+                id=f"{message['id']}:customer",
+                type="customer.upserted",
+                data=customer_data(customer),
+            )
+        ]
+
+    def invoices(self, message):
+        if message.get("type") != "payment.succeeded":
+            return []
+        result = []
+        for invoice_id in message["data"].get("invoice_ids") or []:
+            if self.known("account.move", invoice_id):
+                continue
+            invoice = self.system._stripe_retrieve("invoices", invoice_id)
+            if invoice and invoice.get("status") not in (None, "draft"):
+                translation = Translation(
+                    self.synthetic("invoice.finalized", invoice, f"invoice:{invoice_id}"),
+                    self.plan_key,
+                )
+                result.append(invoice_issued(translation, invoice))
+        return result
+
+    def subscription(self, message):
+        """The current subscription instead of an unknown or outdated one."""
+        if not message.get("type", "").startswith("subscription."):
+            return None
+        sub_id = message["data"]["subscription_id"]
+        binding = self.known("saas.subscription", sub_id)
+        if binding and not binding.is_stale(parse_timestamp(message["occurred_at"])):
+            return None
+        current = self.system._stripe_retrieve("subscriptions", sub_id)
+        if not current:
+            return None
+        event_type = "customer.subscription.updated" if binding else "customer.subscription.created"
+        return translate(self.synthetic(event_type, current, "current"), self.plan_key)
+
+    def complete(self, messages):
+        result = []
+        for message in messages:
+            if message.get("ignore_reason"):
+                result.append(message)
+                continue
+            result += self.customer(message)
+            result += self.invoices(message)
+            current = self.subscription(message)
+            result += current if current is not None else [message]
+        return result
+
+
+def _customer_from_invoices(env, system, messages):
+    """invoice_payment objects name no customer: take the invoice's."""
     Binding = env["saas.binding"]
     for message in messages:
-        customer_id = (message.get("data") or {}).get("customer_id")
-        if (
-            customer_id
-            and customer_id not in fetched
-            and not Binding.find_binding(system, "res.partner", customer_id)
-        ):
-            customer = system._stripe_retrieve("customers", customer_id)
+        data = message.get("data") or {}
+        if message.get("type") != "payment.succeeded" or data.get("customer_id"):
+            continue
+        for invoice_id in data.get("invoice_ids") or []:
+            move = Binding.find_record(system, "account.move", invoice_id)
+            customer = move and Binding.search(
+                [
+                    ("system_id", "=", system.id),
+                    ("res_model", "=", "res.partner"),
+                    ("res_id", "=", move.partner_id.id),
+                ],
+                limit=1,
+            )
             if customer:
-                fetched.add(customer_id)
-                result.append(
-                    {
-                        **message,
-                        "id": f"{message['id']}:customer",
-                        "type": "customer.upserted",
-                        "data": customer_data(customer),
-                    }
-                )
-        result.append(message)
-    return result
+                data["customer_id"] = customer.external_id
+                break
+        else:
+            raise DependencyError(
+                env._("The invoice of payment %s is not known yet.", data.get("payment_id"))
+            )
+    return messages
 
 
 @register_adapter("stripe")
 def normalize_stripe_event(env, event, payload):
-    messages = translate(payload, _plan_key(env, event.system_id))
-    return _with_fetched_customers(env, event.system_id, messages)
+    system = event.system_id
+    messages = _customer_from_invoices(env, system, translate(payload, _plan_key(env, system)))
+    if not system._stripe_client():
+        return messages
+    return CurrentState(env, system, payload).complete(messages)

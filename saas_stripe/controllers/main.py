@@ -11,6 +11,7 @@ from odoo.http import request
 
 from odoo.addons.saas_sync.controllers.main import (
     RequestRefused,
+    check_back_pressure,
     check_environment,
     decode_json,
     guarded,
@@ -55,10 +56,7 @@ class StripeWebhookController(http.Controller):
         if not system:
             raise RequestRefused(404, "unknown_system", "No active Stripe system has this code.")
         header = request.httprequest.headers.get("Stripe-Signature")
-        tolerance = int(
-            env["ir.config_parameter"].get_param("saas_stripe.signature_tolerance")
-            or DEFAULT_TOLERANCE
-        )
+        tolerance = signature_tolerance(env)
         text = raw.decode("utf-8", errors="replace")
         if not header or not verify_signature(text, header, system._webhook_secrets(), tolerance):
             system._record_signature_failure()
@@ -68,12 +66,23 @@ class StripeWebhookController(http.Controller):
         if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
             raise RequestRefused(400, "invalid", "Not a Stripe event.")
         check_environment(system, bool(event.get("livemode")))
+        if not env["saas.event"]._find_existing(system, event["id"]):
+            check_back_pressure(system, 1)
         stored, created = env["saas.event"]._store_incoming(
             system, text, event, stripe_header(event)
         )
         if created:
             stored._trigger_lanes()
         return json_response({"id": stored.id, "duplicate": not created})
+
+
+def signature_tolerance(env):
+    """Seconds a signature stays valid; at least 1 (0 would disable the check)."""
+    raw = env["ir.config_parameter"].get_param("saas_stripe.signature_tolerance")
+    try:
+        return max(1, int(raw or DEFAULT_TOLERANCE))
+    except (TypeError, ValueError):
+        return DEFAULT_TOLERANCE
 
 
 def stripe_header(event):

@@ -469,6 +469,10 @@ def translate_charge(translation):
     if not charge.get("customer"):
         return translation.ignored("A charge without a customer is not a subscription payment.")
     if event_type == "charge.failed":
+        if invoice_id:
+            return translation.ignored(
+                "invoice.payment_failed books the failed payment of an invoice."
+            )
         data = {
             "payment_id": f"{charge['id']}:failed",
             "customer_id": _id(charge["customer"]),

@@ -11,6 +11,7 @@ from decimal import Decimal
 import stripe
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from odoo.addons.saas_subscription.lib.mrr import monthly_amount
 from odoo.addons.saas_sync.exceptions import TransientError
@@ -46,8 +47,11 @@ class SaasSystem(models.Model):
 
     def _stripe_subscriptions(self):
         client = self._stripe_client()
+        if not client:
+            raise UserError(self.env._("Enter the Stripe secret key of %s first.", self.name))
         try:
-            page = client.v1.subscriptions.list(params={"limit": 100})
+            # status=all: a cancellation missed while the endpoint was down is drift too.
+            page = client.v1.subscriptions.list(params={"limit": 100, "status": "all"})
             return [as_dict(sub) for sub in page.auto_paging_iter()]
         except (stripe.RateLimitError, stripe.APIConnectionError) as exc:
             raise TransientError(self.env._("Stripe is unreachable: %s", exc)) from exc
@@ -145,7 +149,8 @@ class SaasSystem(models.Model):
                 continue
             try:
                 system._stripe_drift_check()
-            except TransientError as exc:
+            except (TransientError, stripe.StripeError) as exc:
+                # One account's failure (network, revoked key) never stops the others.
                 _logger.warning("Stripe drift check of %s postponed: %s", system.code, exc)
 
 

@@ -14,8 +14,9 @@ PRICE = "price_1PgafmB7WZ01zgkW6dKueIc5"  # the price of Stripe's sample subscri
 CUSTOMER = "cus_QXg1o8vcGmoR32"
 
 
-@tagged("post_install", "-at_install")
-class TestStripeTranslation(SubscriptionCommon):
+class StripeCase(SubscriptionCommon):
+    """A Stripe system without API key, in a company with a chart of accounts."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -71,6 +72,9 @@ class TestStripeTranslation(SubscriptionCommon):
             item["current_period_end"] = 1769904000  # 2026-02-01 (exclusive)
         return sub
 
+
+@tagged("post_install", "-at_install")
+class TestStripeTranslation(StripeCase):
     # ---------------------------------------------------------- current shape
     def test_customer_from_fixture(self):
         partner = self.given_customer()
@@ -306,3 +310,101 @@ class TestStripeTranslation(SubscriptionCommon):
         event = self.deliver("charge.dispute.created", stripe_fixture("dispute"))
         self.assertEqual(event.state, "ignored")
         self.assertIn("Disputes", event.ignore_reason)
+
+
+@tagged("post_install", "-at_install")
+class TestStripeOutOfOrder(StripeCase):
+    """Without an API key, what arrives early waits as a dependency."""
+
+    def make_due(self):
+        self.env["saas.event"].search(
+            [("system_id", "=", self.stripe.id), ("state", "=", "retry")]
+        ).write({"next_attempt_at": "2000-01-01 00:00:00"})
+        self.env["saas.event"].process_pending(system_ids=self.stripe.ids)
+
+    def test_deletion_before_creation(self):
+        self.given_customer()
+        sub = self.current_subscription()
+        deleted = self.deliver(
+            "customer.subscription.deleted",
+            self.current_subscription(status="canceled", ended_at=1767571200),
+            created=1767571200,
+        )
+        self.assertEqual((deleted.state, deleted.error_class), ("retry", "dependency"))
+        created = self.deliver("customer.subscription.created", sub, created=1767225600)
+        self.assertDone(created)
+        self.make_due()
+        self.assertDone(deleted)
+        subscription = self.bound("saas.subscription", sub["id"])
+        self.assertEqual((subscription.state, subscription.mrr), ("cancelled", 0.0))
+        # The creation, replayed late, is older than the stored state: ignored.
+        created.action_replay()
+        self.env["saas.event"].process_pending(system_ids=self.stripe.ids)
+        self.assertEqual(created.state, "ignored")
+        self.assertEqual(subscription.state, "cancelled")
+
+    def test_payment_before_invoice(self):
+        self.given_customer()
+        invoice = stripe_fixture(
+            "invoice",
+            status="open",
+            customer=CUSTOMER,
+            currency="usd",
+            total=2000,
+            number="INV-OOO",
+            effective_at=1767225600,
+            due_date=None,
+            parent=None,
+            id="in_ooo",
+        )
+        invoice["lines"]["data"][0].update(amount=2000, quantity=1)
+        invoice["lines"]["data"][0]["pricing"] = {"price_details": {"price": PRICE}}
+        charge = stripe_fixture(
+            "charge",
+            customer=CUSTOMER,
+            invoice="in_ooo",
+            amount=2000,
+            amount_captured=2000,
+            payment_intent="pi_ooo",
+        )
+        paid = self.deliver("charge.succeeded", charge)
+        self.assertEqual((paid.state, paid.error_class), ("retry", "dependency"))
+        self.assertIn("in_ooo", paid.last_error)
+        self.assertDone(self.deliver("invoice.finalized", invoice))
+        self.make_due()
+        self.assertDone(paid)
+        move = self.bound("account.move", "in_ooo")
+        self.assertEqual((move.payment_state, move.amount_residual), ("paid", 0.0))
+
+    def test_invoice_payment_takes_the_invoice_customer(self):
+        self.given_customer()
+        invoice = stripe_fixture(
+            "invoice",
+            status="open",
+            customer=CUSTOMER,
+            currency="usd",
+            total=1200,
+            number="INV-IP",
+            effective_at=1767225600,
+            due_date=None,
+            parent=None,
+            id="in_ip",
+        )
+        invoice["lines"]["data"][0].update(amount=1200, quantity=1)
+        invoice["lines"]["data"][0]["pricing"] = {"price_details": {"price": PRICE}}
+        payment = stripe_fixture(
+            "invoice_payment",
+            invoice="in_ip",
+            amount_paid=1200,
+            currency="usd",
+            payment={"type": "payment_intent", "payment_intent": "pi_ip"},
+        )
+        early = self.deliver("invoice_payment.paid", payment)
+        self.assertEqual((early.state, early.error_class), ("retry", "dependency"))
+        self.assertDone(self.deliver("invoice.finalized", invoice))
+        self.make_due()
+        self.assertDone(early)
+        self.assertEqual(self.bound("account.move", "in_ip").payment_state, "paid")
+        self.assertEqual(
+            self.bound("account.payment", "pi_ip").partner_id, self.bound("res.partner", CUSTOMER)
+        )
