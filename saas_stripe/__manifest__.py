@@ -12,8 +12,13 @@
     "depends": ["saas_subscription"],
     "external_dependencies": {"python": ["stripe"]},
     "data": [
+        "security/ir.model.access.csv",
+        "security/stripe_payout_rules.xml",
         "data/ir_config_parameter.xml",
         "data/ir_cron.xml",
         "views/saas_system_views.xml",
+        "data/ir_cron_payout.xml",
+        "views/stripe_payout_views.xml",
+        "wizards/stripe_backfill_views.xml",
     ],
 }

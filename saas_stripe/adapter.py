@@ -92,6 +92,20 @@ class CurrentState:
                 result.append(invoice_issued(translation, invoice))
         return result
 
+    def refund_payment(self, message):
+        """A refund may name the charge of a payment booked under its payment intent."""
+        if message.get("type") != "refund.issued":
+            return message
+        payment_id = message["data"]["payment_id"]
+        if not payment_id or self.known("account.payment", payment_id):
+            return message
+        charge = self.system._stripe_retrieve("charges", payment_id)
+        intent = charge and charge.get("payment_intent")
+        intent = intent.get("id") if isinstance(intent, dict) else intent
+        if intent and self.known("account.payment", intent):
+            return dict(message, data=dict(message["data"], payment_id=intent))
+        return message
+
     def subscription(self, message):
         """The current subscription instead of an unknown or outdated one."""
         if not message.get("type", "").startswith("subscription."):
@@ -112,6 +126,7 @@ class CurrentState:
             if message.get("ignore_reason"):
                 result.append(message)
                 continue
+            message = self.refund_payment(message)
             result += self.customer(message)
             result += self.invoices(message)
             current = self.subscription(message)

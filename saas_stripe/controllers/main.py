@@ -72,7 +72,7 @@ class StripeWebhookController(http.Controller):
             system, text, event, stripe_header(event)
         )
         if created:
-            stored._trigger_lanes()
+            env["saas.event"]._trigger_lane_crons({"operational"})
         return json_response({"id": stored.id, "duplicate": not created})
 
 

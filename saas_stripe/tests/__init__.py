@@ -2,3 +2,4 @@
 from . import test_webhook
 from . import test_translation
 from . import test_localstripe
+from . import test_payout

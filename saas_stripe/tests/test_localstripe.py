@@ -132,6 +132,11 @@ class TestLocalStripe(AccountTestInvoicingHttpCommon):
                 raise AssertionError(f"webhooks missing: got {counts}, want {expected}")
             time.sleep(0.5)
 
+    def redirect_webhooks(self, url):
+        requests.post(
+            f"{self.api_base}/_config/webhooks/odoo", timeout=5, data={"url": url, "secret": SECRET}
+        )
+
     def process_all(self):
         Event = self.env["saas.event"]
         for _round in range(6):
@@ -181,6 +186,10 @@ class TestLocalStripe(AccountTestInvoicingHttpCommon):
                 "invoice.payment_succeeded": 3,
             }
         )
+        # Let stragglers (events the test does not wait for) land before this test
+        # thread uses the shared test cursor, then send further webhooks nowhere.
+        time.sleep(2.5)
+        self.redirect_webhooks("http://127.0.0.1:9/down")
         self.process_all()
         self.system._stripe_drift_check()
 
@@ -219,3 +228,67 @@ class TestLocalStripe(AccountTestInvoicingHttpCommon):
             ]
         )
         self.assertFalse(dead, [(e.event_type, e.last_error) for e in dead])
+
+    def test_pull_backfill_after_missed_webhooks_is_idempotent(self):
+        """A second system that never received a webhook pulls Stripe's state.
+
+        Runs after the webhook test (alphabetical order); webhooks go nowhere now,
+        as they would to an endpoint that is down."""
+        self.redirect_webhooks("http://127.0.0.1:9/down")
+        product = self.client.v1.products.create(params={"name": "Backfill plan"})
+        plan = self.client.v1.plans.create(
+            params={"product": product.id, "amount": 4000, "currency": "eur", "interval": "month"}
+        )
+        carol = self.customer("carol")
+        sub = self.client.v1.subscriptions.create(
+            params={"customer": carol.id, "items": [{"plan": plan.id}]}
+        )
+        invoice = self.client.v1.invoices.list(params={"customer": carol.id}).data[0]
+        charge = invoice["charge"]  # localstripe expands it
+        charge_id = charge if isinstance(charge, str) else charge["id"]
+        self.client.v1.refunds.create(params={"charge": charge_id})
+        pull = self.env["saas.system"].create(
+            {
+                "name": "Pull only",
+                "code": "localstripe-pull",
+                "kind": "stripe",
+                "environment": "sandbox",
+                "company_id": self.env.company.id,
+                "owns_customers": True,
+                "owns_subscriptions": True,
+                "owns_payments": True,
+            }
+        )
+        pull.write({"stripe_api_key": "sk_test_local", "stripe_api_base": self.api_base})
+        # Every plan of the account (the other test's too) maps to a product.
+        pulled_product = self._create_product(name="Pulled plan", type="service")
+        for stripe_plan in self.client.v1.plans.list(params={"limit": 100}).auto_paging_iter():
+            self.env["saas.mapping"].create(
+                {
+                    "system_id": pull.id,
+                    "kind": "product",
+                    "external_key": stripe_plan.id,
+                    "target_ref": f"product.product,{pulled_product.id}",
+                }
+            ).action_approve()
+        wizard = self.env["saas.stripe.backfill"].create({"system_id": pull.id})
+        wizard.action_backfill()
+        self.assertEqual(wizard.events_failed, 0, wizard.report)
+        Binding = self.env["saas.binding"]
+        partner = Binding.find_record(pull, "res.partner", carol.id)
+        self.assertEqual(partner.email, "carol@example.com")
+        odoo_sub = Binding.find_record(pull, "saas.subscription", sub.id)
+        self.assertEqual((odoo_sub.state, odoo_sub.mrr), ("active", 40.0))
+        move = Binding.find_record(pull, "account.move", invoice.id)
+        self.assertEqual((move.amount_total, move.payment_state), (40.0, "paid"))
+        refunds = Binding.search(
+            [("system_id", "=", pull.id), ("res_model", "=", "account.payment")]
+        )
+        self.assertTrue(any(b.record_ref.payment_type == "outbound" for b in refunds))
+        moves_before = self.env["account.move"].search_count([])
+        payments_before = self.env["account.payment"].search_count([])
+        again = self.env["saas.stripe.backfill"].create({"system_id": pull.id})
+        again.action_backfill()
+        self.assertEqual(again.events_failed, 0, again.report)
+        self.assertEqual(self.env["account.move"].search_count([]), moves_before)
+        self.assertEqual(self.env["account.payment"].search_count([]), payments_before)

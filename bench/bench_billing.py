@@ -1,0 +1,756 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Billing benchmark of saas_subscription against OCA ``contract``, driven by
+``bench_billing.sh``.
+
+Sub-commands (each one phase of a run; the shell script chains them):
+
+``fetch-peer``
+    ``pip download --no-deps`` of ``odoo-addon-contract`` for 18.0 and of the
+    ``odoo-addon-*`` distributions its wheel METADATA requires, unzipped into a
+    folder for ``--addons-path``. Nothing is installed into site-packages.
+``install``
+    Creates a fresh database and installs one module without demo data
+    through Odoo's ``Registry``; loads ``generic_coa`` when the company has no
+    chart of accounts.
+``suite-setup`` / ``suite-round``
+    The suite: a billing ``saas.system``, a service product and its approved
+    product mapping; then, per round, customers, ``invoice.issued`` and
+    ``payment.succeeded`` canonical events stored with ``_store_incoming`` and
+    processed with ``process_pending`` (a fresh cursor and a commit per batch).
+``peer-setup`` / ``peer-round``
+    The peer: the same product; per round, as many customers and contracts
+    (one monthly line, same price) as the suite has invoices, then the
+    contract cron creating the invoices and, timed apart, posting them.
+``verify``
+    Final state of the suite database: events by state, invoices by payment
+    state, attempts per event.
+``report``
+    Reads the per-round JSON lines and prints the comparison.
+
+Nothing here is a test assertion: the script prints what it measured and
+what it found.
+"""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+import zipfile
+from collections import Counter
+from datetime import date
+from email.parser import Parser
+
+import odoo
+from odoo import SUPERUSER_ID, Command, api
+from odoo.modules.registry import Registry
+
+SYSTEM_CODE = "bench-billing"
+PLAN_KEY = "plan"
+PRODUCT_CODE = "BENCH-PLAN"
+PRICE = "49.00"
+INVOICE_DATE = "2026-01-01"
+PAYMENT_DATE = "2026-01-03"
+PEER_REQUIREMENT = "odoo-addon-contract>=18.0,<18.1"
+
+
+# ------------------------------------------------------------------ helpers
+def percentile(values, fraction):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = (len(ordered) - 1) * fraction
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
+def chunks(items, size):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def rate(count, seconds):
+    return count / seconds if seconds else float("nan")
+
+
+def open_registry(args, *extra):
+    odoo.tools.config.parse_config(
+        ["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn", *extra],
+        setup_logging=True,
+    )
+    return Registry(args.db)
+
+
+def environment(cr):
+    """The environment a lane cron runs with: the superuser, default context."""
+    return api.Environment(cr, SUPERUSER_ID, {})
+
+
+def append_result(path, result):
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(json.dumps(result) + "\n")
+
+
+# --------------------------------------------------------------- fetch-peer
+def _distribution_name(requirement):
+    return re.split(r"[<>=!~;\[ (]", requirement, maxsplit=1)[0].strip().lower()
+
+
+def _addon_requirements(wheel):
+    """``odoo-addon-*`` requirements of a wheel, from its METADATA."""
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = next(n for n in archive.namelist() if n.endswith(".dist-info/METADATA"))
+        message = Parser().parsestr(archive.read(metadata).decode())
+    requirements = []
+    for requirement in message.get_all("Requires-Dist") or []:
+        spec = requirement.split(";", 1)[0].strip()
+        if _distribution_name(spec).startswith(("odoo-addon-", "odoo18-addon-")):
+            requirements.append(spec)
+    return message["Name"], message["Version"], requirements
+
+
+def cmd_fetch_peer(args):
+    wheels = os.path.join(args.dest, "wheels")
+    root = os.path.join(args.dest, "addons")
+    os.makedirs(wheels, exist_ok=True)
+    os.makedirs(root, exist_ok=True)
+    queue, seen = [args.requirement], set()
+    while queue:
+        spec = queue.pop(0)
+        if _distribution_name(spec) in seen:
+            continue
+        seen.add(_distribution_name(spec))
+        before = set(os.listdir(wheels))
+        subprocess.run(
+            [
+                sys.executable,
+                *("-m", "pip", "download", "--no-deps", "--quiet"),
+                *("--disable-pip-version-check", "--dest", wheels, spec),
+            ],
+            check=True,
+        )
+        for filename in sorted(set(os.listdir(wheels)) - before):
+            if not filename.endswith(".whl"):
+                raise SystemExit(f"{spec}: pip downloaded {filename}, not a wheel")
+            wheel = os.path.join(wheels, filename)
+            name, version, requirements = _addon_requirements(wheel)
+            with zipfile.ZipFile(wheel) as archive:
+                archive.extractall(root)
+            print(
+                f"peer: {name} {version} (wheel unzipped, addon requirements: "
+                f"{', '.join(requirements) or 'none'})"
+            )
+            queue.extend(requirements)
+    addons = os.path.join(root, "odoo", "addons")
+    print(f"peer: addons folder {addons}: {', '.join(sorted(os.listdir(addons)))}")
+
+
+# ------------------------------------------------------------------ install
+def cmd_install(args):
+    odoo.tools.config.parse_config(
+        [
+            *("-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"),
+            *("--without-demo=all", "-i", args.module, "--max-cron-threads", "0"),
+        ],
+        setup_logging=True,
+    )
+    odoo.service.db._create_empty_database(args.db)
+    started = time.monotonic()
+    registry = Registry.new(args.db, update_module=True)
+    with registry.cursor() as cr:
+        env = environment(cr)
+        module = env["ir.module.module"].search([("name", "=", args.module)])
+        if module.state != "installed":
+            raise SystemExit(f"{args.module} is {module.state} after the install")
+        company = env.company
+        chart = company.chart_template
+        if not chart:
+            env["account.chart.template"].try_loading(
+                "generic_coa", company=company, install_demo=False
+            )
+            chart = f"{company.chart_template} (loaded by the benchmark)"
+        print(
+            f"install: {args.module} {module.installed_version} into {args.db} in "
+            f"{time.monotonic() - started:.0f} s; chart of accounts {chart}, "
+            f"currency {company.currency_id.name}"
+        )
+
+
+def _bench_product(env):
+    return env["product.product"].create(
+        {
+            "name": "Bench plan",
+            "default_code": PRODUCT_CODE,
+            "type": "service",
+            "list_price": float(PRICE),
+            "taxes_id": [Command.clear()],
+        }
+    )
+
+
+def _find_product(env):
+    return env["product.product"].search([("default_code", "=", PRODUCT_CODE)], limit=1)
+
+
+# -------------------------------------------------------------------- suite
+def cmd_suite_setup(args):
+    registry = open_registry(args)
+    with registry.cursor() as cr:
+        env = environment(cr)
+        env["ir.config_parameter"].set_param("saas_sync.environment", "sandbox")
+        system = env["saas.system"].create(
+            {
+                "name": "Bench billing platform",
+                "code": SYSTEM_CODE,
+                "kind": "billing",
+                "environment": "sandbox",
+                "company_id": env.company.id,
+                "max_pending_events": 0,
+                "owns_customers": True,
+                "owns_subscriptions": True,
+                "owns_payments": True,
+            }
+        )
+        product = _bench_product(env)
+        mapping = env["saas.mapping"].create(
+            {
+                "system_id": system.id,
+                "kind": "product",
+                "external_key": PLAN_KEY,
+                "target_ref": f"product.product,{product.id}",
+            }
+        )
+        mapping.action_approve()
+        print(
+            f"suite setup: system {system.code!r} id={system.id} (billing, sandbox), product "
+            f"{product.display_name} id={product.id} (service, no tax), mapping "
+            f"{PLAN_KEY!r} {mapping.state}"
+        )
+
+
+def _event(event_id, event_type, occurred_at, data):
+    return {
+        "id": event_id,
+        "type": event_type,
+        "occurred_at": occurred_at,
+        "schema_version": 1,
+        "livemode": False,
+        "data": data,
+    }
+
+
+def suite_payloads(tag, count, currency):
+    """Canonical events of ``count`` customers, each with one invoice and its payment."""
+    customers, invoices, payments = [], [], []
+    for number in range(count):
+        key = f"{tag}_{number:05d}"
+        customers.append(
+            _event(
+                f"evt_cus_{key}",
+                "customer.upserted",
+                "2025-12-31T12:00:00Z",
+                {
+                    "customer_id": f"cus_{key}",
+                    "name": f"Bench customer {key}",
+                    "email": f"cus_{key}@bench.example",
+                },
+            )
+        )
+        invoices.append(
+            _event(
+                f"evt_in_{key}",
+                "invoice.issued",
+                "2026-01-01T00:00:00Z",
+                {
+                    "invoice_id": f"in_{key}",
+                    "customer_id": f"cus_{key}",
+                    "currency": currency,
+                    "total": PRICE,
+                    "number": f"SRC-in_{key}",
+                    "date": INVOICE_DATE,
+                    "lines": [
+                        {
+                            "plan": PLAN_KEY,
+                            "description": "Bench plan, January 2026",
+                            "quantity": "1",
+                            "unit_amount": PRICE,
+                            "period_start": "2026-01-01",
+                            "period_end": "2026-01-31",
+                        }
+                    ],
+                },
+            )
+        )
+        payments.append(
+            _event(
+                f"evt_pay_{key}",
+                "payment.succeeded",
+                "2026-01-03T00:00:00Z",
+                {
+                    "payment_id": f"pay_{key}",
+                    "customer_id": f"cus_{key}",
+                    "currency": currency,
+                    "amount": PRICE,
+                    "invoice_ids": [f"in_{key}"],
+                    "date": PAYMENT_DATE,
+                    "reference": f"SRC-pay_{key}",
+                },
+            )
+        )
+    return {"customers": customers, "invoices": invoices, "payments": payments}
+
+
+class EventProbe:
+    """Queries and time of each ``_process_one`` call (wrapped in this process only)."""
+
+    def __init__(self, registry):
+        self.samples = []
+        model_class = registry["saas.event"]
+        original = model_class._process_one
+        probe = self
+
+        def _process_one(event):
+            cr = event.env.cr
+            queries, started = cr.sql_log_count, time.perf_counter()
+            try:
+                return original(event)
+            finally:
+                probe.samples.append((cr.sql_log_count - queries, time.perf_counter() - started))
+
+        model_class._process_one = _process_one
+
+
+class SuiteRunner:
+    def __init__(self, registry, batch):
+        from odoo.addons.saas_sync.lib.schema import validate_event  # noqa: PLC0415
+
+        self.validate_event = validate_event
+        self.registry = registry
+        self.batch = batch
+        self.probe = EventProbe(registry)
+        with registry.cursor() as cr:
+            env = environment(cr)
+            system = env["saas.system"].search([("code", "=", SYSTEM_CODE)])
+            self.system_id = system.id
+            self.currency = system.company_id.currency_id.name
+
+    def store(self, payloads):
+        started = time.perf_counter()
+        for chunk in chunks(payloads, self.batch):
+            with self.registry.cursor() as cr:
+                env = environment(cr)
+                system = env["saas.system"].browse(self.system_id)
+                for payload in chunk:
+                    env["saas.event"]._store_incoming(
+                        system, json.dumps(payload), payload, self.validate_event(payload)
+                    )
+        return time.perf_counter() - started
+
+    def process(self):
+        """``process_pending`` batches, a fresh cursor and a commit each, until
+        nothing is due; returns (events, seconds, queries, batches)."""
+        events = seconds = queries = batches = 0
+        while True:
+            started = time.perf_counter()
+            with self.registry.cursor() as cr:
+                before = cr.sql_log_count
+                done = environment(cr)["saas.event"].process_pending(
+                    system_ids=[self.system_id], limit=self.batch
+                )
+                count, used = len(done), cr.sql_log_count - before
+            if not count:
+                return events, seconds, queries, batches
+            seconds += time.perf_counter() - started  # includes the commit
+            events, queries, batches = events + count, queries + used, batches + 1
+
+    def outcome(self, payloads):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                """SELECT e.state, count(*), min(e.last_error),
+                          sum((SELECT count(*) FROM saas_event_attempt a
+                                WHERE a.event_id = e.id))
+                     FROM saas_event e
+                    WHERE e.system_id = %s AND e.external_id = ANY(%s)
+                 GROUP BY e.state""",
+                (self.system_id, [p["id"] for p in payloads]),
+            )
+            rows = cr.fetchall()
+        states = {state: count for state, count, _error, _attempts in rows}
+        errors = [error for state, _c, error, _a in rows if state != "done" and error]
+        return states, errors, sum(attempts for *_rest, attempts in rows)
+
+    def phase(self, payloads):
+        store_s = self.store(payloads)
+        self.probe.samples = []
+        events, process_s, queries, batches = self.process()
+        states, errors, attempts = self.outcome(payloads)
+        per_event = [q for q, _s in self.probe.samples]
+        durations = [s * 1000 for _q, s in self.probe.samples]
+        return {
+            "sent": len(payloads),
+            "processed": events,
+            "batches": batches,
+            "store_s": store_s,
+            "process_s": process_s,
+            "queries": queries,
+            "q_per_event": queries / events if events else float("nan"),
+            "q_event_p50": percentile(per_event, 0.5),
+            "q_event_min": min(per_event, default=0),
+            "q_event_max": max(per_event, default=0),
+            "q_event_common": Counter(per_event).most_common(3),
+            "ms_event_p50": percentile(durations, 0.5),
+            "ms_event_p95": percentile(durations, 0.95),
+            "states": states,
+            "errors": errors[:3],
+            "attempts": attempts,
+        }
+
+    def run(self, tag, count):
+        payloads = suite_payloads(tag, count, self.currency)
+        return {name: self.phase(payloads[name]) for name in payloads}
+
+    def invoice_states(self, tag):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                """SELECT m.state, m.payment_state, count(*)
+                     FROM saas_binding b JOIN account_move m ON m.id = b.res_id
+                    WHERE b.system_id = %s AND b.res_model = 'account.move'
+                      AND b.external_id LIKE %s
+                 GROUP BY m.state, m.payment_state""",
+                (self.system_id, f"in\\_{tag}\\_%"),
+            )
+            return {f"{state}/{payment}": count for state, payment, count in cr.fetchall()}
+
+
+def _print_phase(label, stats, unit):
+    print(
+        f"  {label:<9} {stats['processed']:>5} of {stats['sent']:>5} events in "
+        f"{stats['batches']} batches, {stats['process_s']:7.2f} s = "
+        f"{rate(stats['processed'], stats['process_s']):6.1f} {unit}/s | SQL/event "
+        f"{stats['q_per_event']:6.1f} (each event: p50 {stats['q_event_p50']:.0f}, "
+        f"min {stats['q_event_min']}, max {stats['q_event_max']}; most common "
+        f"{', '.join(f'{q} x{n}' for q, n in stats['q_event_common'])}) | event p50 "
+        f"{stats['ms_event_p50']:.1f} ms, p95 {stats['ms_event_p95']:.1f} ms | stored in "
+        f"{stats['store_s']:.2f} s"
+    )
+    if set(stats["states"]) != {"done"} or stats["attempts"] != stats["sent"]:
+        print(
+            f"  PROBLEM {label}: states {stats['states']}, attempts {stats['attempts']} "
+            f"for {stats['sent']} events; errors: {stats['errors']}"
+        )
+
+
+def cmd_suite_round(args):
+    registry = open_registry(args)
+    runner = SuiteRunner(registry, args.batch)
+    if args.warmup:
+        runner.run(f"w{args.round}", args.warmup)
+    tag = f"r{args.round}"
+    phases = runner.run(tag, args.size)
+    invoices = runner.invoice_states(tag)
+    paid = invoices.get("posted/paid", 0)
+    print(
+        f"suite round {args.round}: {args.size} pairs (database volume after it: "
+        f"{args.volume} pairs, plus {args.warmup} untimed warm-up pairs per round)"
+    )
+    _print_phase("customers", phases["customers"], "customers")
+    _print_phase("invoices", phases["invoices"], "invoices posted")
+    _print_phase("payments", phases["payments"], "payments posted+reconciled")
+    print(f"  invoices of the round by state/payment state: {invoices}; paid {paid}/{args.size}")
+    append_result(
+        args.out,
+        {
+            "side": "suite",
+            "round": args.round,
+            "size": args.size,
+            "volume": args.volume,
+            "phases": phases,
+            "paid": paid,
+            "invoice_states": invoices,
+        },
+    )
+
+
+def cmd_verify(args):
+    registry = open_registry(args)
+    with registry.cursor() as cr:
+        cr.execute("SELECT event_type, state, count(*) FROM saas_event GROUP BY 1, 2 ORDER BY 1, 2")
+        events = cr.fetchall()
+        cr.execute(
+            """SELECT m.state, m.payment_state, count(*) FROM account_move m
+                WHERE m.move_type = 'out_invoice' GROUP BY 1, 2"""
+        )
+        invoices = cr.fetchall()
+        cr.execute(
+            """SELECT count(*) FILTER (WHERE n <> 1), count(*) FROM
+                 (SELECT e.id, count(a.id) AS n FROM saas_event e
+                    LEFT JOIN saas_event_attempt a ON a.event_id = e.id GROUP BY e.id) x"""
+        )
+        odd_attempts, total_events = cr.fetchone()
+        cr.execute(
+            """SELECT count(*) FROM account_payment p JOIN account_move m ON m.id = p.move_id
+                WHERE m.state = 'posted'"""
+        )
+        payments = cr.fetchone()[0]
+    print("suite database at the end (timed rounds and warm-up together):")
+    print("  events: " + ", ".join(f"{t} {s} {c}" for t, s, c in events))
+    print("  customer invoices: " + ", ".join(f"{s}/{p} {c}" for s, p, c in invoices))
+    paid = sum(c for s, p, c in invoices if (s, p) == ("posted", "paid"))
+    expected = sum(c for t, _s, c in events if t == "invoice.issued")
+    print(f"  paid invoices {paid} of {expected} invoice events; posted payments {payments}")
+    print(f"  events without exactly one attempt: {odd_attempts} of {total_events}")
+
+
+# --------------------------------------------------------------------- peer
+def cmd_peer_setup(args):
+    registry = open_registry(args)
+    with registry.cursor() as cr:
+        env = environment(cr)
+        product = _bench_product(env)
+        journal = env["account.journal"].search(
+            [("type", "=", "sale"), ("company_id", "=", env.company.id)], limit=1
+        )
+        module = env["ir.module.module"].search([("name", "=", "contract")])
+        print(
+            f"peer setup: contract {module.installed_version}, product "
+            f"{product.display_name} id={product.id} (service, no tax), sale journal "
+            f"{journal.code}"
+        )
+
+
+def _create_contracts(env, tag, count):
+    product = _find_product(env)
+    partners = env["res.partner"].create(
+        [
+            {"name": f"Bench customer {tag}_{n:05d}", "email": f"cus_{tag}_{n:05d}@bench.example"}
+            for n in range(count)
+        ]
+    )
+    return env["contract.contract"].create(
+        [
+            {
+                "name": f"Contract {tag}_{n:05d}",
+                "partner_id": partner.id,
+                "contract_type": "sale",
+                "line_recurrence": True,
+                "contract_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": product.id,
+                            "name": "Bench plan",
+                            "quantity": 1,
+                            "uom_id": product.uom_id.id,
+                            "price_unit": float(PRICE),
+                            "recurring_rule_type": "monthly",
+                            "recurring_interval": 1,
+                            "date_start": INVOICE_DATE,
+                            "recurring_next_date": INVOICE_DATE,
+                        }
+                    )
+                ],
+            }
+            for n, partner in enumerate(partners)
+        ]
+    )
+
+
+def _draft_invoices(env):
+    return env["account.move"].search(
+        [("move_type", "=", "out_invoice"), ("state", "=", "draft")], order="id"
+    )
+
+
+def peer_invoice(registry, tag, count):
+    """Contracts of ``count`` new customers (committed, untimed), then the cron
+    creating their invoices and the posting, each timed in its own transaction."""
+    with registry.cursor() as cr:
+        _create_contracts(environment(cr), tag, count)
+    started = time.perf_counter()
+    with registry.cursor() as cr:
+        before = cr.sql_log_count
+        environment(cr)["contract.contract"].cron_recurring_create_invoice(
+            date.fromisoformat(INVOICE_DATE)
+        )
+        create_queries = cr.sql_log_count - before
+    create_s = time.perf_counter() - started
+    with registry.cursor() as cr:
+        drafts = _draft_invoices(environment(cr))
+        created, amounts = len(drafts), Counter(drafts.mapped("amount_total"))
+    started = time.perf_counter()
+    with registry.cursor() as cr:
+        before = cr.sql_log_count
+        _draft_invoices(environment(cr)).action_post()
+        post_queries = cr.sql_log_count - before
+    post_s = time.perf_counter() - started
+    return {
+        "created": created,
+        "amounts": {str(amount): n for amount, n in amounts.items()},
+        "create_s": create_s,
+        "create_queries": create_queries,
+        "post_s": post_s,
+        "post_queries": post_queries,
+    }
+
+
+def cmd_peer_round(args):
+    registry = open_registry(args)
+    if args.warmup:
+        peer_invoice(registry, f"w{args.round}", args.warmup)
+    result = peer_invoice(registry, f"r{args.round}", args.size)
+    with registry.cursor() as cr:
+        cr.execute(
+            """SELECT state, count(*) FROM account_move
+                WHERE move_type = 'out_invoice' GROUP BY state"""
+        )
+        states = dict(cr.fetchall())
+    created = result["created"]
+    both_s = result["create_s"] + result["post_s"]
+    print(
+        f"contract round {args.round}: {args.size} contracts, cron created {created} draft "
+        f"invoices (amounts {result['amounts']}) in {result['create_s']:.2f} s = "
+        f"{rate(created, result['create_s']):.1f} invoices/s, SQL/invoice "
+        f"{result['create_queries'] / max(created, 1):.1f}; action_post() of them "
+        f"{result['post_s']:.2f} s, SQL/invoice {result['post_queries'] / max(created, 1):.1f}; "
+        f"create+post {rate(created, both_s):.1f} invoices/s; "
+        f"customer invoices in the database by state {states}"
+    )
+    if created != args.size:
+        print(f"  PROBLEM contract: {created} invoices created for {args.size} contracts")
+    append_result(
+        args.out,
+        {"side": "contract", "round": args.round, "size": args.size, "volume": args.volume}
+        | result,
+    )
+
+
+# ------------------------------------------------------------------- report
+def _flatness(values):
+    values = [v for v in values if v == v]  # drop NaN
+    if not values or not min(values):
+        return "n/a"
+    spread = max(values) / min(values)
+    verdict = "flat" if spread <= 1.05 else "GROWS" if values[-1] > values[0] else "varies"
+    return f"{verdict} (max/min {spread:.2f})"
+
+
+def _suite_totals(suite):
+    totals = {}
+    for name in ("customers", "invoices", "payments"):
+        events = sum(r["phases"][name]["processed"] for r in suite)
+        seconds = sum(r["phases"][name]["process_s"] for r in suite)
+        queries = sum(r["phases"][name]["queries"] for r in suite)
+        totals[name] = (events, seconds, queries)
+    return totals
+
+
+def _print_rounds(suite, peer):
+    print(
+        "round  pairs  volume | suite inv/s  SQL/inv | suite pay/s  SQL/pay | "
+        "contract create inv/s  SQL/inv | contract create+post inv/s  SQL/inv | "
+        "suite/contract (create, create+post)"
+    )
+    for s, p in zip(suite, peer, strict=True):
+        inv, pay = s["phases"]["invoices"], s["phases"]["payments"]
+        suite_rate = rate(inv["processed"], inv["process_s"])
+        create_rate = rate(p["created"], p["create_s"])
+        both_rate = rate(p["created"], p["create_s"] + p["post_s"])
+        created = max(p["created"], 1)
+        print(
+            f"{s['round']:>5} {s['size']:>6} {s['volume']:>7} | {suite_rate:11.1f} "
+            f"{inv['q_per_event']:8.1f} | {rate(pay['processed'], pay['process_s']):11.1f} "
+            f"{pay['q_per_event']:8.1f} | {create_rate:21.1f} "
+            f"{p['create_queries'] / created:8.1f} | {both_rate:26.1f} "
+            f"{(p['create_queries'] + p['post_queries']) / created:8.1f} | "
+            f"{suite_rate / create_rate:.2f}, {suite_rate / both_rate:.2f}"
+        )
+
+
+def cmd_report(args):
+    with open(args.results, encoding="utf-8") as handle:
+        results = [json.loads(line) for line in handle if line.strip()]
+    suite = sorted((r for r in results if r["side"] == "suite"), key=lambda r: r["round"])
+    peer = sorted((r for r in results if r["side"] == "contract"), key=lambda r: r["round"])
+    if not suite or len(suite) != len(peer):
+        raise SystemExit(f"report: {len(suite)} suite rounds, {len(peer)} contract rounds")
+    _print_rounds(suite, peer)
+    for name, label in (("invoices", "invoice"), ("payments", "payment")):
+        means = [r["phases"][name]["q_per_event"] for r in suite]
+        print(
+            f"SQL queries per {label} event by round: "
+            + ", ".join(f"{r['size']} pairs -> {m:.1f}" for r, m in zip(suite, means, strict=True))
+            + f": {_flatness(means)}"
+        )
+    totals = _suite_totals(suite)
+    pairs = sum(r["size"] for r in suite)
+    paid = sum(r["paid"] for r in suite)
+    created = sum(p["created"] for p in peer)
+    create_s = sum(p["create_s"] for p in peer)
+    post_s = sum(p["post_s"] for p in peer)
+    print(f"totals over {len(suite)} rounds, {pairs} pairs (warm-up excluded):")
+    for name, unit in (
+        ("customers", "customers"),
+        ("invoices", "invoices posted"),
+        ("payments", "payments posted+reconciled"),
+    ):
+        events, seconds, queries = totals[name]
+        print(
+            f"  suite {name:<9}: {events} events in {seconds:.1f} s = "
+            f"{rate(events, seconds):.1f} {unit}/s, {queries / max(events, 1):.1f} SQL/event"
+        )
+    print(f"  suite invoices paid: {paid} of {pairs} expected")
+    print(
+        f"  contract: {created} invoices, cron {create_s:.1f} s = "
+        f"{rate(created, create_s):.1f} invoices/s (draft), +action_post {post_s:.1f} s = "
+        f"{rate(created, create_s + post_s):.1f} invoices/s created and posted"
+    )
+    suite_rate = rate(*totals["invoices"][:2])
+    print(
+        f"  ratio suite/contract, invoices per second: {suite_rate / rate(created, create_s):.2f} "
+        f"against contract's cron alone (draft invoices), "
+        f"{suite_rate / rate(created, create_s + post_s):.2f} against contract's cron + posting"
+    )
+
+
+# --------------------------------------------------------------------- main
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    fetch = sub.add_parser("fetch-peer")
+    fetch.add_argument("--dest", required=True)
+    fetch.add_argument("--requirement", default=PEER_REQUIREMENT)
+    fetch.set_defaults(func=cmd_fetch_peer)
+
+    def with_db(name, func):
+        command = sub.add_parser(name)
+        command.add_argument("--db", required=True)
+        command.add_argument("--addons-path", required=True)
+        command.set_defaults(func=func)
+        return command
+
+    with_db("install", cmd_install).add_argument("--module", required=True)
+    with_db("suite-setup", cmd_suite_setup)
+    with_db("peer-setup", cmd_peer_setup)
+    with_db("verify", cmd_verify)
+    for name, func in (("suite-round", cmd_suite_round), ("peer-round", cmd_peer_round)):
+        command = with_db(name, func)
+        command.add_argument("--round", type=int, required=True)
+        command.add_argument("--size", type=int, required=True)
+        command.add_argument("--volume", type=int, required=True)
+        command.add_argument("--warmup", type=int, default=5)
+        command.add_argument("--batch", type=int, default=200)
+        command.add_argument("--out", required=True)
+
+    report = sub.add_parser("report")
+    report.add_argument("--results", required=True)
+    report.set_defaults(func=cmd_report)
+
+    args = parser.parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()
