@@ -43,8 +43,8 @@ NOT_MODELED = {
     "credit_note.voided": "Voided credit notes are not reversed automatically yet.",
     "charge.dispute.created": "Disputes are not booked yet (roadmap).",
     "charge.dispute.closed": "Disputes are not booked yet (roadmap).",
-    "payout.paid": "Payouts are reconciled by the payout cron (roadmap), not per event.",
-    "payout.failed": "Payouts are reconciled by the payout cron (roadmap), not per event.",
+    "payout.paid": "Payouts are reconciled by the daily payout reconciliation, not per event.",
+    "payout.failed": "Payouts are reconciled by the daily payout reconciliation, not per event.",
 }
 
 
