@@ -3,3 +3,4 @@ from . import models
 from . import controllers
 from . import adapter
 from . import wizards
+from . import disputes

@@ -41,8 +41,6 @@ NOT_MODELED = {
     "customer.deleted": "Deleted Stripe customers keep their Odoo partner and history.",
     "invoice.marked_uncollectible": "Uncollectible invoices stay open for collections.",
     "credit_note.voided": "Voided credit notes are not reversed automatically yet.",
-    "charge.dispute.created": "Disputes are not booked yet (roadmap).",
-    "charge.dispute.closed": "Disputes are not booked yet (roadmap).",
     "payout.paid": "Payouts are reconciled by the daily payout reconciliation, not per event.",
     "payout.failed": "Payouts are reconciled by the daily payout reconciliation, not per event.",
 }
@@ -549,6 +547,30 @@ def translate_credit_note(translation):
     return [translation.message("credit_note.issued", data)]
 
 
+# ------------------------------------------------------------------- disputes
+def translate_dispute(translation):
+    """Disputes have no canonical type: a native message for saas_stripe's own
+    handler (funds withdrawn, then won back or lost)."""
+    dispute = translation.obj
+    charge = dispute.get("charge")
+    data = {
+        "dispute_id": dispute["id"],
+        "payment_ids": [p for p in (_id(dispute.get("payment_intent")), _id(charge)) if p],
+        "currency": (dispute.get("currency") or "").upper(),
+        "amount": to_major(dispute.get("amount") or 0, dispute.get("currency")),
+        "reason": dispute.get("reason") or "",
+        "status": dispute.get("status") or "",
+    }
+    kind = (
+        "stripe.dispute.opened"
+        if translation.event["type"] == "charge.dispute.created"
+        else "stripe.dispute.closed"
+    )
+    message = translation.message(kind, data)
+    message["native"] = True
+    return [message]
+
+
 # ------------------------------------------------------------------------ entry
 def translate(event, plan_key=None):
     """The canonical messages a Stripe event stands for."""
@@ -564,7 +586,9 @@ def translate(event, plan_key=None):
         return translate_invoice(translation)
     if event_type == "invoice_payment.paid":
         return translate_invoice_payment(translation)
-    if event_type.startswith("charge.") and not event_type.startswith("charge.dispute"):
+    if event_type.startswith("charge.dispute."):
+        return translate_dispute(translation)
+    if event_type.startswith("charge."):
         return translate_charge(translation)
     if event_type.startswith("refund."):
         return translate_refund(translation)

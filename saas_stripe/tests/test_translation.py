@@ -307,9 +307,59 @@ class TestStripeTranslation(StripeCase):
         )
 
     def test_not_modeled_types_are_ignored_with_reason(self):
-        event = self.deliver("charge.dispute.created", stripe_fixture("dispute"))
+        event = self.deliver("credit_note.voided", stripe_fixture("credit_note"))
         self.assertEqual(event.state, "ignored")
-        self.assertIn("Disputes", event.ignore_reason)
+        self.assertIn("not reversed automatically", event.ignore_reason)
+
+    def test_dispute_withdraws_then_a_won_dispute_reverses(self):
+        self.given_customer()
+        charge = stripe_fixture(
+            "charge",
+            customer=CUSTOMER,
+            invoice=None,
+            amount=3000,
+            amount_captured=3000,
+            payment_intent="pi_disputed",
+        )
+        self.assertDone(self.deliver("charge.succeeded", charge))
+        payment = self.bound("account.payment", "pi_disputed")
+        dispute = stripe_fixture(
+            "dispute",
+            charge=charge["id"],
+            payment_intent="pi_disputed",
+            amount=3000,
+            currency="usd",
+            reason="fraudulent",
+            status="needs_response",
+        )
+        opened = self.deliver("charge.dispute.created", dispute)
+        self.assertEqual(opened.state, "needs_mapping")  # no dispute account mapped yet
+        self.assertEqual(
+            (opened.missing_mapping_id.kind, opened.missing_mapping_id.external_key),
+            ("account", "dispute"),
+        )
+        opened.missing_mapping_id.target_ref = (
+            f"account.account,{self.company_data['default_account_receivable'].id}"
+        )
+        opened.missing_mapping_id.action_approve()
+        self.env["saas.event"].process_pending(system_ids=self.stripe.ids)
+        self.assertDone(opened)
+        contra = self.bound("account.move", dispute["id"])
+        self.assertEqual((contra.state, contra.amount_total), ("posted", 30.0))
+        self.assertIn("Answer dispute", payment.activity_ids.summary)
+        closed = self.deliver(
+            "charge.dispute.closed", dict(dispute, status="won"), created=1767398400
+        )
+        self.assertDone(closed)
+        self.assertEqual(contra.reversal_move_ids.state, "posted")
+        self.assertTrue(contra.line_ids.filtered("reconciled"), "won: the entry is undone")
+        lost = self.deliver(
+            "charge.dispute.closed",
+            dict(dispute, status="lost"),
+            event_id="evt_lost",
+            created=1767484800,
+        )
+        self.assertEqual(lost.state, "ignored")
 
 
 @tagged("post_install", "-at_install")

@@ -327,7 +327,10 @@ class SaasEvent(models.Model):
             return [payload]
         messages = adapter(self.env, self, payload)
         for message in messages:
-            if message.get("ignore_reason"):
+            # Ignored messages, and native ones that only the adapter's own
+            # handlers read (their type is outside the canonical schema), skip
+            # the canonical validation.
+            if message.get("ignore_reason") or message.get("native"):
                 continue
             # A translation is held to the same schema as what the API accepts.
             try:

@@ -145,11 +145,21 @@ def test_current_invoice_reads_the_parent_subscription():
 
 
 def test_ignored_events_say_why():
-    (ignored,) = translate(event("charge.dispute.created", RESOURCES["dispute"]))
-    assert "Disputes" in ignored["ignore_reason"]
+    (ignored,) = translate(event("payout.paid", RESOURCES["payout"]))
+    assert "payout reconciliation" in ignored["ignore_reason"]
     (unknown,) = translate(event("issuing.card.created", {"id": "ic_1"}))
     assert "not handled" in unknown["ignore_reason"]
     draft = copy.deepcopy(RESOURCES["invoice"])
     draft["status"] = "draft"
     (ignored,) = translate(event("invoice.finalized", draft))
     assert "Draft" in ignored["ignore_reason"]
+
+
+def test_disputes_are_native_messages():
+    dispute = copy.deepcopy(RESOURCES["dispute"])
+    dispute.update(amount=1500, currency="usd", status="won")
+    (opened,) = translate(event("charge.dispute.created", dispute))
+    assert (opened["type"], opened["native"]) == ("stripe.dispute.opened", True)
+    assert opened["data"]["amount"] == "15.00"
+    (closed,) = translate(event("charge.dispute.closed", dispute))
+    assert (closed["type"], closed["data"]["status"]) == ("stripe.dispute.closed", "won")
