@@ -83,7 +83,8 @@ echo "   installed in $(( $(date +%s) - started )) s"
     --out "$KEY_FILE" 2>> "$INSTALL_LOG"
 
 echo "== Starting Odoo: --workers $WORKERS --max-cron-threads 0 on 127.0.0.1:$PORT"
-"$PYTHON" -m odoo -d "$DB" --addons-path "$ADDONS_PATH" --db-filter "^${DB}\$" \
+odoo_server_cmd
+"${SERVER_CMD[@]}" -d "$DB" --addons-path "$ADDONS_PATH" --db-filter "^${DB}\$" \
     --workers "$WORKERS" --max-cron-threads 0 --http-interface 127.0.0.1 \
     --http-port "$PORT" --gevent-port "$GEVENT_PORT" --log-level info \
     > "$SERVER_LOG" 2>&1 &

@@ -66,6 +66,13 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# A short hash of the addons' sources: Odoo runs the code it loaded at start,
+# so a change of the sources during the run is reported.
+suite_fingerprint() {
+    (cd "$REPO_DIR" && find saas_* -type f \( -name '*.py' -o -name '*.xml' -o -name '*.csv' \) \
+        -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-12)
+}
+
 load1() {
     LC_ALL=C uptime | sed -e 's/.*load average: *//' -e 's/,.*//'
 }
@@ -126,6 +133,9 @@ echo "== Starting Odoo: --workers $WORKERS --max-cron-threads 0 on 127.0.0.1:$PO
     --http-port "$PORT" --gevent-port "$GEVENT_PORT" --log-level info \
     > "$SERVER_LOG" 2>&1 &
 SERVER_PID=$!
+FINGERPRINT="$(suite_fingerprint)"
+echo "   suite sources: git $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo '?')" \
+    "+ working tree, fingerprint $FINGERPRINT"
 ready=""
 for _ in $(seq 1 120); do
     if ! kill -0 "$SERVER_PID" 2>/dev/null; then
@@ -154,6 +164,10 @@ echo "== Load"
     --setup-file "$SETUP_FILE" --events "$EVENTS" --warmup "$WARMUP" \
     --concurrency "$CONCURRENCY" --rounds "$ROUNDS" --rate "$RATE" --marker-out "$MARKER_FILE"
 echo "   load average $(cut -d' ' -f1-3 /proc/loadavg) at the end of the load"
+if [ "$(suite_fingerprint)" != "$FINGERPRINT" ]; then
+    echo "   WARNING: the suite's sources changed during the run (fingerprint" \
+        "$FINGERPRINT -> $(suite_fingerprint)); the server ran what it loaded at start."
+fi
 
 echo "== Stopping Odoo"
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then

@@ -101,3 +101,15 @@ free_port() {
 odoo_cmd() {
     "$PYTHON" -m odoo "$@"
 }
+
+# A long-running server: through odoo-bin when the Odoo tree has it. Started
+# as `python3 -m odoo`, a multi-worker server cannot relaunch its gevent
+# (websocket) worker and keeps trying.
+# Sets SERVER_CMD (an array) to that command.
+odoo_server_cmd() {
+    if [ -f "$ODOO_DIR/odoo-bin" ]; then
+        SERVER_CMD=("$PYTHON" "$ODOO_DIR/odoo-bin")
+    else
+        SERVER_CMD=("$PYTHON" -m odoo)
+    fi
+}

@@ -163,3 +163,86 @@ def test_disputes_are_native_messages():
     assert opened["data"]["amount"] == "15.00"
     (closed,) = translate(event("charge.dispute.closed", dispute))
     assert (closed["type"], closed["data"]["status"]) == ("stripe.dispute.closed", "won")
+
+
+@pytest.mark.parametrize(
+    "event_type, resource, changes, expected",
+    [
+        ("customer.subscription.paused", "subscription", {}, "subscription.paused"),
+        ("customer.subscription.resumed", "subscription", {}, "subscription.resumed"),
+        (
+            "customer.subscription.deleted",
+            "subscription",
+            {"status": "canceled"},
+            "subscription.cancelled",
+        ),
+        ("customer.updated", "customer", {"email": "x@example.com"}, "customer.upserted"),
+        ("invoice.voided", "invoice", {}, "invoice.voided"),
+        (
+            "invoice.payment_failed",
+            "invoice",
+            {"customer": "cus_1", "currency": "usd"},
+            "payment.failed",
+        ),
+        (
+            "charge.failed",
+            "charge",
+            {"customer": "cus_1", "invoice": None, "failure_message": "card_declined"},
+            "payment.failed",
+        ),
+        ("refund.updated", "refund", {"status": "succeeded"}, "refund.issued"),
+    ],
+)
+def test_every_handled_type_translates(event_type, resource, changes, expected):
+    obj = copy.deepcopy(RESOURCES[resource])
+    obj.update(changes)
+    messages = translate(event(event_type, obj))
+    assert [m["type"] for m in messages] == [expected]
+
+
+def test_charge_refunded_lists_each_refund():
+    charge = copy.deepcopy(RESOURCES["charge"])
+    charge.update(
+        customer="cus_1",
+        payment_intent="pi_1",
+        refunds={
+            "data": [
+                {"id": "re_1", "amount": 500, "currency": "usd", "status": "succeeded"},
+                {"id": "re_2", "amount": 100, "currency": "usd", "status": "pending"},
+            ]
+        },
+    )
+    (refund,) = translate(event("charge.refunded", charge))
+    assert (
+        refund["type"],
+        refund["data"]["refund_id"],
+        refund["data"]["payment_id"],
+        refund["data"]["amount"],
+    ) == ("refund.issued", "re_1", "pi_1", "5.00")
+
+
+@pytest.mark.parametrize(
+    "event_type",
+    [
+        "customer.deleted",
+        "invoice.marked_uncollectible",
+        "credit_note.voided",
+        "payout.failed",
+    ],
+)
+def test_not_booked_types_say_why(event_type):
+    resource = {
+        "customer.deleted": "customer",
+        "invoice.marked_uncollectible": "invoice",
+        "credit_note.voided": "credit_note",
+        "payout.failed": "payout",
+    }[event_type]
+    (message,) = translate(event(event_type, RESOURCES[resource]))
+    assert message["ignore_reason"]
+
+
+def test_failed_charge_of_an_invoice_is_left_to_the_invoice_event():
+    charge = copy.deepcopy(RESOURCES["charge"])
+    charge.update(customer="cus_1", invoice="in_1")
+    (message,) = translate(event("charge.failed", charge))
+    assert "invoice.payment_failed" in message["ignore_reason"]
