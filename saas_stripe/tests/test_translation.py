@@ -458,3 +458,30 @@ class TestStripeOutOfOrder(StripeCase):
         self.assertEqual(
             self.bound("account.payment", "pi_ip").partner_id, self.bound("res.partner", CUSTOMER)
         )
+
+    def test_failed_invoice_payment_and_void(self):
+        self.given_customer()
+        self.deliver("customer.subscription.created", self.current_subscription())
+        subscription = self.bound("saas.subscription", "sub_1Pgc6rB7WZ01zgkWNy0Cn5nw")
+        invoice = stripe_fixture(
+            "invoice",
+            status="open",
+            customer=CUSTOMER,
+            currency="usd",
+            total=2000,
+            amount_due=2000,
+            number="INV-FAIL",
+            effective_at=1767225600,
+            due_date=None,
+            id="in_fail",
+            parent={"subscription_details": {"subscription": "sub_1Pgc6rB7WZ01zgkWNy0Cn5nw"}},
+        )
+        invoice["lines"]["data"][0].update(amount=2000, quantity=1)
+        invoice["lines"]["data"][0]["pricing"] = {"price_details": {"price": PRICE}}
+        self.assertDone(self.deliver("invoice.finalized", invoice))
+        failed = self.deliver("invoice.payment_failed", invoice, created=1767312000)
+        self.assertDone(failed)
+        self.assertEqual((subscription.state, subscription.failed_payment_count), ("past_due", 1))
+        voided = self.deliver("invoice.voided", dict(invoice, status="void"), created=1767398400)
+        self.assertDone(voided)
+        self.assertEqual(self.bound("account.move", "in_fail").payment_state, "reversed")
