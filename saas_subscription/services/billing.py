@@ -261,6 +261,8 @@ def _payment(ctx, payment_type, external_id, amount, partner):
 @register_handler("payment.succeeded")
 def apply_payment_succeeded(env, event, message):
     ctx = EventContext(env, event, message)
+    if not ctx.system.owns("payments"):
+        return ctx.not_owner("payments")
     external_id = ctx.data["payment_id"]
     done = _already_recorded(ctx, "account.payment", external_id)
     if done:
@@ -327,6 +329,8 @@ def _record_fee(ctx, payment, fee):
 @register_handler("payment.failed")
 def apply_payment_failed(env, event, message):
     ctx = EventContext(env, event, message)
+    if not ctx.system.owns("payments"):
+        return ctx.not_owner("payments")
     partner = ctx.customer()
     invoice = (
         ctx.bound("account.move", ctx.data["invoice_id"])
@@ -370,6 +374,8 @@ def apply_payment_failed(env, event, message):
 @register_handler("refund.issued")
 def apply_refund_issued(env, event, message):
     ctx = EventContext(env, event, message)
+    if not ctx.system.owns("payments"):
+        return ctx.not_owner("payments")
     external_id = ctx.data["refund_id"]
     done = _already_recorded(ctx, "account.payment", external_id)
     if done:

@@ -132,6 +132,16 @@ class EventContext:
     def ignored(self, reason):
         return HandlerResult(ignored=True, reason=reason, notes=self.notes)
 
+    def not_owner(self, domain):
+        return self.ignored(
+            self.env._(
+                "%(system)s is not the system of record for %(domain)s (see its Ownership "
+                "tab): nothing applied.",
+                system=self.system.code,
+                domain=domain,
+            )
+        )
+
     def result(self):
         return HandlerResult(notes=self.notes) if self.notes else None
 

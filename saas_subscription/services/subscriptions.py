@@ -98,6 +98,8 @@ def _period_values(ctx):
 @register_handler("subscription.reactivated")
 def apply_subscription_event(env, event, message):
     ctx = EventContext(env, event, message)
+    if not ctx.system.owns("subscriptions"):
+        return ctx.not_owner("subscriptions")
     event_type = message["type"]
     external_id = ctx.data["subscription_id"]
     binding = ctx.env["saas.binding"].find_binding(ctx.system, "saas.subscription", external_id)

@@ -274,3 +274,11 @@ class TestBilling(SubscriptionCommon):
             self.env["account.move"].search_count([("saas_source_number", "=", "SRC-in_1")]), 1
         )
         self.assertEqual(self.env["account.payment"].search_count([("memo", "=", "pay_1")]), 1)
+
+    def test_a_system_that_does_not_own_payments_books_none(self):
+        _event, _invoice = self.invoice()
+        self.system.owns_payments = False
+        event, payment = self.pay("pay_not_owned", "120.00")
+        self.assertEqual(event.state, "ignored")
+        self.assertIn("payments", event.ignore_reason)
+        self.assertFalse(payment)

@@ -185,3 +185,10 @@ class TestLifecycle(SubscriptionCommon):
                     "bundle_line_ids": [(0, 0, {"product_id": self.product_pro.id, "share": 60})],
                 }
             )
+
+    def test_a_system_that_does_not_own_subscriptions_changes_nothing(self):
+        self.system.owns_subscriptions = False
+        event = self.subscribe("subscription.activated", "sub_not_owned")
+        self.assertEqual(event.state, "ignored")
+        self.assertIn("not the system of record for subscriptions", event.ignore_reason)
+        self.assertFalse(self.subscription("sub_not_owned"))

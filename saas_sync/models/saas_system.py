@@ -51,9 +51,16 @@ class SaasSystem(models.Model):
         "events may overwrite partner fields."
     )
     owns_subscriptions = fields.Boolean(
-        help="This system is the system of record for subscriptions."
+        default=True,
+        help="This system is the system of record for subscriptions: its subscription "
+        "events are applied. Untick it for a system whose subscription events are only "
+        "informative (they are then ignored with the reason).",
     )
-    owns_payments = fields.Boolean(help="This system is the system of record for payments.")
+    owns_payments = fields.Boolean(
+        default=True,
+        help="This system is the system of record for payments: its payment, failed "
+        "payment and refund events are applied (otherwise ignored with the reason).",
+    )
 
     # Write-only secrets: the input fields never read back anything.
     webhook_secret = fields.Char(
