@@ -15,8 +15,8 @@ install_system_deps
 ADDONS=$(suite_addons)
 
 if psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
-    echo "Upgrading database $DB ($ADDONS)..."
-    INIT=(-u "$ADDONS")
+    echo "Upgrading database $DB ($ADDONS; addons new to it are installed)..."
+    INIT=(-i "$ADDONS" -u "$ADDONS")
 else
     echo "Creating database $DB with demo data ($ADDONS)..."
     INIT=(-i "$ADDONS")

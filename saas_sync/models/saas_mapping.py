@@ -127,7 +127,7 @@ class SaasMapping(models.Model):
     def write(self, vals):
         if (
             "target_ref" in vals
-            and any(m.state == "approved" for m in self)
+            and any(m.state == "approved" and m._target_changes(vals["target_ref"]) for m in self)
             and not self.env.context.get("saas_mapping_internal")
         ):
             raise UserError(
@@ -136,6 +136,13 @@ class SaasMapping(models.Model):
                 )
             )
         return super().write(vals)
+
+    def _target_changes(self, value):
+        """Whether writing ``value`` ("model,id" or a record) changes the target."""
+        self.ensure_one()
+        current = f"{self.target_ref._name},{self.target_ref.id}" if self.target_ref else False
+        new = f"{value._name},{value.id}" if hasattr(value, "_name") else (value or False)
+        return current != new
 
     def _next_version(self, system_id, kind, key):
         self.env.cr.execute(
