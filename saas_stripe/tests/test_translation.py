@@ -56,6 +56,25 @@ class StripeCase(SubscriptionCommon):
         self.assertDone(event)
         return self.bound("res.partner", customer_id)
 
+    def open_invoice(self, invoice_id, total, currency="usd", **overrides):
+        """Stripe's sample invoice, finalized, with one line of ``total`` (minor
+        units) for the mapped sample price."""
+        values = {
+            "id": invoice_id,
+            "status": "open",
+            "customer": CUSTOMER,
+            "currency": currency,
+            "total": total,
+            "effective_at": 1767225600,
+            "due_date": None,
+            "parent": None,
+            **overrides,
+        }
+        invoice = stripe_fixture("invoice", **values)
+        invoice["lines"]["data"][0].update(amount=total, quantity=1, currency=currency)
+        invoice["lines"]["data"][0]["pricing"] = {"price_details": {"price": PRICE}}
+        return invoice
+
     def current_subscription(self, **overrides):
         values = {
             "status": "active",
@@ -192,20 +211,7 @@ class TestStripeTranslation(StripeCase):
 
     def test_refund_and_credit_note_from_fixtures(self):
         self.given_customer()
-        invoice = stripe_fixture(
-            "invoice",
-            status="open",
-            customer=CUSTOMER,
-            currency="usd",
-            total=1690,
-            number="INV-CN",
-            effective_at=1767225600,
-            due_date=None,
-            parent=None,
-            id="in_1Pgc75B7WZ01zgkWYv4iMwt7",
-        )
-        invoice["lines"]["data"][0].update(amount=1690, quantity=1)
-        invoice["lines"]["data"][0]["pricing"] = {"price_details": {"price": PRICE}}
+        invoice = self.open_invoice("in_1Pgc75B7WZ01zgkWYv4iMwt7", 1690, number="INV-CN")
         self.assertDone(self.deliver("invoice.finalized", invoice))
         charge = stripe_fixture(
             "charge",
@@ -395,20 +401,7 @@ class TestStripeOutOfOrder(StripeCase):
 
     def test_payment_before_invoice(self):
         self.given_customer()
-        invoice = stripe_fixture(
-            "invoice",
-            status="open",
-            customer=CUSTOMER,
-            currency="usd",
-            total=2000,
-            number="INV-OOO",
-            effective_at=1767225600,
-            due_date=None,
-            parent=None,
-            id="in_ooo",
-        )
-        invoice["lines"]["data"][0].update(amount=2000, quantity=1)
-        invoice["lines"]["data"][0]["pricing"] = {"price_details": {"price": PRICE}}
+        invoice = self.open_invoice("in_ooo", 2000, number="INV-OOO")
         charge = stripe_fixture(
             "charge",
             customer=CUSTOMER,
@@ -428,20 +421,7 @@ class TestStripeOutOfOrder(StripeCase):
 
     def test_invoice_payment_takes_the_invoice_customer(self):
         self.given_customer()
-        invoice = stripe_fixture(
-            "invoice",
-            status="open",
-            customer=CUSTOMER,
-            currency="usd",
-            total=1200,
-            number="INV-IP",
-            effective_at=1767225600,
-            due_date=None,
-            parent=None,
-            id="in_ip",
-        )
-        invoice["lines"]["data"][0].update(amount=1200, quantity=1)
-        invoice["lines"]["data"][0]["pricing"] = {"price_details": {"price": PRICE}}
+        invoice = self.open_invoice("in_ip", 1200, number="INV-IP")
         payment = stripe_fixture(
             "invoice_payment",
             invoice="in_ip",
@@ -463,21 +443,13 @@ class TestStripeOutOfOrder(StripeCase):
         self.given_customer()
         self.deliver("customer.subscription.created", self.current_subscription())
         subscription = self.bound("saas.subscription", "sub_1Pgc6rB7WZ01zgkWNy0Cn5nw")
-        invoice = stripe_fixture(
-            "invoice",
-            status="open",
-            customer=CUSTOMER,
-            currency="usd",
-            total=2000,
+        invoice = self.open_invoice(
+            "in_fail",
+            2000,
             amount_due=2000,
             number="INV-FAIL",
-            effective_at=1767225600,
-            due_date=None,
-            id="in_fail",
             parent={"subscription_details": {"subscription": "sub_1Pgc6rB7WZ01zgkWNy0Cn5nw"}},
         )
-        invoice["lines"]["data"][0].update(amount=2000, quantity=1)
-        invoice["lines"]["data"][0]["pricing"] = {"price_details": {"price": PRICE}}
         self.assertDone(self.deliver("invoice.finalized", invoice))
         failed = self.deliver("invoice.payment_failed", invoice, created=1767312000)
         self.assertDone(failed)
