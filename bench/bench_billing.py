@@ -43,6 +43,8 @@ from collections import Counter
 from datetime import date
 from email.parser import Parser
 
+from benchlib import open_registry, percentile
+
 import odoo
 from odoo import SUPERUSER_ID, Command, api
 from odoo.modules.registry import Registry
@@ -57,14 +59,6 @@ PEER_REQUIREMENT = "odoo-addon-contract>=18.0,<18.1"
 
 
 # ------------------------------------------------------------------ helpers
-def percentile(values, fraction):
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * fraction
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
 
 
 def chunks(items, size):
@@ -74,14 +68,6 @@ def chunks(items, size):
 
 def rate(count, seconds):
     return count / seconds if seconds else float("nan")
-
-
-def open_registry(args, *extra):
-    odoo.tools.config.parse_config(
-        ["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn", *extra],
-        setup_logging=True,
-    )
-    return Registry(args.db)
 
 
 def environment(cr):

@@ -38,10 +38,9 @@ from collections import Counter
 
 import aiohttp
 import psycopg2
+from benchlib import ms, open_registry, percentile
 
-import odoo
 from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
 
 EVENT_TYPE = "customer.upserted"
 SYSTEM_CODE = "bench"
@@ -49,27 +48,6 @@ REQUEST_TIMEOUT = 120  # seconds; Odoo's own limit_time_real is 120 s too
 
 
 # ------------------------------------------------------------------ helpers
-def percentile(values, fraction):
-    """Percentile with linear interpolation between closest ranks."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * fraction
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def ms(seconds):
-    return seconds * 1000.0
-
-
-def open_registry(args):
-    odoo.tools.config.parse_config(
-        ["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"],
-        setup_logging=True,
-    )
-    return Registry(args.db)
 
 
 def canonical_event(external_id, number):

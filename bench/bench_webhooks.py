@@ -40,10 +40,9 @@ from pathlib import Path
 
 import aiohttp
 import psycopg2
+from benchlib import ms, open_registry, percentile
 
-import odoo
 from odoo import SUPERUSER_ID, api
-from odoo.modules.registry import Registry
 
 SYSTEM_CODE = "bench-stripe"
 SECRET = "whsec_bench"
@@ -62,27 +61,6 @@ PEER_CHECK_REF = "BENCH-CHECK"
 
 
 # ------------------------------------------------------------------ helpers
-def percentile(values, fraction):
-    """Percentile with linear interpolation between closest ranks."""
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    rank = (len(ordered) - 1) * fraction
-    low = int(rank)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
-
-
-def ms(seconds):
-    return seconds * 1000.0
-
-
-def open_registry(args):
-    odoo.tools.config.parse_config(
-        ["-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"],
-        setup_logging=True,
-    )
-    return Registry(args.db)
 
 
 def sign(payload, secret, timestamp=None):
