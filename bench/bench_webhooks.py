@@ -51,7 +51,9 @@ SUITE_PATH = f"/saas/webhook/stripe/{SYSTEM_CODE}"
 PEER_PATH = "/payment/stripe/webhook"
 API_VERSION = "2025-06-30.basil"
 REQUEST_TIMEOUT = 120  # seconds; Odoo's own limit_time_real is 120 s too
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures" / "stripe" / "fixtures3.json"
+FIXTURES = (
+    Path(__file__).resolve().parents[1] / "saas_stripe" / "tests" / "fixtures" / "fixtures3.json"
+)
 # Event ids and transaction references: measured ones, warm-up ones, checks.
 SUITE_EVENT = "evt_bench_cus_{:05d}"
 SUITE_WARM = "evt_warm_cus_{:05d}"
@@ -73,7 +75,7 @@ def sign(payload, secret, timestamp=None):
 
 # ------------------------------------------------------------------- events
 def load_fixtures():
-    """Stripe's own sample objects (``shared/fixtures/stripe/fixtures3.json``)."""
+    """Stripe's own sample objects (``saas_stripe/tests/fixtures/fixtures3.json``)."""
     resources = json.loads(FIXTURES.read_text())["resources"]
     return resources["customer"], resources["payment_intent"]
 

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Stripe test helpers: signed payloads, events built from Stripe's own fixtures
-(``shared/fixtures/stripe/fixtures3.json``, current API shape) and from
-localstripe-style legacy objects."""
+"""Stripe test helpers: signed payloads, events built from Stripe's own sample
+objects (``fixtures/fixtures3.json`` beside this file, current API shape) and
+from localstripe-style legacy objects."""
 
 import copy
 import hashlib
@@ -11,7 +11,7 @@ import json
 import time
 from pathlib import Path
 
-FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "stripe" / "fixtures3.json"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "fixtures3.json"
 _ids = itertools.count(1)
 
 

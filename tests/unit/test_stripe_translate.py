@@ -10,7 +10,11 @@ from odoo.addons.saas_stripe.lib.translate import day, translate
 
 RESOURCES = json.loads(
     (
-        Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "stripe" / "fixtures3.json"
+        Path(__file__).resolve().parents[2]
+        / "saas_stripe"
+        / "tests"
+        / "fixtures"
+        / "fixtures3.json"
     ).read_text()
 )["resources"]
 
