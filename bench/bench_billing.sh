@@ -54,7 +54,6 @@ LOG="$WORK/odoo.log"
 RESULTS="$WORK/results.jsonl"
 SUITE_PATH="$(odoo_addons_path)"
 PEER_PATH="$ODOO_DIR/odoo/addons,$WORK/peer/addons/odoo/addons"
-FILESTORE="$HOME/.local/share/Odoo/filestore"
 
 cleanup() {
     local status=$?
@@ -62,14 +61,10 @@ cleanup() {
         echo "Last lines of the Odoo log:" >&2
         tail -n 30 "$LOG" >&2
     fi
+    drop_bench_databases "$DB" "$PEER_DB"
     if [ "${BENCH_KEEP_DB:-}" = "1" ]; then
-        echo "Databases kept: $DB and $PEER_DB (BENCH_KEEP_DB=1); the contract addon"
-        echo "source was in $WORK, which is deleted: download it again to open $PEER_DB."
-    else
-        for db in "$DB" "$PEER_DB"; do
-            dropdb --if-exists "$db" >/dev/null 2>&1 || echo "WARNING: could not drop $db" >&2
-            rm -rf "${FILESTORE:?}/$db"
-        done
+        echo "The contract addon source was in $WORK, which is deleted: download it"
+        echo "again to open $PEER_DB."
     fi
     rm -rf "$WORK"
 }

@@ -34,34 +34,10 @@ SERVER_LOG="$RUN_DIR/server.log"
 SETUP_FILE="$RUN_DIR/setup.json"
 MARKER_FILE="$RUN_DIR/measured_from.json"
 PORT="$(free_port)"
-GEVENT_PORT="$(free_port)"
 ADDONS_PATH="$(odoo_addons_path)"
-SERVER_PID=""
-
-stop_server() {
-    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
-        kill -TERM "$SERVER_PID" 2>/dev/null || true
-        for _ in $(seq 1 60); do
-            kill -0 "$SERVER_PID" 2>/dev/null || break
-            sleep 0.5
-        done
-        if kill -0 "$SERVER_PID" 2>/dev/null; then
-            echo "Odoo did not stop on SIGTERM; killing process $SERVER_PID." >&2
-            kill -KILL "$SERVER_PID" 2>/dev/null || true
-        fi
-        wait "$SERVER_PID" 2>/dev/null || true
-    fi
-    SERVER_PID=""
-}
-
 cleanup() {
-    stop_server
-    if [ "${BENCH_KEEP_DB:-}" = "1" ]; then
-        echo "Database kept: $DB (BENCH_KEEP_DB=1)."
-    else
-        dropdb --if-exists "$DB" >/dev/null 2>&1 || echo "WARNING: could not drop $DB" >&2
-        rm -rf "$HOME/.local/share/Odoo/filestore/$DB"
-    fi
+    stop_odoo_server
+    drop_bench_databases "$DB"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -118,43 +94,10 @@ echo "   installed in $(( $(date +%s) - started )) s"
     exit 1
 }
 
-# The server is started through odoo-bin: with `python3 -m odoo`, the prefork
-# server respawns its gevent worker as `python3 .../odoo/__main__.py gevent`,
-# which fails on a relative import, about once a second for the whole run.
-if [ -f "$ODOO_DIR/odoo-bin" ]; then
-    SERVER_CMD=("$PYTHON" "$ODOO_DIR/odoo-bin")
-else
-    SERVER_CMD=("$PYTHON" -m odoo)
-    echo "   WARNING: no $ODOO_DIR/odoo-bin; python3 -m odoo cannot start its gevent worker"
-fi
-echo "== Starting Odoo: --workers $WORKERS --max-cron-threads 0 on 127.0.0.1:$PORT"
-"${SERVER_CMD[@]}" -d "$DB" --addons-path "$ADDONS_PATH" --db-filter "^${DB}\$" \
-    --workers "$WORKERS" --max-cron-threads 0 --http-interface 127.0.0.1 \
-    --http-port "$PORT" --gevent-port "$GEVENT_PORT" --log-level info \
-    > "$SERVER_LOG" 2>&1 &
-SERVER_PID=$!
+start_odoo_server "$DB" "$ADDONS_PATH" "$PORT" "$WORKERS" "$SERVER_LOG"
 FINGERPRINT="$(suite_fingerprint)"
 echo "   suite sources: git $(git -C "$REPO_DIR" rev-parse --short HEAD 2>/dev/null || echo '?')" \
     "+ working tree, fingerprint $FINGERPRINT"
-ready=""
-for _ in $(seq 1 120); do
-    if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-        echo "ERROR: Odoo exited at start; last lines of $SERVER_LOG:" >&2
-        tail -n 30 "$SERVER_LOG" >&2
-        exit 1
-    fi
-    if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 \
-            "http://127.0.0.1:$PORT/web/login")" = "200" ]; then
-        ready=1
-        break
-    fi
-    sleep 1
-done
-if [ -z "$ready" ]; then
-    echo "ERROR: Odoo did not answer GET /web/login with 200 within 120 s." >&2
-    exit 1
-fi
-echo "   answering (GET /web/login 200)"
 
 echo "== Waiting for a quiet machine (1-minute load average < $MAX_LOAD, at most $LOAD_WAIT s)"
 wait_for_quiet_machine
@@ -173,7 +116,7 @@ echo "== Stopping Odoo"
 if ! kill -0 "$SERVER_PID" 2>/dev/null; then
     echo "PROBLEM: Odoo was no longer running at the end of the load (see $SERVER_LOG)."
 fi
-stop_server
+stop_odoo_server
 "$PYTHON" "$BENCH_DIR/bench_webhooks.py" logscan --log "$SERVER_LOG" \
     --marker "$MARKER_FILE"
 echo "== Done ($(date -u '+%H:%M:%S UTC')), load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -111,5 +111,73 @@ odoo_server_cmd() {
         SERVER_CMD=("$PYTHON" "$ODOO_DIR/odoo-bin")
     else
         SERVER_CMD=("$PYTHON" -m odoo)
+        echo "WARNING: no $ODOO_DIR/odoo-bin; python3 -m odoo cannot start its gevent worker" >&2
     fi
+}
+
+# A multi-worker Odoo server in the background on 127.0.0.1 (benchmarks):
+#   start_odoo_server DB ADDONS_PATH PORT WORKERS LOG [more Odoo options...]
+# Sets SERVER_PID and returns once GET /web/login answers 200; exits 1 when
+# the server dies at start or does not answer within 120 s.
+SERVER_PID=""
+start_odoo_server() {
+    local db="$1" addons_path="$2" port="$3" workers="$4" log="$5"
+    shift 5
+    local gevent_port ready=""
+    gevent_port="$(free_port)"
+    odoo_server_cmd
+    echo "== Starting Odoo: --workers $workers --max-cron-threads 0 on 127.0.0.1:$port"
+    "${SERVER_CMD[@]}" -d "$db" --addons-path "$addons_path" --db-filter "^${db}\$" \
+        --workers "$workers" --max-cron-threads 0 --http-interface 127.0.0.1 \
+        --http-port "$port" --gevent-port "$gevent_port" --log-level info "$@" \
+        > "$log" 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 1 120); do
+        if ! kill -0 "$SERVER_PID" 2>/dev/null; then
+            echo "ERROR: Odoo exited at start; last lines of $log:" >&2
+            tail -n 30 "$log" >&2
+            exit 1
+        fi
+        if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 \
+                "http://127.0.0.1:$port/web/login")" = "200" ]; then
+            ready=1
+            break
+        fi
+        sleep 1
+    done
+    if [ -z "$ready" ]; then
+        echo "ERROR: Odoo did not answer GET /web/login with 200 within 120 s." >&2
+        exit 1
+    fi
+    echo "   answering (GET /web/login 200)"
+}
+
+# Stops the server of start_odoo_server: SIGTERM, then SIGKILL after 30 s.
+stop_odoo_server() {
+    if [ -n "$SERVER_PID" ] && kill -0 "$SERVER_PID" 2>/dev/null; then
+        kill -TERM "$SERVER_PID" 2>/dev/null || true
+        for _ in $(seq 1 60); do
+            kill -0 "$SERVER_PID" 2>/dev/null || break
+            sleep 0.5
+        done
+        if kill -0 "$SERVER_PID" 2>/dev/null; then
+            echo "Odoo did not stop on SIGTERM; killing process $SERVER_PID." >&2
+            kill -KILL "$SERVER_PID" 2>/dev/null || true
+        fi
+        wait "$SERVER_PID" 2>/dev/null || true
+    fi
+    SERVER_PID=""
+}
+
+# Drops the databases named and their filestores, unless BENCH_KEEP_DB=1.
+drop_bench_databases() {
+    local db
+    if [ "${BENCH_KEEP_DB:-}" = "1" ]; then
+        echo "Databases kept: $* (BENCH_KEEP_DB=1)."
+        return 0
+    fi
+    for db in "$@"; do
+        dropdb --if-exists "$db" >/dev/null 2>&1 || echo "WARNING: could not drop $db" >&2
+        rm -rf "${HOME:?}/.local/share/Odoo/filestore/$db"
+    done
 }
