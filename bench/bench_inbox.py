@@ -31,14 +31,21 @@ import importlib
 import json
 import os
 import random
-import re
 import sys
 import time
 from collections import Counter
 
 import aiohttp
 import psycopg2
-from benchlib import ms, open_registry, percentile
+from benchlib import (
+    ms,
+    open_registry,
+    percentile,
+    print_log_scan,
+    run_requests,
+    scan_log,
+    split_evenly,
+)
 
 from odoo import SUPERUSER_ID, api
 
@@ -114,47 +121,11 @@ def cmd_setup(args):
 
 
 # --------------------------------------------------------------------- load
-async def run_requests(session, jobs, concurrency):
-    """Send ``jobs`` (callables returning request kwargs) from ``concurrency`` clients.
-
-    Returns one ``(status, start, end, body)`` per job, in job order; status
-    is the HTTP status or the name of the client-side error.
-    """
-    results = [None] * len(jobs)
-    cursor = iter(range(len(jobs)))
-
-    async def client():
-        for index in cursor:  # shared iterator: each job is taken once
-            method, url, kwargs = jobs[index]
-            start = time.perf_counter()
-            try:
-                async with session.request(method, url, **kwargs) as response:
-                    body = await response.read()
-                    status = response.status
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                body, status = b"", type(exc).__name__
-            results[index] = (status, start, time.perf_counter(), body)
-
-    await asyncio.gather(*(client() for _ in range(concurrency)))
-    return results
-
-
 def peer_jobs(base_url, count):
     body = json.dumps({"jsonrpc": "2.0", "method": "call", "params": {}})
     headers = {"Content-Type": "application/json"}
     url = f"{base_url}/web/webclient/version_info"
     return [("POST", url, {"data": body, "headers": headers})] * count
-
-
-def split_evenly(items, parts):
-    """``items`` cut into ``parts`` consecutive slices of (nearly) equal length."""
-    size, extra = divmod(len(items), parts)
-    slices, begin = [], 0
-    for part in range(parts):
-        stop = begin + size + (part < extra)
-        slices.append(items[begin:stop])
-        begin = stop
-    return slices
 
 
 def summarize_peer(results, wall, round_p50s):
@@ -429,29 +400,8 @@ def cmd_engine(args):
 
 
 # ------------------------------------------------------------------ logscan
-LOG_LINE = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ (\w+) ")
-ACCESS_5XX = re.compile(r'" (5\d\d) ')
-
-
 def cmd_logscan(args):
-    levels, fives, samples = Counter(), Counter(), []
-    with open(args.log, encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            match = LOG_LINE.match(line)
-            if match:
-                level = match.group(1)
-                levels[level] += 1
-                if level in ("WARNING", "ERROR", "CRITICAL") and len(samples) < 8:
-                    samples.append(line.rstrip()[:300])
-            status = ACCESS_5XX.search(line)
-            if status and "werkzeug" in line:
-                fives[status.group(1)] += 1
-    print(
-        f"server log: ERROR {levels['ERROR']}, CRITICAL {levels['CRITICAL']}, "
-        f"WARNING {levels['WARNING']}, 5xx answers logged {dict(fives) or 0}"
-    )
-    for line in samples:
-        print(f"  {line}")
+    print_log_scan(scan_log(args.log))
 
 
 # --------------------------------------------------------------------- main

@@ -31,16 +31,24 @@ import copy
 import hashlib
 import hmac
 import json
-import re
 import statistics
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 
 import aiohttp
 import psycopg2
-from benchlib import ms, open_registry, percentile
+from benchlib import (
+    ms,
+    open_registry,
+    percentile,
+    print_log_scan,
+    print_log_scan_paths,
+    run_requests,
+    scan_log,
+    split_evenly,
+)
 
 from odoo import SUPERUSER_ID, api
 
@@ -220,38 +228,9 @@ class Job:
             "Stripe-Signature": sign(self.body, self.secret, time.time() + self.timestamp_offset),
         }
 
-
-async def run_requests(session, jobs, concurrency, rate=0.0):
-    """Send ``jobs`` from ``concurrency`` clients (closed loop; with ``rate``, no
-    job starts before ``start + index / rate``).
-
-    Returns one ``(status, start, end, body)`` per job, in job order; status
-    is the HTTP status or the name of the client-side error.
-    """
-    results = [None] * len(jobs)
-    cursor = iter(range(len(jobs)))
-    origin = time.perf_counter()
-
-    async def client():
-        for index in cursor:  # shared iterator: each job is taken once
-            if rate:
-                delay = origin + index / rate - time.perf_counter()
-                if delay > 0:
-                    await asyncio.sleep(delay)
-            job = jobs[index]
-            start = time.perf_counter()
-            try:
-                async with session.post(
-                    job.url, data=job.body.encode(), headers=job.headers()
-                ) as response:
-                    body = await response.read()
-                    status = response.status
-            except (aiohttp.ClientError, asyncio.TimeoutError) as exc:
-                body, status = b"", type(exc).__name__
-            results[index] = (status, start, time.perf_counter(), body)
-
-    await asyncio.gather(*(client() for _ in range(concurrency)))
-    return results
+    def request(self):
+        """``(method, url, kwargs)`` for ``benchlib.run_requests``, freshly signed."""
+        return "POST", self.url, {"data": self.body.encode(), "headers": self.headers()}
 
 
 def build_jobs(base, events, warmup):
@@ -276,17 +255,6 @@ def build_jobs(base, events, warmup):
         "suite_template": lambda: customer_created(customer, "evt_check_cus", 99999),
         "peer_template": lambda ref, n: payment_intent_succeeded(intent, f"evt_chk_{n}", ref, n),
     }
-
-
-def split_evenly(items, parts):
-    """``items`` cut into ``parts`` consecutive slices of (nearly) equal length."""
-    size, extra = divmod(len(items), parts)
-    slices, begin = [], 0
-    for part in range(parts):
-        stop = begin + size + (part < extra)
-        slices.append(items[begin:stop])
-        begin = stop
-    return slices
 
 
 def db_query(db, query, params=()):
@@ -345,7 +313,7 @@ async def signature_checks(session, args, setup, jobs, base):
     )
     problems = 0
     for label, job, expected in checks:
-        status, _s, _e, answer = (await run_requests(session, [job], 1))[0]
+        status, _s, _e, answer = (await run_requests(session, [job], 1, prepare=Job.request))[0]
         ok = status in expected
         problems += not ok
         print(f"  {label}: {status} {'(expected)' if ok else f'PROBLEM, expected {expected}'}")
@@ -385,7 +353,9 @@ async def load_phase(args, setup):
     connector = aiohttp.TCPConnector(limit=args.concurrency)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         # Warm-up: every worker builds its routing map and loads the registry.
-        warm = await run_requests(session, jobs["suite_warm"] + jobs["peer_warm"], args.concurrency)
+        warm = await run_requests(
+            session, jobs["suite_warm"] + jobs["peer_warm"], args.concurrency, prepare=Job.request
+        )
         warm_statuses = Counter(r[0] for r in warm)
         print(f"warm-up: {len(warm)} signed requests (half each), statuses {dict(warm_statuses)}")
         if set(warm_statuses) != {200}:
@@ -412,7 +382,7 @@ async def load_phase(args, setup):
             for name in order:
                 started = time.perf_counter()
                 done = await run_requests(
-                    session, rounds[name][number], args.concurrency, args.rate
+                    session, rounds[name][number], args.concurrency, args.rate, Job.request
                 )
                 walls[name] += time.perf_counter() - started
                 results[name] += done
@@ -536,68 +506,18 @@ def cmd_load(args):
 
 
 # ------------------------------------------------------------------ logscan
-LOG_LINE = re.compile(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) \d+ (\w+) \S+ ([\w.]+): ")
-ACCESS = re.compile(
-    r'"(?:POST|GET) (\S+) HTTP/[\d.]+" (\d{3}) \S+ (\d+) ([\d.]+) ([\d.]+)(?: \S+)?\s*$'
-)
-
-
 def cmd_logscan(args):
-    levels, by_logger, fives, samples = Counter(), Counter(), Counter(), []
-    per_path = defaultdict(lambda: {"queries": [], "server": [], "statuses": Counter()})
     measured_from = ""  # log times are UTC (scripts/lib.sh exports TZ=UTC)
     if args.marker and Path(args.marker).exists():
         measured_from = json.loads(Path(args.marker).read_text())["measured_from"]
-    stamp, spawn_failures = "", 0
-    with open(args.log, encoding="utf-8", errors="replace") as handle:
-        for line in handle:
-            if line.startswith("ImportError: attempted relative import"):
-                spawn_failures += 1  # the gevent worker started as a script
-            match = LOG_LINE.match(line)
-            if match:
-                stamp, level, logger = match.groups()
-                levels[level] += 1
-                if level in ("WARNING", "ERROR", "CRITICAL"):
-                    by_logger[(level, logger)] += 1
-                    if len(samples) < 6:
-                        samples.append(line.rstrip()[:300])
-            access = ACCESS.search(line)
-            if access and "werkzeug" in line and stamp >= measured_from:
-                path, status, queries, query_time, other_time = access.groups()
-                if status.startswith("5"):
-                    fives[status] += 1
-                entry = per_path[path]
-                entry["statuses"][status] += 1
-                if status == "200":
-                    entry["queries"].append(int(queries))
-                    entry["server"].append(float(query_time) + float(other_time))
-    print(
-        f"server log: ERROR {levels['ERROR']}, CRITICAL {levels['CRITICAL']}, "
-        f"WARNING {levels['WARNING']}, 5xx answers logged {dict(fives) or 0}"
-    )
-    if spawn_failures:
-        print(f"  PROBLEM: a server process failed to start {spawn_failures} times (ImportError)")
-    for (level, logger), count in by_logger.most_common(8):
-        print(f"  {count} x {level} {logger}")
-    for line in samples:
-        print(f"  {line}")
+    scan = scan_log(args.log, measured_from)
+    print_log_scan(scan)
     print(
         "  access log of the measured rounds"
         + (f" (from {measured_from} UTC)" if measured_from else " (whole run)")
         + ":"
     )
-    for path in (SUITE_PATH, PEER_PATH):
-        entry = per_path.get(path)
-        if not entry or not entry["queries"]:
-            print(f"    {path}: no access log lines with timings")
-            continue
-        print(
-            f"    {path}: statuses {dict(entry['statuses'])}; per 200 answer, as Odoo logs it: "
-            f"SQL queries median {statistics.median(entry['queries']):g} "
-            f"(max {max(entry['queries'])}), server time p50 "
-            f"{ms(percentile(entry['server'], 0.5)):.1f} ms, "
-            f"p99 {ms(percentile(entry['server'], 0.99)):.1f} ms"
-        )
+    print_log_scan_paths(scan, (SUITE_PATH, PEER_PATH))
 
 
 # --------------------------------------------------------------------- main
