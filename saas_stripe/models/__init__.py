@@ -2,3 +2,4 @@
 from . import saas_system
 from . import stripe_sync
 from . import stripe_payout
+from . import stripe_payout_line

@@ -1,8 +1,23 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""A Stripe account as a connected system: its write-only key, the API client,
+and the entry points of the payout reconciliation (the button, the scheduled
+action and the API reads); the payouts reconcile themselves
+(``models/stripe_payout.py``)."""
+
+import logging
+from datetime import UTC
+
 import stripe
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from odoo.addons.saas_sync.exceptions import SaasSyncError, TransientError
+
+from ..lib.payouts import lookback_start
+from .stripe_sync import as_dict
+
+_logger = logging.getLogger(__name__)
 
 ADMIN_GROUP = "saas_sync.group_saas_admin"
 SECRET_STORE_GROUP = "saas_sync.group_saas_secret_store"
@@ -30,6 +45,8 @@ class SaasSystem(models.Model):
     stripe_api_base_value = fields.Char(groups=SECRET_STORE_GROUP, copy=False, prefetch=False)
     stripe_api_key_set = fields.Boolean(compute="_compute_stripe_flags", string="API key set")
     stripe_webhook_url = fields.Char(compute="_compute_stripe_webhook_url", string="Webhook URL")
+    stripe_payout_count = fields.Integer(compute="_compute_stripe_payout_count")
+    stripe_last_payout_sync = fields.Datetime(readonly=True)
 
     def _compute_stripe_write_only(self):
         for system in self:
@@ -60,6 +77,14 @@ class SaasSystem(models.Model):
                 else False
             )
 
+    def _compute_stripe_payout_count(self):
+        groups = self.env["saas.stripe.payout"]._read_group(
+            [("system_id", "in", self.ids)], ["system_id"], ["__count"]
+        )
+        counts = {system.id: count for system, count in groups}
+        for system in self:
+            system.stripe_payout_count = counts.get(system.id, 0)
+
     # ------------------------------------------------------------------- API
     def _stripe_client(self):
         """A StripeClient on this system's key (and base URL), or None without a key."""
@@ -87,3 +112,113 @@ class SaasSystem(models.Model):
             "tag": "display_notification",
             "params": {"type": "success", "message": self.env._("Stripe answered.")},
         }
+
+    def _stripe_call(self, call):
+        try:
+            return call()
+        except (stripe.RateLimitError, stripe.APIConnectionError) as exc:
+            raise TransientError(self.env._("Stripe is unreachable: %s", exc)) from exc
+
+    def _stripe_payouts(self, since=None):
+        """Payouts created since ``since`` (a datetime), as dicts; [] without a key."""
+        self.ensure_one()
+        client = self._stripe_client()
+        if not client:
+            return []
+        params = {"limit": 100}
+        if since:
+            params["created"] = {"gte": int(since.replace(tzinfo=UTC).timestamp())}
+        return self._stripe_call(
+            lambda: [
+                as_dict(payout)
+                for payout in client.v1.payouts.list(params=params).auto_paging_iter()
+            ]
+        )
+
+    def _stripe_balance_transactions(self, payout_id):
+        """The balance transactions a payout settles, as dicts, with their source
+        expanded (so a charge tells its payment intent)."""
+        self.ensure_one()
+        client = self._stripe_client()
+        if not client:
+            return []
+        params = {"payout": payout_id, "limit": 100, "expand": ["data.source"]}
+        return self._stripe_call(
+            lambda: [
+                as_dict(txn)
+                for txn in client.v1.balance_transactions.list(params=params).auto_paging_iter()
+            ]
+        )
+
+    # --------------------------------------------------------------- payouts
+    def action_view_stripe_payouts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "saas_stripe.action_saas_stripe_payout"
+        )
+        action["domain"] = [("system_id", "=", self.id)]
+        return action
+
+    def action_stripe_reconcile_payouts(self):
+        self.ensure_one()
+        self._check_admin()
+        if not self._stripe_client():
+            raise UserError(self.env._("Enter the Stripe secret key first."))
+        payouts = self._stripe_reconcile_payouts()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._(
+                    "%(count)s payouts read, %(gaps)s with gaps.",
+                    count=len(payouts),
+                    gaps=len(payouts.filtered(lambda payout: payout.state == "gaps")),
+                ),
+            },
+        }
+
+    def _stripe_reconcile_payouts(self, since=None):
+        """Pull the payouts created since ``since`` (by default a fortnight before
+        the last pull) and reconcile those not posted yet; return them."""
+        self.ensure_one()
+        Payout = self.env["saas.stripe.payout"]
+        payouts = Payout
+        if since is None:
+            since = lookback_start(self.stripe_last_payout_sync, fields.Datetime.now())
+        started = fields.Datetime.now()
+        for data in self._stripe_payouts(since=since):
+            if Payout.search_count(
+                [
+                    ("system_id", "=", self.id),
+                    ("stripe_id", "=", data["id"]),
+                    ("move_id.state", "=", "posted"),
+                ],
+                limit=1,
+            ):
+                continue
+            try:
+                with self.env.cr.savepoint():
+                    payouts |= Payout._reconcile_from_stripe(
+                        self, data, self._stripe_balance_transactions(data["id"])
+                    )
+            except (SaasSyncError, UserError) as exc:
+                if isinstance(exc, TransientError):
+                    raise
+                _logger.warning("Stripe payout %s of %s skipped: %s", data["id"], self.code, exc)
+        self.stripe_last_payout_sync = started
+        return payouts
+
+    @api.model
+    def _cron_stripe_reconcile_payouts(self):
+        """Financial lane, daily: reconcile the payouts of every Stripe system."""
+        for system in self.search([("kind", "=", "stripe"), ("active", "=", True)]):
+            if not system._stripe_client() or not system._check_environment():
+                continue
+            try:
+                system._stripe_reconcile_payouts()
+            except (TransientError, stripe.StripeError) as exc:
+                # Network trouble (or a refusal): the next daily run tries again.
+                _logger.warning(
+                    "Stripe payout reconciliation of %s postponed: %s", system.code, exc
+                )

@@ -159,11 +159,15 @@ class TestStripePayout(SubscriptionCommon):
             "balance_transaction": f"txn_{payout_id}",
         }
 
+    def reconcile_dicts(self, payout_dict, transactions):
+        """Reconcile a payout of the Stripe system from Stripe's dicts."""
+        return self.env["saas.stripe.payout"]._reconcile_from_stripe(
+            self.stripe, payout_dict, transactions
+        )
+
     def reconcile(self, payout_id, with_unknown=True, amount=None):
         transactions = self.transactions(payout_id, with_unknown)
-        return self.stripe._stripe_reconcile_payout(
-            self.payout(payout_id, transactions, amount), transactions
-        )
+        return self.reconcile_dicts(self.payout(payout_id, transactions, amount), transactions)
 
     def payout_moves(self):
         return self.env["account.move"].search(
@@ -257,7 +261,7 @@ class TestStripePayout(SubscriptionCommon):
 
     def test_payout_not_summing_to_its_lines_is_flagged(self):
         transactions = self.transactions("po_short", with_unknown=False)
-        payout = self.stripe._stripe_reconcile_payout(
+        payout = self.reconcile_dicts(
             self.payout("po_short", transactions, amount=2300), transactions
         )
         self.assertEqual(payout.state, "gaps")
@@ -275,7 +279,7 @@ class TestStripePayout(SubscriptionCommon):
             txn("txn_b", "charge", 1000, 59, "ch_b", currency="eur"),
         ]
         self.env.ref("base.EUR").active = True
-        payout = self.stripe._stripe_reconcile_payout(
+        payout = self.reconcile_dicts(
             self.payout("po_mismatch", transactions, amount=2012 + 2012 + 941), transactions
         )
         gaps = {line.balance_transaction: line.gap for line in payout.line_ids}
@@ -337,16 +341,14 @@ class TestStripePayout(SubscriptionCommon):
     def test_payment_settled_by_another_payout_is_a_gap(self):
         self.assertEqual(self.reconcile("po_first", with_unknown=False).state, "reconciled")
         again = [txn("txn_b2", "charge", 1000, 59, "ch_b")]
-        payout = self.stripe._stripe_reconcile_payout(
-            self.payout("po_second", again, amount=941), again
-        )
+        payout = self.reconcile_dicts(self.payout("po_second", again, amount=941), again)
         self.assertEqual(payout.state, "gaps")
         self.assertEqual(payout.line_ids.gap, "missing_payment")
         self.assertIn("po_first", payout.line_ids.gap_note)
 
     def test_manual_payout_says_why_it_does_not_sum(self):
         data = dict(self.payout("po_manual", [], amount=1000), automatic=False)
-        payout = self.stripe._stripe_reconcile_payout(data, [])
+        payout = self.reconcile_dicts(data, [])
         self.assertEqual((payout.state, payout.gap_count), ("gaps", 1))
         self.assertIn("manual payout", payout.gap_note)
 
@@ -376,7 +378,7 @@ class TestStripePayout(SubscriptionCommon):
         self.deliver("charge.succeeded", charge)
         transactions = [txn("txn_eur", "charge", 1000, 59, "ch_eur", currency="eur")]
         data = dict(self.payout("po_eur", transactions, amount=941), currency="eur")
-        payout = self.stripe._stripe_reconcile_payout(data, transactions)
+        payout = self.reconcile_dicts(data, transactions)
         self.assertEqual((payout.state, payout.currency_id), ("reconciled", eur))
         move = payout.move_id
         self.assertTrue(self.company.currency_id.is_zero(sum(move.line_ids.mapped("balance"))))
@@ -393,6 +395,36 @@ class TestStripePayout(SubscriptionCommon):
         self.assertEqual(payout.state, "draft")
         self.assertIn("gateway_fee", payout.hold_reason)
         self.assertFalse(payout.move_id)
+
+    # --------------------------------------------------------------- buttons
+    def test_buttons_reconcile_through_the_payout(self):
+        transactions = self.transactions("po_button")
+        payout_dict = self.payout("po_button", transactions)
+        client = _FakeClient([payout_dict], {"po_button": transactions})
+        with patch.object(type(self.stripe), "_stripe_client", lambda system: client):
+            action = self.stripe.action_stripe_reconcile_payouts()
+            self.assertEqual(action["params"]["message"], "1 payouts read, 1 with gaps.")
+            payout = self.env["saas.stripe.payout"].search([("stripe_id", "=", "po_button")])
+            self.assertEqual((payout.system_id, payout.state), (self.stripe, "gaps"))
+            self.assertTrue(self.stripe.stripe_last_payout_sync)
+            # The unknown charge's payment arrives: "Reconcile again" reads the
+            # payout from Stripe again and posts it.
+            charge = stripe_fixture(
+                "charge",
+                id="ch_unknown",
+                customer=CUSTOMER,
+                invoice=None,
+                amount=700,
+                amount_captured=700,
+                captured=True,
+                payment_intent=None,
+                created=CREATED,
+            )
+            self.deliver("charge.succeeded", charge)
+            self.assertTrue(payout.action_reconcile())
+        self.assertEqual(client.retrieved, ["po_button"])
+        self.assertEqual((payout.state, payout.gap_count), ("reconciled", 0))
+        self.assertEqual(payout.move_id.state, "posted")
 
     # ------------------------------------------------------------------ cron
     def test_cron_pulls_payouts_and_postpones_on_network_errors(self):
@@ -418,7 +450,7 @@ class TestStripePayout(SubscriptionCommon):
         down = _FakeClient([], {}, error=stripe.APIConnectionError("down"))
         with (
             patch.object(type(self.stripe), "_stripe_client", lambda system: down),
-            self.assertLogs("odoo.addons.saas_stripe.models.stripe_payout", "WARNING") as logs,
+            self.assertLogs("odoo.addons.saas_stripe.models.saas_system", "WARNING") as logs,
         ):
             self.env["saas.system"]._cron_stripe_reconcile_payouts()
         self.assertIn("postponed", logs.output[0])
@@ -436,16 +468,24 @@ class _FakePage:
 
 
 class _FakeClient:
-    """The two list calls the reconciliation makes, as ``client.v1`` offers them."""
+    """The calls the reconciliation makes (list and read payouts, list balance
+    transactions), as ``client.v1`` offers them."""
 
     def __init__(self, payouts, transactions, error=None):
         self.balance_params = None
+        self.retrieved = []
         client = self
 
         class Payouts:
             @staticmethod
             def list(params=None):
                 return _FakePage(payouts, error)
+
+            @staticmethod
+            def retrieve(payout_id):
+                client.retrieved.append(payout_id)
+                found = [payout for payout in payouts if payout["id"] == payout_id]
+                return stripe.StripeObject.construct_from(found[0], "sk_test")
 
         class BalanceTransactions:
             @staticmethod

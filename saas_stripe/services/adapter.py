@@ -19,7 +19,7 @@ from odoo.addons.saas_sync.exceptions import DependencyError
 from odoo.addons.saas_sync.lib.schema import parse_timestamp
 from odoo.addons.saas_sync.registry import register_adapter
 
-from .lib.translate import Translation, customer_data, invoice_issued, translate
+from ..lib.translate import Translation, customer_data, invoice_issued, translate
 
 
 def _plan_key(env, system):
