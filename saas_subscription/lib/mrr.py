@@ -10,9 +10,18 @@ Movement types follow ChartMogul's definitions, at the customer level:
 ``new`` (a customer's first MRR), ``expansion`` (MRR grows),
 ``contraction`` (MRR shrinks but stays above zero), ``churn`` (the
 customer's MRR falls to zero: their last active subscription ended) and
-``reactivation`` (a customer who had churned pays again).
+``reactivation`` (a customer who had churned pays again), plus ``fx``
+(currency conversion alone moved the company-currency MRR).
+
+A type is a fact about the customer at the movement's effective date: the
+ledger is typed by folding the customer's movements in date order
+(:func:`type_customer_movements`), whatever the order in which the events
+that wrote them arrived. A subscription's own MRR history is a fold of the
+facts the events stated about it (:func:`fold_mrr_facts`).
 """
 
+import calendar
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12
@@ -80,6 +89,63 @@ def movement_type(customer_mrr_before, customer_mrr_after, customer_had_mrr_befo
     return "expansion" if after > before else "contraction"
 
 
+def fold_mrr_facts(facts):
+    """A subscription's MRR over time from what its events stated, in effective order.
+
+    ``facts``: iterable of ``(rate, earning)``: ``rate`` is the MRR of the lines
+    (Decimal, or None when the event did not state the lines), ``earning``
+    whether the subscription earned MRR from then on (None: unchanged). Returns
+    ``[(mrr_before, mrr_after)]``, one pair per fact.
+    """
+    rate, earning, value = ZERO, False, ZERO
+    history = []
+    for fact_rate, fact_earning in facts:
+        if fact_rate is not None:
+            rate = to_decimal(fact_rate)
+        if fact_earning is not None:
+            earning = bool(fact_earning)
+        after = rate if earning else ZERO
+        history.append((value, after))
+        value = after
+    return history
+
+
+def type_customer_movements(movements):
+    """Type a customer's movements, given in effective order.
+
+    ``movements``: iterable of ``(subscription, delta, delta_company, is_fx)``.
+    Returns one ``(type, subscription_mrr_before, subscription_mrr_after,
+    customer_mrr_before, customer_mrr_after)`` per movement; subscription
+    amounts in its currency, customer amounts in company currency (the running
+    sum of ``delta_company``, fx movements included). Whether the customer earns
+    MRR is read in the subscriptions' own currencies, so a company-currency
+    rounding or exchange residue never turns a churn into a contraction.
+    """
+    mrr = {}
+    customer_total = ZERO
+    had_mrr = False
+    typed = []
+    for subscription, delta, delta_company, is_fx in movements:
+        delta, delta_company = to_decimal(delta), to_decimal(delta_company)
+        earning_before = any(value > 0 for value in mrr.values())
+        sub_before = mrr.get(subscription, ZERO)
+        sub_after = sub_before + delta
+        mrr[subscription] = sub_after
+        earning_after = any(value > 0 for value in mrr.values())
+        if is_fx:
+            kind = "fx"
+        elif not earning_before and earning_after:
+            kind = "reactivation" if had_mrr else "new"
+        elif earning_before and not earning_after:
+            kind = "churn"
+        else:
+            kind = "expansion" if delta > 0 else "contraction"
+        had_mrr = had_mrr or earning_after
+        typed.append((kind, sub_before, sub_after, customer_total, customer_total + delta_company))
+        customer_total += delta_company
+    return typed
+
+
 def split_amount(total, shares, digits=2):
     """Split ``total`` by percentage ``shares`` (summing to 100); rounding goes last."""
     shares = [to_decimal(s) for s in shares]
@@ -89,3 +155,8 @@ def split_amount(total, shares, digits=2):
     parts = [quantize(total * share / HUNDRED, digits) for share in shares[:-1]]
     parts.append(quantize(total, digits) - sum(parts, ZERO))
     return parts
+
+
+def month_end(day):
+    """The last day of ``day``'s month."""
+    return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])

@@ -2,6 +2,7 @@
 from . import saas_subscription
 from . import saas_subscription_line
 from . import saas_mrr_movement
+from . import saas_mrr_point
 from . import saas_bundle
 from . import res_partner
 from . import account_move

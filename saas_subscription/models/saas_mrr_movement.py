@@ -1,5 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from datetime import datetime, timedelta
+
+from odoo import api, fields, models
+
+from ..lib.mrr import month_end
 
 MOVEMENT_TYPES = [
     ("new", "New"),
@@ -42,4 +46,50 @@ class SaasMrrMovement(models.Model):
     )
     mrr_before = fields.Monetary(currency_field="currency_id")
     mrr_after = fields.Monetary(currency_field="currency_id")
+    customer_mrr_before = fields.Monetary(
+        currency_field="company_currency_id",
+        string="Customer MRR before (company currency)",
+        help="The customer's MRR in this company, in company currency, before this movement.",
+    )
+    customer_mrr_after = fields.Monetary(
+        currency_field="company_currency_id", string="Customer MRR after (company currency)"
+    )
+    point_id = fields.Many2one(
+        "saas.mrr.point", string="Fact", ondelete="set null", index="btree_not_null"
+    )
     event_id = fields.Many2one("saas.event", ondelete="set null", index="btree_not_null")
+
+    def _ledger_key(self):
+        """Effective order of a customer's movements, independent of arrival order:
+        date, then fx last in a day, then the source time of the fact, then the
+        subscription's source id."""
+        self.ensure_one()
+        return (
+            self.date,
+            self.movement_type == "fx",
+            self.point_id.occurred_at or datetime.min,
+            self.subscription_id.name or "",
+            self.id,
+        )
+
+    @api.model
+    def _cron_post_fx_movements(self, until=None):
+        """At every month end up to ``until`` (default: the last one passed), bring
+        each foreign-currency subscription's company-currency MRR to its MRR at the
+        month-end rate with an ``fx`` movement (delta 0). Idempotent."""
+        until = until or fields.Date.context_today(self)
+        last_end = month_end(until)
+        if last_end != until:
+            last_end = until.replace(day=1) - timedelta(days=1)
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT DISTINCT subscription_id FROM saas_mrr_movement
+                WHERE currency_id != company_currency_id"""
+        )
+        subscriptions = self.env["saas.subscription"].browse(
+            [row[0] for row in self.env.cr.fetchall()]
+        )
+        created = self.browse()
+        for subscription in subscriptions:
+            created |= subscription._post_fx_movements(last_end)
+        return created

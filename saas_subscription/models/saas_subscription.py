@@ -1,7 +1,16 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 
-from ..lib.mrr import ZERO, movement_type, quantize, to_decimal
+from ..lib.mrr import (
+    ZERO,
+    fold_mrr_facts,
+    month_end,
+    quantize,
+    to_decimal,
+    type_customer_movements,
+)
 
 STATES = [
     ("trial", "Trial"),
@@ -80,68 +89,175 @@ class SaasSubscription(models.Model):
             return ZERO
         return sum((to_decimal(line.mrr) for line in self.line_ids), ZERO)
 
-    def _customer_mrr(self, company_currency=True):
-        """Total MRR of this subscription's customer in its company (Decimal)."""
+    def _sync_mrr(self, date, event=None, occurred_at=None):
+        """Record what the subscription's lines and state now say as a fact at
+        ``date`` and bring its movements to the history of its facts. The newest
+        state holds from its date on: ``date`` is never before an earlier fact's.
+        Returns the movement this fact wrote (or an empty recordset)."""
         self.ensure_one()
-        siblings = self.search(
-            [
-                ("partner_id.commercial_partner_id", "=", self.partner_id.commercial_partner_id.id),
-                ("company_id", "=", self.company_id.id),
-            ]
+        self._seed_mrr_points()
+        last = self.env["saas.mrr.point"].search(
+            [("subscription_id", "=", self.id)], order="date desc", limit=1
         )
-        field = "mrr_company" if company_currency else "mrr"
-        return sum((to_decimal(s[field]) for s in siblings), ZERO)
+        if last and date < last.date:
+            date = last.date
+        rate = quantize(
+            sum((to_decimal(line.mrr) for line in self.line_ids), ZERO),
+            self.currency_id.decimal_places,
+        )
+        point = self._record_mrr_point(
+            date, event, occurred_at, rate=rate, earning=self.state in MRR_STATES
+        )
+        return self._rebuild_mrr_movements(point)
 
-    def _sync_mrr(self, date, event=None):
-        """Bring the stored MRR to what the lines and state say, writing the
-        movement that explains the difference. Returns the movement or None."""
+    def _apply_late_mrr_fact(self, date, event, occurred_at, rate=None, earning=None):
+        """Insert what an event older than the applied state said about the MRR
+        at ``date`` into the subscription's history (the state is not changed).
+        A fact dated after the newest state's date cannot apply: nothing is done."""
         self.ensure_one()
-        target = quantize(self._target_mrr(), self.currency_id.decimal_places)
-        current = to_decimal(self.mrr)
-        if target == current:
+        self._seed_mrr_points()
+        newest = self.env["saas.mrr.point"].search(
+            [("subscription_id", "=", self.id)], order="occurred_at desc, id desc", limit=1
+        )
+        if newest and date > newest.date:
             return self.env["saas.mrr.movement"]
-        delta = target - current
-        delta_company = self._to_company(delta, date)
-        before = self._customer_mrr()
-        after = before + delta_company
-        had_history = bool(
-            self.env["saas.mrr.movement"].search_count(
+        point = self._record_mrr_point(date, event, occurred_at, rate=rate, earning=earning)
+        return self._rebuild_mrr_movements(point)
+
+    def _record_mrr_point(self, date, event, occurred_at, rate=None, earning=None):
+        values = {
+            "subscription_id": self.id,
+            "date": date,
+            "occurred_at": occurred_at or fields.Datetime.now(),
+            "has_rate": rate is not None,
+            "rate": float(rate or 0),
+            "earning": {True: "yes", False: "no"}.get(earning, False),
+            "event_id": event.id if event else False,
+        }
+        points = self.env["saas.mrr.point"].sudo()
+        existing = event and points.search(
+            [("subscription_id", "=", self.id), ("event_id", "=", event.id)], limit=1
+        )
+        if existing:  # a replayed event restates its fact
+            existing.write(values)
+            return existing
+        return points.create(values)
+
+    def _seed_mrr_points(self):
+        """Facts for movements written before facts were recorded (one per movement)."""
+        self.ensure_one()
+        legacy = self.movement_ids.filtered(lambda m: not m.point_id and m.movement_type != "fx")
+        for movement in legacy.sorted(lambda m: (m.date, m.id)):
+            movement.sudo().point_id = self._record_mrr_point(
+                movement.date,
+                None,
+                movement.create_date,
+                rate=to_decimal(movement.mrr_after),
+                earning=True,
+            )
+
+    def _rebuild_mrr_movements(self, point=None):
+        """Make the subscription's movements the changes of the fold of its facts,
+        then re-type its customer's ledger if anything moved. Returns the movement
+        written for ``point``, if any."""
+        self.ensure_one()
+        points = self.env["saas.mrr.point"].sudo().search([("subscription_id", "=", self.id)])
+        history = fold_mrr_facts(p._fact() for p in points)
+        movements = self.env["saas.mrr.movement"].sudo()
+        by_point = {
+            m.point_id.id: m
+            for m in self.movement_ids.sudo()
+            if m.point_id and m.movement_type != "fx"
+        }
+        changed = False
+        written = movements
+        value = ZERO
+        for fact, (before, after) in zip(points, history, strict=True):
+            value = after
+            movement = by_point.pop(fact.id, movements)
+            delta = after - before
+            if not delta:
+                if movement:
+                    movement.unlink()
+                    changed = True
+                continue
+            values = {
+                "date": fact.date,
+                "delta": float(delta),
+                "mrr_before": float(before),
+                "mrr_after": float(after),
+                "event_id": fact.event_id.id,
+            }
+            if not movement:
+                movement = movements.create(
+                    dict(
+                        values,
+                        subscription_id=self.id,
+                        point_id=fact.id,
+                        movement_type="expansion" if delta > 0 else "contraction",
+                        delta_company=float(self._to_company(delta, fact.date)),
+                    )
+                )
+                changed = True
+            elif movement.date != fact.date or to_decimal(movement.delta) != delta:
+                values["delta_company"] = float(self._to_company(delta, fact.date))
+                movement.write(values)
+                changed = True
+            else:
+                movement = movements
+            if fact == point:
+                written = movement
+        for stale in by_point.values():
+            stale.unlink()
+            changed = True
+        self.write({"mrr": float(value)})
+        if changed:
+            self._write_mrr_company()
+            self._rederive_customer_movements()
+        return written
+
+    def _write_mrr_company(self):
+        self.ensure_one()
+        total = sum((to_decimal(m.delta_company) for m in self.movement_ids), ZERO)
+        self.write({"mrr_company": float(total)})
+
+    def _rederive_customer_movements(self):
+        """Re-type every movement of this subscription's customer in its company by
+        folding them in effective order, and refresh their before/after amounts."""
+        self.ensure_one()
+        movements = (
+            self.env["saas.mrr.movement"]
+            .sudo()
+            .search(
                 [
                     ("partner_id", "=", self.partner_id.commercial_partner_id.id),
                     ("company_id", "=", self.company_id.id),
-                ],
-                limit=1,
+                ]
             )
+            .sorted(lambda m: m._ledger_key())
         )
-        kind = movement_type(before, after, had_history)
-        if kind is None:
-            # Company-currency rounding hid the change: still a movement of
-            # the subscription, typed by its own direction.
-            kind = "expansion" if delta > 0 else "contraction"
-        # The ledger is written by the suite only: no user creates movements.
-        movement = (
-            self.env["saas.mrr.movement"]
-            .sudo()
-            .create(
-                {
-                    "date": date,
-                    "subscription_id": self.id,
-                    "movement_type": kind,
-                    "delta": float(delta),
-                    "delta_company": float(delta_company),
-                    "mrr_before": float(current),
-                    "mrr_after": float(target),
-                    "event_id": event.id if event else False,
-                }
-            )
+        typed = type_customer_movements(
+            (m.subscription_id.id, m.delta, m.delta_company, m.movement_type == "fx")
+            for m in movements
         )
-        self.write(
-            {
-                "mrr": float(target),
-                "mrr_company": float(to_decimal(self.mrr_company) + delta_company),
+        for movement, (kind, sub_before, sub_after, before, after) in zip(
+            movements, typed, strict=True
+        ):
+            values = {
+                "movement_type": kind,
+                "mrr_before": float(sub_before),
+                "mrr_after": float(sub_after),
+                "customer_mrr_before": float(before),
+                "customer_mrr_after": float(after),
             }
-        )
-        return movement
+            if any(
+                movement[name] != value
+                if name == "movement_type"
+                # compare amounts exactly, as the currency stores them
+                else to_decimal(movement[name]) != to_decimal(value)
+                for name, value in values.items()
+            ):
+                movement.write(values)
 
     def _to_company(self, amount, date):
         company_currency = self.company_id.currency_id
@@ -151,6 +267,49 @@ class SaasSubscription(models.Model):
             float(amount), company_currency, self.company_id, date or fields.Date.today()
         )
         return quantize(converted, company_currency.decimal_places)
+
+    def _post_fx_movements(self, last_end):
+        """fx movements of one subscription at each month end up to ``last_end``."""
+        self.ensure_one()
+        company_currency = self.company_id.currency_id
+        movements = self.movement_ids.sorted(lambda m: (m.date, m.id))
+        if not movements or self.currency_id == company_currency:
+            return self.env["saas.mrr.movement"]
+        rows = [(m.date, to_decimal(m.delta), to_decimal(m.delta_company)) for m in movements]
+        created = self.env["saas.mrr.movement"]
+        end = month_end(rows[0][0])
+        while end <= last_end:
+            mrr = sum((delta for day, delta, _c in rows if day <= end), ZERO)
+            booked = sum((company for day, _d, company in rows if day <= end), ZERO)
+            converted = quantize(
+                self.currency_id._convert(
+                    float(mrr), company_currency, self.company_id, end, round=False
+                ),
+                company_currency.decimal_places,
+            )
+            if converted != booked:
+                fx = converted - booked
+                created |= (
+                    self.env["saas.mrr.movement"]
+                    .sudo()
+                    .create(
+                        {
+                            "date": end,
+                            "subscription_id": self.id,
+                            "movement_type": "fx",
+                            "delta": 0.0,
+                            "delta_company": float(fx),
+                            "mrr_before": float(mrr),
+                            "mrr_after": float(mrr),
+                        }
+                    )
+                )
+                rows.append((end, ZERO, fx))
+            end = month_end(end + timedelta(days=1))
+        if created:
+            self._write_mrr_company()
+            self._rederive_customer_movements()
+        return created
 
     @api.model
     def _check_ledger(self):

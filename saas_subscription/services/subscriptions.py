@@ -9,7 +9,8 @@ the MRR movement explaining it; older events never overwrite newer state.
 from odoo.addons.saas_sync.exceptions import DependencyError, EventValidationError
 from odoo.addons.saas_sync.registry import register_handler
 
-from ..lib.mrr import HUNDRED, split_amount, to_decimal
+from ..lib.mrr import HUNDRED, ZERO, quantize, split_amount, to_decimal
+from ..models.saas_subscription import MRR_STATES
 from .context import EventContext
 
 WITH_ITEMS = ("subscription.activated", "subscription.changed", "subscription.reactivated")
@@ -104,13 +105,19 @@ def apply_subscription_event(env, event, message):
     external_id = ctx.data["subscription_id"]
     binding = ctx.env["saas.binding"].find_binding(ctx.system, "saas.subscription", external_id)
     if binding and binding.is_stale(ctx.occurred_at):
-        return ctx.ignored(
-            ctx.env._(
-                "Older than the subscription state already applied (%(stored)s > %(event)s).",
-                stored=binding.source_updated_at,
-                event=ctx.occurred_at,
-            )
+        reason = ctx.env._(
+            "Older than the subscription state already applied (%(stored)s > %(event)s).",
+            stored=binding.source_updated_at,
+            event=ctx.occurred_at,
         )
+        late = ctx.bound("saas.subscription", external_id)
+        movement = _apply_late_fact(ctx, event_type, late) if late else None
+        if movement:
+            ctx.log(movement, "create")
+            reason += " " + ctx.env._(
+                "Its MRR at %s was added to the ledger history.", movement.date
+            )
+        return ctx.ignored(reason)
     subscription = ctx.bound("saas.subscription", external_id)
     if not subscription and event_type not in WITH_ITEMS:
         raise DependencyError(ctx.env._("Subscription %s is not known yet.", external_id))
@@ -141,10 +148,53 @@ def apply_subscription_event(env, event, message):
         )
         ctx.log(subscription, "create")
     subscription.source_updated_at = ctx.occurred_at
-    movement = subscription._sync_mrr(_effective_date(ctx, subscription), ctx.event)
+    movement = subscription._sync_mrr(
+        _effective_date(ctx, subscription), ctx.event, occurred_at=ctx.occurred_at
+    )
     ctx.log(movement, "create")
     ctx.bind(subscription, external_id, source_updated_at=ctx.occurred_at)
     return ctx.result()
+
+
+def _items_rate(ctx, subscription):
+    """The lines' MRR an event with items states, computed by the lines themselves
+    (new records, not saved: the same precision and rounding as stored lines)."""
+    lines = ctx.env["saas.subscription.line"]
+    total = ZERO
+    for _op, _id, values in _line_commands(ctx, subscription.currency_id)[1:]:
+        total += to_decimal(lines.new(dict(values, subscription_id=subscription.id)).mrr)
+    return quantize(total, subscription.currency_id.decimal_places)
+
+
+def _late_fact(ctx, event_type, subscription):
+    """(date, rate, earning) that an event older than the applied state says about
+    the subscription's MRR, or None when it says nothing (a cancellation at period
+    end only schedules)."""
+    effective = ctx.date("effective_date", default=ctx.occurred_date)
+    status = ctx.data.get("status")
+    earning = None if status is None else _state_from_source(ctx, None) in MRR_STATES
+    if event_type in WITH_ITEMS:
+        if earning is None and event_type != "subscription.changed":
+            earning = True
+        return effective, _items_rate(ctx, subscription), earning
+    if event_type == "subscription.cancelled":
+        if ctx.data.get("cancel_at_period_end") or ctx.data.get("at_period_end"):
+            return None
+        return ctx.date("ended_at", default=ctx.occurred_date), None, False
+    if event_type == "subscription.paused":
+        return ctx.date("pause_start", default=ctx.occurred_date), None, False
+    # resumed, renewed
+    return effective, None, True if earning is None else earning
+
+
+def _apply_late_fact(ctx, event_type, subscription):
+    fact = _late_fact(ctx, event_type, subscription)
+    if fact is None:
+        return subscription.env["saas.mrr.movement"]
+    day, rate, earning = fact
+    return subscription._apply_late_mrr_fact(
+        day, ctx.event, ctx.occurred_at, rate=rate, earning=earning
+    )
 
 
 def _effective_date(ctx, subscription):

@@ -2,6 +2,7 @@
 from . import test_mrr_examples
 from . import test_lifecycle
 from . import test_ledger_property
+from . import test_ledger_order
 from . import test_customers
 from . import test_billing
 from . import test_replay

@@ -1,16 +1,20 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from ledger_oracle import Ledger
 
-from odoo.addons.saas_subscription.lib.ledger import Ledger
 from odoo.addons.saas_subscription.lib.matching import normalize_email, normalize_vat
 from odoo.addons.saas_subscription.lib.mrr import (
+    fold_mrr_facts,
+    month_end,
     monthly_amount,
     movement_type,
     split_amount,
+    type_customer_movements,
 )
 
 D = Decimal
@@ -97,3 +101,35 @@ def test_mrr_is_never_negative_and_scales(price, count, interval):
     single = monthly_amount(price, 1, interval, count)
     assert single >= 0
     assert abs(monthly_amount(price, 2, interval, count) - 2 * single) <= D("0.01")
+
+
+def test_fold_mrr_facts_inherits_what_an_event_did_not_state():
+    # activated 50, paused, resumed (lines unchanged), upgraded while active, ended
+    facts = [(D(50), True), (None, False), (None, True), (D(80), None), (None, False)]
+    assert fold_mrr_facts(facts) == [
+        (D(0), D(50)),
+        (D(50), D(0)),
+        (D(0), D(50)),
+        (D(50), D(80)),
+        (D(80), D(0)),
+    ]
+
+
+def test_customer_types_follow_the_date_order_not_the_amounts_in_company_currency():
+    typed = type_customer_movements(
+        [
+            ("a", D(50), D("100.00"), False),
+            ("a", D(0), D("5.00"), True),  # fx: the rate moved
+            ("a", D(-50), D("-104.99"), False),  # a residue of 0.01 is left: still churn
+            ("b", D(60), D("120.00"), False),
+            ("c", D(20), D("40.00"), False),
+        ]
+    )
+    assert [row[0] for row in typed] == ["new", "fx", "churn", "reactivation", "expansion"]
+    assert typed[2][3:] == (D("105.00"), D("0.01"))
+    assert typed[4][1:3] == (D(0), D(20))
+
+
+def test_month_end():
+    assert month_end(date(2028, 2, 3)) == date(2028, 2, 29)
+    assert month_end(date(2026, 12, 31)) == date(2026, 12, 31)

@@ -1,14 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """An in-memory MRR ledger: the reference model of the movement rules.
 
-The Odoo models apply the same rules (through :func:`mrr.movement_type`);
-this model lets property tests explore random lifecycles quickly, and the
-Odoo tests compare the database ledger against it.
+Test-only: the Odoo models apply the same rules (through :mod:`lib.mrr`);
+this model lets the unit property tests explore random lifecycles quickly.
 """
 
 from dataclasses import dataclass, field
 
-from .mrr import ZERO, movement_type
+from odoo.addons.saas_subscription.lib.mrr import ZERO, movement_type
 
 
 @dataclass
