@@ -138,7 +138,12 @@ class SaasEvent(models.Model):
 
     # ---------------------------------------------------------------- storage
     @api.model
-    def _lane_for(self, event_type):
+    def _lane_for(self, event_type, system=None):
+        """The lane of an event type. The financial types are canonical ones:
+        a system with an adapter (Stripe) sends its own types, whose one event
+        may stand for several canonical messages, so they stay operational."""
+        if system and handler_registry.find_adapter(self.env, system.kind):
+            return "operational"
         return "financial" if event_type in FINANCIAL_TYPES else "operational"
 
     @api.model
@@ -148,7 +153,7 @@ class SaasEvent(models.Model):
             "system_id": system.id,
             "external_id": header["id"],
             "event_type": header["type"],
-            "lane": header.get("lane") or self._lane_for(header["type"]),
+            "lane": header.get("lane") or self._lane_for(header["type"], system),
             "occurred_at": header.get("occurred_at"),
             "schema_version": header.get("schema_version"),
             "api_version": header.get("api_version"),
