@@ -22,15 +22,25 @@ PENDING_STATES = ("received", "retry", "processing")
 DUE_STATES = ("received", "retry")
 
 LANES = [("operational", "Operational"), ("financial", "Financial")]
-# Event types that belong to the financial lane; everything else is operational.
-FINANCIAL_TYPES = set()
+# Canonical event types of the financial lane: the billing documents that post
+# receivables and revenue (scheduled batches). Customers, subscriptions,
+# payments, failed payments and refunds stay operational (near real time); a
+# payment whose invoice is still queued in the financial lane, or an invoice
+# whose customer is still queued in the operational lane, retries as a
+# ``dependency`` until the other lane has run.
+FINANCIAL_TYPES = frozenset({"invoice.issued", "invoice.voided", "credit_note.issued"})
 
 ERROR_CLASSES = [
     ("transient", "Transient"),
     ("dependency", "Dependency"),
     ("mapping", "Mapping"),
     ("validation", "Validation"),
+    ("bug", "Bug (internal error)"),
 ]
+# A defect in a handler (KeyError, TypeError, AttributeError...), not in the event.
+BUG_ERROR_CLASS = "bug"
+# Error classes that go to the dead letter at the first attempt.
+DEAD_AT_ONCE = ("validation", BUG_ERROR_CLASS)
 
 MAPPING_KINDS = [
     ("product", "Product"),
@@ -63,6 +73,8 @@ DEFAULTS = {
     "backoff_factor": 2.0,
     "backoff_cap": 3600,
     "max_attempts": 8,
+    # An event processing longer than this was left by a stopped worker.
+    "stale_processing_minutes": 30,
     "max_body_bytes": 1048576,
     "max_events_per_request": 100,
     "retention_days": 90,

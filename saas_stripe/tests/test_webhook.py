@@ -108,3 +108,15 @@ class TestStripeWebhook(HttpCase):
         self.assertEqual(response.status_code, 404)
         body = "{not json"
         self.assertEqual(self.post(body, sign(body, "whsec_current")).status_code, 400)
+
+    def test_stripe_events_stay_in_the_operational_lane(self):
+        """Stripe's own ``invoice.voided`` shares its name with a canonical
+        financial type: a Stripe event stays operational (the lane its
+        webhook wakes up), whatever its name."""
+        payload = json.dumps(
+            stripe_event("invoice.voided", stripe_fixture("invoice"), event_id="evt_void")
+        )
+        response = self.post(payload, sign(payload, "whsec_current"))
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(self.stored().lane, "operational")
+        self.assertEqual(self.env["saas.event"]._lane_for("invoice.voided"), "financial")

@@ -12,18 +12,26 @@ RECEIVABLE = "asset_receivable"
 
 
 def _move_line_commands(ctx, lines, currency):
+    """Invoice line commands of the source lines; each Odoo line carries the
+    index of its source line as ``sequence`` (see :func:`_check_amounts`)."""
     commands = []
     for index, line in enumerate(lines):
         key = line.get("plan") or line.get("product")
         shares = ctx.product_shares(key) if key else [(ctx.env["product.product"], 100.0)]
+        weights = [to_decimal(s) for _p, s in shares]
         unit_price = ctx.amount("unit_amount", line)
-        prices = split_amount(
-            unit_price, [to_decimal(s) for _p, s in shares], currency.decimal_places
-        )
+        prices = split_amount(unit_price, weights, currency.decimal_places)
+        discount_amount = ctx.amount("discount_amount", line, default=ZERO)
+        if discount_amount < 0:
+            raise EventValidationError(
+                ctx.env._("lines[%s].discount_amount is an amount off: not negative.", index)
+            )
+        discounts = split_amount(discount_amount, weights, currency.decimal_places)
         taxes = ctx.taxes(
             line.get("tax_codes") or ([line["tax_code"]] if line.get("tax_code") else [])
         )
-        for (product, _share), price in zip(shares, prices, strict=True):
+        analytic = _analytic_distribution(ctx, line, key)
+        for (product, _share), price, discount in zip(shares, prices, discounts, strict=True):
             values = {
                 "sequence": index,
                 "name": line.get("description") or product.display_name or key or "/",
@@ -36,8 +44,98 @@ def _move_line_commands(ctx, lines, currency):
             }
             if product:
                 values["product_id"] = product.id
+            if analytic:
+                values["analytic_distribution"] = analytic
             commands.append((0, 0, values))
+            if discount:
+                # An amount off: its own line, taxed and booked like the line,
+                # so the discount is exact whatever the quantity.
+                commands.append(
+                    (
+                        0,
+                        0,
+                        dict(
+                            values,
+                            name=ctx.env._("Discount on %s", values["name"]),
+                            quantity=1.0,
+                            price_unit=float(-discount),
+                            discount=0.0,
+                        ),
+                    )
+                )
     return commands
+
+
+def _analytic_distribution(ctx, line, key):
+    """The analytic distribution of a source line: the ``analytic`` key of the
+    line (else of the document) through its ``analytic`` mapping, which must
+    exist; without one, an approved ``analytic`` mapping of the line's plan or
+    product key, if any."""
+    code = line.get("analytic") or ctx.data.get("analytic")
+    if code:
+        account = ctx.env["saas.mapping"].resolve(ctx.system, "analytic", str(code))
+    elif key:
+        mapping = ctx.env["saas.mapping"]._find_approved(ctx.system, "analytic", str(key))
+        account = mapping.target_ref
+    else:
+        account = None
+    return {str(account.id): 100.0} if account else False
+
+
+def _mismatch_policy(ctx):
+    return (
+        ctx.env["ir.config_parameter"]
+        .sudo()
+        .get_param("saas_subscription.total_mismatch_policy", "error")
+    )
+
+
+def _check_amounts(ctx, move, lines):
+    """The source's ``subtotal`` (after discount, before tax) and ``tax_amount``,
+    on the document and on each line, must equal Odoo's computed amounts.
+
+    Same policy as the total: refused (dead letter) unless rounding lines are
+    allowed; then the total gets its rounding line and each difference is
+    noted on the attempt."""
+    digits = move.currency_id.decimal_places
+    checks = [
+        ("subtotal", ctx.data, move.amount_untaxed),
+        ("tax_amount", ctx.data, move.amount_tax),
+    ]
+    for index, line in enumerate(lines):
+        own = move.invoice_line_ids.filtered(lambda ml, i=index: ml.sequence == i)
+        untaxed = sum((to_decimal(ml.price_subtotal) for ml in own), ZERO)
+        total = sum((to_decimal(ml.price_total) for ml in own), ZERO)
+        checks += [
+            (f"lines[{index}].subtotal", line, untaxed),
+            (f"lines[{index}].tax_amount", line, total - untaxed),
+        ]
+    differences = []
+    for field, source, computed in checks:
+        key = field.rsplit(".", 1)[-1]
+        if source.get(key) is None:
+            continue
+        expected = quantize(ctx.amount(key, source), digits)
+        if expected != quantize(computed, digits):
+            differences.append(
+                ctx.env._(
+                    "%(field)s %(sent)s differs from Odoo's %(odoo)s",
+                    field=field,
+                    sent=expected,
+                    odoo=quantize(computed, digits),
+                )
+            )
+    if not differences:
+        return
+    if _mismatch_policy(ctx) != "rounding_line":
+        raise EventValidationError(
+            ctx.env._(
+                "The source amounts differ from Odoo's computation: %(diffs)s. Fix the tax "
+                "mapping, or allow rounding lines in Settings.",
+                diffs="; ".join(differences),
+            )
+        )
+    ctx.notes.extend(differences)
 
 
 def _check_total(ctx, move, source_total):
@@ -48,12 +146,7 @@ def _check_total(ctx, move, source_total):
     )
     if not difference:
         return
-    policy = (
-        ctx.env["ir.config_parameter"]
-        .sudo()
-        .get_param("saas_subscription.total_mismatch_policy", "error")
-    )
-    if policy != "rounding_line":
+    if _mismatch_policy(ctx) != "rounding_line":
         raise EventValidationError(
             ctx.env._(
                 "The source total %(source_total)s differs from Odoo's computed total %(odoo)s "
@@ -114,6 +207,7 @@ def _create_document(ctx, move_type, external_id, lines, extra=None):
         values["saas_subscription_id"] = ctx.bound("saas.subscription", subscription_id).id
     values.update(extra or {})
     move = ctx.env["account.move"].create(values)
+    _check_amounts(ctx, move, lines)
     _check_total(ctx, move, ctx.amount("total"))
     move.action_post()
     ctx.log(move, "create")
@@ -231,6 +325,7 @@ def _full_credit_note(ctx, invoice, external_id):
             }
         ]
     )
+    _check_amounts(ctx, refund, [])
     refund.action_post()
     ctx.log(refund, "create")
     ctx.bind(refund, external_id, source_updated_at=ctx.occurred_at)

@@ -282,3 +282,176 @@ class TestBilling(SubscriptionCommon):
         self.assertEqual(event.state, "ignored")
         self.assertIn("payments", event.ignore_reason)
         self.assertFalse(payment)
+
+    # ------------------------------------------------------- financial lane
+    def test_billing_documents_run_in_the_financial_lane(self):
+        Event = self.env["saas.event"]
+        invoice_event = self.emit(
+            "invoice.issued",
+            {
+                "invoice_id": "in_lane",
+                "customer_id": "cus_late",
+                "currency": self.currency.name,
+                "total": "10.00",
+                "lines": [{"plan": "starter", "quantity": "1", "unit_amount": "10.00"}],
+            },
+            process=False,
+        )
+        customer_event = self.emit(
+            "customer.upserted", {"customer_id": "cus_late", "name": "Late"}, process=False
+        )
+        self.assertEqual((invoice_event.lane, customer_event.lane), ("financial", "operational"))
+        for event_type in ("invoice.voided", "credit_note.issued"):
+            self.assertEqual(Event._lane_for(event_type), "financial")
+        for event_type in ("payment.succeeded", "payment.failed", "refund.issued"):
+            self.assertEqual(Event._lane_for(event_type), "operational")
+        # The financial lane runs first: its customer is still queued in the
+        # operational lane, so the invoice waits as a dependency.
+        Event.process_pending(lane="financial", system_ids=self.system.ids)
+        self.assertEqual(customer_event.state, "received")
+        self.assertEqual((invoice_event.state, invoice_event.error_class), ("retry", "dependency"))
+        self.assertIn("cus_late", invoice_event.last_error)
+        Event.process_pending(lane="operational", system_ids=self.system.ids)
+        self.assertDone(customer_event)
+        self.assertEqual(invoice_event.state, "retry")
+        invoice_event.write({"next_attempt_at": "2000-01-01 00:00:00"})
+        Event.process_pending(lane="financial", system_ids=self.system.ids)
+        self.assertDone(invoice_event)
+
+    # ---------------------------------------------- subtotal, tax, discount
+    def _invoice_lines(self, invoice_id, lines, **data):
+        event = self.emit(
+            "invoice.issued",
+            {
+                "invoice_id": invoice_id,
+                "customer_id": "cus_1",
+                "currency": self.currency.name,
+                "date": "2026-01-01",
+                "lines": lines,
+                **data,
+            },
+        )
+        return event, self.env["saas.binding"].find_record(self.system, "account.move", invoice_id)
+
+    def test_subtotal_and_tax_amount_are_checked(self):
+        line = {"plan": "starter", "quantity": "1", "unit_amount": "100.00", "tax_code": "VAT20"}
+        event, invoice = self._invoice_lines(
+            "in_amounts_ok",
+            [dict(line, subtotal="100.00", tax_amount="20.00")],
+            subtotal="100.00",
+            tax_amount="20.00",
+            total="120.00",
+        )
+        self.assertDone(event)
+        self.assertEqual((invoice.amount_untaxed, invoice.amount_tax), (100.0, 20.0))
+        # The total agrees, but the split between subtotal and tax does not.
+        event, invoice = self._invoice_lines(
+            "in_amounts_bad", [line], subtotal="110.00", tax_amount="10.00", total="120.00"
+        )
+        self.assertEqual((event.state, event.error_class), ("dead", "validation"))
+        self.assertIn("subtotal 110.00 differs from Odoo's 100.00", event.last_error)
+        self.assertIn("tax_amount 10.00 differs from Odoo's 20.00", event.last_error)
+        self.assertFalse(invoice)
+        event, _invoice = self._invoice_lines(
+            "in_line_bad", [dict(line, tax_amount="19.00")], total="120.00"
+        )
+        self.assertEqual(event.state, "dead")
+        self.assertIn("lines[0].tax_amount 19.00", event.last_error)
+        # Rounding lines allowed: the document posts and the difference is noted.
+        self.env["ir.config_parameter"].sudo().set_param(
+            "saas_subscription.total_mismatch_policy", "rounding_line"
+        )
+        event, invoice = self._invoice_lines(
+            "in_amounts_noted", [line], tax_amount="19.99", total="119.99"
+        )
+        self.assertDone(event)
+        self.assertEqual(invoice.amount_total, 119.99)
+        self.assertIn("tax_amount 19.99 differs from Odoo's 20.00", event.attempt_ids.notes)
+
+    def test_discount_amount_is_an_exact_amount_off_the_line(self):
+        event, invoice = self._invoice_lines(
+            "in_discount",
+            [
+                {
+                    "plan": "starter",
+                    "quantity": "3",
+                    "unit_amount": "33.33",
+                    "discount_amount": "10.00",
+                    "tax_code": "VAT20",
+                    "subtotal": "89.99",
+                }
+            ],
+            subtotal="89.99",
+            total="107.99",
+        )
+        self.assertDone(event)
+        self.assertEqual((invoice.amount_untaxed, invoice.amount_total), (89.99, 107.99))
+        discount = invoice.invoice_line_ids.filtered(lambda ml: ml.price_unit < 0)
+        self.assertEqual((discount.price_subtotal, discount.tax_ids), (-10.0, self.tax))
+        self.assertEqual(discount.product_id, self.product_starter)
+        event, _invoice = self._invoice_lines(
+            "in_negative_discount",
+            [{"quantity": "1", "unit_amount": "10.00", "discount_amount": "-1.00"}],
+            total="11.00",
+        )
+        self.assertEqual((event.state, event.error_class), ("dead", "validation"))
+        self.assertIn("discount_amount", event.last_error)
+
+    # ----------------------------------------------------------- analytic
+    def test_analytic_mapping_sets_the_line_distribution(self):
+        plan = self.env["account.analytic.plan"].create({"name": "SaaS regions"})
+        eu, starter = self.env["account.analytic.account"].create(
+            [
+                {"name": "EU sales", "plan_id": plan.id},
+                {"name": "Starter plan revenue", "plan_id": plan.id},
+            ]
+        )
+        for key, account in (("EU", eu), ("starter", starter)):
+            self.env["saas.mapping"].create(
+                {
+                    "system_id": self.system.id,
+                    "kind": "analytic",
+                    "external_key": key,
+                    "target_ref": f"account.analytic.account,{account.id}",
+                }
+            ).action_approve()
+        line = {"plan": "starter", "quantity": "1", "unit_amount": "10.00"}
+        # The line's own analytic key wins; without one, the plan's mapping applies.
+        event, invoice = self._invoice_lines(
+            "in_analytic",
+            [dict(line, analytic="EU"), line, dict(line, plan="pro")],
+            total="30.00",
+        )
+        self.assertDone(event)
+        lines = invoice.invoice_line_ids.sorted("sequence")
+        self.assertEqual(
+            lines.mapped("analytic_distribution"),
+            [{str(eu.id): 100.0}, {str(starter.id): 100.0}, False],
+        )
+        # An analytic key nobody mapped parks the invoice until it is mapped.
+        event, invoice = self._invoice_lines(
+            "in_analytic_unknown", [dict(line, analytic="APAC")], total="10.00"
+        )
+        self.assertEqual(event.state, "needs_mapping")
+        self.assertEqual(
+            (event.missing_mapping_id.kind, event.missing_mapping_id.external_key),
+            ("analytic", "APAC"),
+        )
+        self.assertFalse(invoice)
+
+    def test_failed_payment_leaves_a_trial_a_trial(self):
+        """What USAGE says: only an active subscription becomes past due."""
+        self.subscribe("subscription.activated", "sub_trial", status="trialing")
+        event = self.emit(
+            "payment.failed",
+            {
+                "payment_id": "pay_trial",
+                "customer_id": "cus_1",
+                "subscription_id": "sub_trial",
+                "currency": self.currency.name,
+                "amount": "10.00",
+            },
+        )
+        self.assertDone(event)
+        trial = self.subscription("sub_trial")
+        self.assertEqual((trial.state, trial.failed_payment_count), ("trial", 1))

@@ -171,7 +171,9 @@ class SaasSyncController(http.Controller):
             created_any |= created
             stored.append({"id": record.id, "external_id": header["id"], "duplicate": not created})
         if created_any:
-            Event._trigger_lane_crons({Event._lane_for(header["type"]) for _event, header in batch})
+            Event._trigger_lane_crons(
+                {Event._lane_for(header["type"], system) for _event, header in batch}
+            )
         return json_response({"events": stored}, status=202 if created_any else 200)
 
     @http.route(

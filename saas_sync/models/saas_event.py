@@ -4,6 +4,7 @@ import json
 import logging
 import random
 import time
+import traceback
 from datetime import timedelta
 
 import psycopg2
@@ -14,7 +15,15 @@ from odoo.exceptions import ValidationError as OdooValidationError
 from odoo.tools import SQL
 
 from .. import registry as handler_registry
-from ..const import DUE_STATES, ERROR_CLASSES, EVENT_STATES, FINANCIAL_TYPES, LANES
+from ..const import (
+    BUG_ERROR_CLASS,
+    DEAD_AT_ONCE,
+    DUE_STATES,
+    ERROR_CLASSES,
+    EVENT_STATES,
+    FINANCIAL_TYPES,
+    LANES,
+)
 from ..exceptions import EventValidationError, MappingError, SaasSyncError, TransientError
 from ..lib.masking import mask_payload
 from ..lib.schema import SchemaError, validate_event
@@ -83,6 +92,11 @@ class SaasEvent(models.Model):
     )
     attempt_count = fields.Integer(readonly=True)
     next_attempt_at = fields.Datetime(readonly=True, index=True)
+    claimed_at = fields.Datetime(
+        readonly=True,
+        help="When a worker last took the event. An event still processing long after "
+        "its claim was left by a stopped worker and is queued again.",
+    )
     error_class = fields.Selection(ERROR_CLASSES, readonly=True)
     last_error = fields.Text(readonly=True)
     ignore_reason = fields.Char(readonly=True)
@@ -124,7 +138,12 @@ class SaasEvent(models.Model):
 
     # ---------------------------------------------------------------- storage
     @api.model
-    def _lane_for(self, event_type):
+    def _lane_for(self, event_type, system=None):
+        """The lane of an event type. The financial types are canonical ones:
+        a system with an adapter (Stripe) sends its own types, whose one event
+        may stand for several canonical messages, so they stay operational."""
+        if system and handler_registry.find_adapter(self.env, system.kind):
+            return "operational"
         return "financial" if event_type in FINANCIAL_TYPES else "operational"
 
     @api.model
@@ -134,7 +153,7 @@ class SaasEvent(models.Model):
             "system_id": system.id,
             "external_id": header["id"],
             "event_type": header["type"],
-            "lane": header.get("lane") or self._lane_for(header["type"]),
+            "lane": header.get("lane") or self._lane_for(header["type"], system),
             "occurred_at": header.get("occurred_at"),
             "schema_version": header.get("schema_version"),
             "api_version": header.get("api_version"),
@@ -262,16 +281,46 @@ class SaasEvent(models.Model):
         Events are claimed with ``FOR UPDATE SKIP LOCKED``: concurrent workers
         (threads, processes or Odoo nodes) never take the same event. Each event
         runs in its own savepoint, so one failure never undoes the others.
+        Claimed events are ``processing`` until their outcome is written; this
+        method runs in the caller's transaction (the lane crons commit, see
+        :meth:`_run_due`).
         """
         self._check_engine_access()
+        return self._run_due(lane, limit, system_ids)
+
+    @api.model
+    def _run_due(self, lane=None, limit=None, system_ids=None, commit=False):
+        """Recover stale claims, claim due events, process them; return them.
+
+        With ``commit`` (the lane crons), the claim is committed at once, so
+        the events show as ``processing`` to everyone (health, event list,
+        other workers) while they run, and each outcome is committed as soon
+        as it is written. A worker that dies leaves its events ``processing``:
+        once their claim is older than ``saas_sync.stale_processing_minutes``
+        the next run gives them back to the queue (:meth:`_recover_stale_claims`).
+        """
+        self._recover_stale_claims(lane, system_ids)
         events = self._claim_due(lane, limit or get_setting(self.env, "batch_size"), system_ids)
+        claims = {event.id: event.claimed_at for event in events}
+        if commit:
+            # The lane cron's own cursor: a committed claim is what makes
+            # ``processing`` visible and keeps other workers off the batch.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        processed = self.browse()
         for event in events:
+            if not event._hold_claim(claims[event.id]):
+                continue  # given back to the queue meanwhile: another worker owns it
             event._process_one()
-        return events
+            processed |= event
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return processed
 
     @api.model
     def _claim_due(self, lane, limit, system_ids=None):
+        """Lock the due events (``SKIP LOCKED``) and mark them ``processing``."""
         self.env.flush_all()
+        now = fields.Datetime.now()
         query = SQL(
             """SELECT e.id FROM saas_event e
                  JOIN saas_system s ON s.id = e.system_id
@@ -283,14 +332,76 @@ class SaasEvent(models.Model):
                 LIMIT %s
           FOR UPDATE OF e SKIP LOCKED""",
             DUE_STATES,
-            fields.Datetime.now(),
+            now,
             database_environment(self.env),
             SQL("AND e.lane = %s", lane) if lane else SQL(""),
             SQL("AND e.system_id = ANY(%s)", list(system_ids)) if system_ids else SQL(""),
             int(limit),
         )
         self.env.cr.execute(query)
-        return self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        events = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        events.write({"state": "processing", "claimed_at": now})
+        events.flush_recordset(["state", "claimed_at"])
+        return events
+
+    def _hold_claim(self, claimed_at):
+        """Lock this claimed event for its run; False if it is no longer ours.
+
+        The row lock keeps :meth:`_recover_stale_claims` off an event that is
+        running. An event it already gave back is no longer ``processing``
+        under our claim time (another worker may have claimed it since): it
+        is left alone.
+        """
+        self.ensure_one()
+        self.env.cr.execute(
+            """SELECT id FROM saas_event
+                WHERE id = %s AND state = 'processing' AND claimed_at = %s
+                  FOR UPDATE""",
+            (self.id, claimed_at),
+        )
+        held = bool(self.env.cr.fetchone())
+        self.invalidate_recordset()
+        return held
+
+    @api.model
+    def _recover_stale_claims(self, lane=None, system_ids=None):
+        """Give back to the queue the events whose worker stopped mid-run.
+
+        An event ``processing`` for longer than ``stale_processing_minutes``
+        and not locked by a live worker counts a ``transient`` attempt, then
+        retries with backoff (or goes dead when its attempts are spent).
+        """
+        cutoff = fields.Datetime.now() - timedelta(
+            minutes=get_setting(self.env, "stale_processing_minutes")
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM saas_event
+                    WHERE state = 'processing' AND claimed_at < %s %s %s
+                      FOR UPDATE SKIP LOCKED""",
+                cutoff,
+                SQL("AND lane = %s", lane) if lane else SQL(""),
+                SQL("AND system_id = ANY(%s)", list(system_ids)) if system_ids else SQL(""),
+            )
+        )
+        stale = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        for event in stale:
+            _logger.warning("Event %s was left processing since %s", event.id, event.claimed_at)
+            event._record_outcome(
+                "error",
+                "transient",
+                self.env._(
+                    "The worker stopped while processing this event (claimed at %s); "
+                    "it is queued again.",
+                    event.claimed_at,
+                ),
+                [],
+                event.claimed_at,
+                0,
+                len(event.record_ids),
+            )
+        return stale
 
     @api.model
     def _count_due(self, lane):
@@ -306,7 +417,7 @@ class SaasEvent(models.Model):
 
     @api.model
     def _cron_process_lane(self, lane):
-        events = self.sudo().process_pending(lane=lane)
+        events = self.sudo()._run_due(lane=lane, commit=True)
         self.env["ir.cron"]._notify_progress(done=len(events), remaining=self._count_due(lane))
 
     def _decoded_payload(self):
@@ -348,7 +459,7 @@ class SaasEvent(models.Model):
         start_at = fields.Datetime.now()
         self.env["saas.event.record"].flush_model()
         touched_before = len(self.record_ids)
-        outcome, error_class, message, notes = "done", False, False, []
+        outcome, error_class, message, notes, detail = "done", False, False, [], False
         try:
             with self.env.cr.savepoint():
                 applied, reasons = self._apply_messages(notes)
@@ -362,18 +473,37 @@ class SaasEvent(models.Model):
             self._park_for_mapping(exc)
         except SaasSyncError as exc:
             outcome, error_class, message = "error", exc.error_class, exc.message
-        except (UserError, OdooValidationError, ValueError, KeyError, TypeError) as exc:
+        except (UserError, OdooValidationError) as exc:
+            # Odoo refused the data (a constraint, a locked period...).
             outcome, error_class, message = "error", "validation", str(exc)
         except psycopg2.Error as exc:
-            klass = "transient" if exc.pgcode in TRANSIENT_PG_CODES else "validation"
-            outcome, error_class, message = "error", klass, str(exc)
-        except Exception as exc:
-            _logger.exception("Event %s failed unexpectedly", self.id)
+            if exc.pgcode in TRANSIENT_PG_CODES:
+                outcome, error_class, message = "error", TransientError.error_class, str(exc)
+            else:
+                _logger.exception("Event %s failed on a database error", self.id)
+                outcome, error_class, message, detail = self._bug_outcome(exc)
+        except OSError as exc:  # network trouble below a handler
             outcome, error_class, message = "error", TransientError.error_class, repr(exc)
+        except Exception as exc:
+            # KeyError, TypeError, AttributeError...: a defect in a handler, not
+            # in the event. Dead letter at once, with the traceback to fix it.
+            _logger.exception("Event %s failed on a handler bug", self.id)
+            outcome, error_class, message, detail = self._bug_outcome(exc)
         duration_ms = int((time.monotonic() - started) * 1000)
         self._record_outcome(
-            outcome, error_class, message, notes, start_at, duration_ms, touched_before
+            outcome,
+            error_class,
+            message,
+            notes,
+            start_at,
+            duration_ms,
+            touched_before,
+            detail=detail,
         )
+
+    def _bug_outcome(self, exc):
+        """(outcome, error class, message, traceback) of a handler defect."""
+        return "error", BUG_ERROR_CLASS, f"{type(exc).__name__}: {exc}", traceback.format_exc()
 
     def _apply_messages(self, notes):
         """Run each canonical message through its handler.
@@ -405,8 +535,21 @@ class SaasEvent(models.Model):
         return applied, reasons
 
     def _record_outcome(
-        self, outcome, error_class, message, notes, start_at, duration_ms, touched_before
+        self,
+        outcome,
+        error_class,
+        message,
+        notes,
+        start_at,
+        duration_ms,
+        touched_before,
+        detail=None,
     ):
+        """Write the outcome on the event and append the attempt row.
+
+        ``detail`` (a traceback) goes on the attempt only; the event keeps
+        the one-line ``message``.
+        """
         attempts = self.attempt_count + 1
         values = {"attempt_count": attempts, "error_class": error_class, "last_error": message}
         now = fields.Datetime.now()
@@ -423,7 +566,7 @@ class SaasEvent(models.Model):
             values.update(state="needs_mapping", next_attempt_at=False)
         else:
             policy = backoff_policy(self.env)
-            if error_class == "validation" or policy.exhausted(attempts):
+            if error_class in DEAD_AT_ONCE or policy.exhausted(attempts):
                 values.update(state="dead", next_attempt_at=False)
             else:
                 delay = policy.delay(attempts, random)
@@ -439,7 +582,7 @@ class SaasEvent(models.Model):
                 "duration_ms": duration_ms,
                 "outcome": values["state"],
                 "error_class": error_class,
-                "error": message,
+                "error": detail or message,
                 "records_touched": len(self.record_ids) - touched_before,
                 "notes": "\n".join(notes) or False,
             }

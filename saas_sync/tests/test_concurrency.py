@@ -16,6 +16,7 @@ from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
 
 from ..lib.schema import validate_event
+from ..registry import register_handler, unregister_handler
 from .common import canonical_event, scripted_handler
 
 
@@ -149,3 +150,29 @@ class TestConcurrency(BaseCase):
             events = env["saas.event"].browse(ids)
             self.assertEqual(set(events.mapped("state")), {"done"})
             self.assertEqual(set(events.mapped("attempt_count")), {1})
+
+    def test_lane_cron_commits_the_processing_claim(self):
+        """The lane cron commits its claim: other transactions see the event
+        ``processing`` while its handler runs, and the outcome is committed."""
+        with self.registry.cursor() as cr:
+            event_id = self._store(cr, canonical_event("evt_conc_visible"))[0].id
+        seen = []
+
+        def handler(env, event, message):
+            with self.registry.cursor() as other:
+                other.execute(
+                    "SELECT state, claimed_at IS NOT NULL FROM saas_event WHERE id = %s",
+                    (event.id,),
+                )
+                seen.append(other.fetchone())
+
+        register_handler("customer.upserted", kinds=("generic",))(handler)
+        self.addCleanup(unregister_handler, "customer.upserted", kinds=("generic",))
+        with self.registry.cursor() as cr:
+            processed = self._env(cr)["saas.event"]._run_due(
+                system_ids=[self.system_id], commit=True
+            )
+            self.assertEqual(processed.ids, [event_id])
+        self.assertEqual(seen, [("processing", True)])
+        with self.registry.cursor() as cr:
+            self.assertEqual(self._env(cr)["saas.event"].browse(event_id).state, "done")

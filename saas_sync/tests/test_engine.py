@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
 from unittest.mock import patch
 
 from odoo import fields
@@ -170,3 +171,62 @@ class TestEngine(SaasSyncCommon, TransactionCase):
             self.process()
         self.assertEqual(event.state, "received")
         self.assertEqual(event.attempt_count, 0)
+
+    def test_event_is_processing_while_its_handler_runs(self):
+        event = self.store(canonical_event("evt_processing"))
+        seen = []
+
+        def handler(env, running, message):
+            running.invalidate_recordset(["state"])
+            seen.append((running.state, bool(running.claimed_at)))
+
+        registry.register_handler("customer.upserted", kinds=("generic",))(handler)
+        self.addCleanup(registry.unregister_handler, "customer.upserted", kinds=("generic",))
+        self.process()
+        self.assertEqual(seen, [("processing", True)])
+        self.assertEqual(event.state, "done")
+
+    def test_stale_processing_claim_is_queued_again(self):
+        stale = self.store(canonical_event("evt_stale"))
+        running = self.store(canonical_event("evt_running"))
+        now = fields.Datetime.now()
+        stale.write({"state": "processing", "claimed_at": now - timedelta(hours=2)})
+        running.write({"state": "processing", "claimed_at": now - timedelta(minutes=1)})
+        with scripted_handler() as handler:
+            self.process()
+            # The stale claim counts a transient attempt and retries with backoff;
+            # a recent claim belongs to a live worker and is left alone.
+            self.assertEqual((stale.state, stale.error_class), ("retry", "transient"))
+            self.assertEqual(stale.attempt_count, 1)
+            self.assertIn("worker stopped", stale.last_error)
+            self.assertEqual(stale.attempt_ids.outcome, "retry")
+            self.assertEqual((running.state, running.attempt_count), ("processing", 0))
+            self.assertFalse(handler.calls)
+            self.make_due(stale)
+            self.process()
+        self.assertEqual(stale.state, "done")
+        self.assertEqual(handler.calls, ["evt_stale"])
+
+    def test_handler_bug_goes_dead_as_bug_with_traceback(self):
+        events = self.store(canonical_event("evt_keyerror")) | self.store(
+            canonical_event("evt_attrerror")
+        )
+
+        def handler(env, event, message):
+            if message["id"] == "evt_keyerror":
+                return message["data"]["no_such_key"]
+            return message.no_such_attribute
+
+        registry.register_handler("customer.upserted", kinds=("generic",))(handler)
+        self.addCleanup(registry.unregister_handler, "customer.upserted", kinds=("generic",))
+        with self.assertLogs("odoo.addons.saas_sync.models.saas_event", "ERROR") as logs:
+            self.process()
+        self.assertEqual(len(logs.records), 2)
+        for event, name in zip(events, ("KeyError", "AttributeError"), strict=True):
+            self.assertEqual((event.state, event.error_class), ("dead", "bug"))
+            self.assertFalse(event.next_attempt_at)
+            self.assertTrue(event.last_error.startswith(name))
+            attempt = event.attempt_ids
+            self.assertEqual((attempt.outcome, attempt.error_class), ("dead", "bug"))
+            self.assertIn("Traceback (most recent call last)", attempt.error)
+            self.assertIn(", in handler", attempt.error)
