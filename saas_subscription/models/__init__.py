@@ -8,3 +8,6 @@ from . import res_partner
 from . import account_move
 from . import res_config_settings
 from . import saas_demo
+from . import saas_handler_customer
+from . import saas_handler_subscription
+from . import saas_handler_billing

@@ -3,7 +3,6 @@
 and refunds become posted, balanced and reconciled Odoo entries."""
 
 from odoo.addons.saas_sync.exceptions import EventValidationError, MappingError
-from odoo.addons.saas_sync.registry import register_handler
 
 from ..lib.mrr import ZERO, quantize, split_amount, to_decimal
 from .context import EventContext
@@ -234,7 +233,6 @@ def _reconcile(lines):
         lines.reconcile()
 
 
-@register_handler("invoice.issued")
 def apply_invoice_issued(env, event, message):
     ctx = EventContext(env, event, message)
     external_id = ctx.data["invoice_id"]
@@ -243,7 +241,6 @@ def apply_invoice_issued(env, event, message):
     )
 
 
-@register_handler("invoice.voided")
 def apply_invoice_voided(env, event, message):
     ctx = EventContext(env, event, message)
     invoice = ctx.require("account.move", ctx.data["invoice_id"], ctx.env._("Invoice"))
@@ -269,7 +266,6 @@ def apply_invoice_voided(env, event, message):
     return ctx.result()
 
 
-@register_handler("credit_note.issued")
 def apply_credit_note(env, event, message):
     ctx = EventContext(env, event, message)
     external_id = ctx.data["credit_note_id"]
@@ -353,7 +349,6 @@ def _payment(ctx, payment_type, external_id, amount, partner):
     return payment
 
 
-@register_handler("payment.succeeded")
 def apply_payment_succeeded(env, event, message):
     ctx = EventContext(env, event, message)
     if not ctx.system.owns("payments"):
@@ -421,7 +416,6 @@ def _record_fee(ctx, payment, fee):
     ctx.log(move, "create")
 
 
-@register_handler("payment.failed")
 def apply_payment_failed(env, event, message):
     ctx = EventContext(env, event, message)
     if not ctx.system.owns("payments"):
@@ -466,7 +460,6 @@ def apply_payment_failed(env, event, message):
     return ctx.result()
 
 
-@register_handler("refund.issued")
 def apply_refund_issued(env, event, message):
     ctx = EventContext(env, event, message)
     if not ctx.system.owns("payments"):

@@ -8,8 +8,8 @@ from functools import cached_property
 from odoo import fields
 
 from odoo.addons.saas_sync.exceptions import DependencyError, EventValidationError, MappingError
+from odoo.addons.saas_sync.lib.outcome import HandlerResult
 from odoo.addons.saas_sync.lib.schema import SchemaError, parse_amount, parse_timestamp
-from odoo.addons.saas_sync.registry import HandlerResult
 
 
 class EventContext:

@@ -2,8 +2,6 @@
 """``customer.upserted``: find the partner (binding, then matching), create it
 if needed, and update only what the system's ownership policy grants."""
 
-from odoo.addons.saas_sync.registry import register_handler
-
 from ..lib.matching import normalize_email, normalize_vat
 from .context import EventContext
 
@@ -52,7 +50,6 @@ def _match_partner(ctx, values):
     return Partner
 
 
-@register_handler("customer.upserted")
 def apply_customer_upsert(env, event, message):
     ctx = EventContext(env, event, message)
     external_id = ctx.data["customer_id"]

@@ -7,7 +7,6 @@ the MRR movement explaining it; older events never overwrite newer state.
 """
 
 from odoo.addons.saas_sync.exceptions import DependencyError, EventValidationError
-from odoo.addons.saas_sync.registry import register_handler
 
 from ..lib.mrr import HUNDRED, ZERO, quantize, split_amount, to_decimal
 from ..models.saas_subscription import MRR_STATES
@@ -90,13 +89,6 @@ def _period_values(ctx):
     return values
 
 
-@register_handler("subscription.activated")
-@register_handler("subscription.changed")
-@register_handler("subscription.renewed")
-@register_handler("subscription.paused")
-@register_handler("subscription.resumed")
-@register_handler("subscription.cancelled")
-@register_handler("subscription.reactivated")
 def apply_subscription_event(env, event, message):
     ctx = EventContext(env, event, message)
     if not ctx.system.owns("subscriptions"):

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import saas_system
 from . import saas_api_key
+from . import saas_handler
 from . import saas_event
 from . import saas_event_attempt
 from . import saas_event_record

@@ -14,7 +14,6 @@ from odoo.exceptions import AccessError, UserError
 from odoo.exceptions import ValidationError as OdooValidationError
 from odoo.tools import SQL
 
-from .. import registry as handler_registry
 from ..const import (
     BUG_ERROR_CLASS,
     DEAD_AT_ONCE,
@@ -433,10 +432,7 @@ class SaasEvent(models.Model):
         """The canonical messages this event stands for (adapters translate)."""
         self.ensure_one()
         payload = self._decoded_payload()
-        adapter = handler_registry.find_adapter(self.env, self.system_id.kind)
-        if not adapter:
-            return [payload]
-        messages = adapter(self.env, self, payload)
+        messages = self.system_id._saas_canonical_messages(self, payload)
         for message in messages:
             # Ignored messages, and native ones that only the adapter's own
             # handlers read (their type is outside the canonical schema), skip
@@ -514,7 +510,7 @@ class SaasEvent(models.Model):
         applied, reasons = 0, []
         for canonical in self._canonical_messages():
             event_type = canonical.get("type", self.event_type)
-            handler = handler_registry.find_handler(self.env, self.system_id.kind, event_type)
+            handler = self.env["saas.handler"]._find_handler(self.system_id.kind, event_type)
             if not handler:
                 reasons.append(
                     canonical.get("ignore_reason")
@@ -525,7 +521,7 @@ class SaasEvent(models.Model):
                     )
                 )
                 continue
-            result = handler(self.env, self, canonical)
+            result = handler(self, canonical)
             if result is not None:
                 notes.extend(result.notes)
             if result is not None and result.ignored:

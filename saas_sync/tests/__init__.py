@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import test_inbox
 from . import test_engine
+from . import test_handler_table
 from . import test_mapping
 from . import test_concurrency
 from . import test_security

@@ -5,12 +5,12 @@ and a test handler whose behaviour each test scripts."""
 import contextlib
 import json
 import threading
+from unittest.mock import patch
 
 from odoo.tests import new_test_user
 
 from ..exceptions import DependencyError, EventValidationError, MappingError, TransientError
 from ..lib.schema import validate_event
-from ..registry import register_handler, unregister_handler
 
 TEST_TYPE = "customer.upserted"
 
@@ -63,13 +63,25 @@ class ScriptedHandler:
 
 
 @contextlib.contextmanager
-def scripted_handler(event_type=TEST_TYPE, kinds=("generic",)):
-    handler = ScriptedHandler()
-    register_handler(event_type, kinds=kinds)(handler)
-    try:
+def handler_for(registry, event_type, func, kinds=("generic",)):
+    """Route ``event_type`` (from systems of ``kinds``) to ``func(env, event,
+    message)`` while the block runs, in every thread of this registry."""
+    handler_class = registry["saas.handler"]
+    original = handler_class._find_handler
+
+    def _find_handler(model, kind, etype):
+        if etype == event_type and kind in kinds:
+            return lambda event, message: func(model.env, event, message)
+        return original(model, kind, etype)
+
+    with patch.object(handler_class, "_find_handler", _find_handler):
+        yield func
+
+
+@contextlib.contextmanager
+def scripted_handler(registry, event_type=TEST_TYPE, kinds=("generic",)):
+    with handler_for(registry, event_type, ScriptedHandler(), kinds) as handler:
         yield handler
-    finally:
-        unregister_handler(event_type, kinds=kinds)
 
 
 class SaasSyncCommon:
@@ -116,4 +128,10 @@ class SaasSyncCommon:
         events.write({"next_attempt_at": "2000-01-01 00:00:00"})
 
 
-__all__ = ["MappingError", "SaasSyncCommon", "canonical_event", "scripted_handler"]
+__all__ = [
+    "MappingError",
+    "SaasSyncCommon",
+    "canonical_event",
+    "handler_for",
+    "scripted_handler",
+]

@@ -99,7 +99,7 @@ class TestConcurrency(BaseCase):
             )
             self.assertEqual(cr.fetchone()[0], 1)
         # Two workers then race for it: it is processed once.
-        with scripted_handler() as handler:
+        with scripted_handler(self.registry) as handler:
             self._run_workers(2, limit=10)
             self.assertEqual(handler.calls.count("evt_conc_dup"), 1)
         with self.registry.cursor() as cr:
@@ -138,7 +138,7 @@ class TestConcurrency(BaseCase):
     def test_two_lane_workers_never_process_the_same_event(self):
         with self.registry.cursor() as cr:
             ids = [self._store(cr, canonical_event(f"evt_lane_{n}"))[0].id for n in range(20)]
-        with scripted_handler() as handler:
+        with scripted_handler(self.registry) as handler:
             claimed = self._run_workers(2, limit=12)
         first, second = set(claimed[0]), set(claimed[1])
         self.assertFalse(first & second, "an event was claimed by both workers")

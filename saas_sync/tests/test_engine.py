@@ -6,7 +6,6 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
-from .. import registry
 from .common import SaasSyncCommon, canonical_event, scripted_handler
 
 
@@ -22,7 +21,7 @@ class TestEngine(SaasSyncCommon, TransactionCase):
         self.env["ir.config_parameter"].sudo().set_param("saas_sync.backoff_factor", "2")
         event = self.store(canonical_event("evt_transient"))
         delays = []
-        with scripted_handler() as handler:
+        with scripted_handler(self.registry) as handler:
             handler.script["evt_transient"] = ["transient", "transient", "transient", "ok"]
             for _round in range(3):
                 self.process()
@@ -47,7 +46,7 @@ class TestEngine(SaasSyncCommon, TransactionCase):
     def test_retries_exhausted_go_dead(self):
         self.env["ir.config_parameter"].sudo().set_param("saas_sync.max_attempts", "2")
         event = self.store(canonical_event("evt_exhausted"))
-        with scripted_handler() as handler:
+        with scripted_handler(self.registry) as handler:
             handler.script["evt_exhausted"] = ["dependency"]
             self.process()
             self.assertEqual(event.state, "retry")
@@ -59,7 +58,7 @@ class TestEngine(SaasSyncCommon, TransactionCase):
 
     def test_validation_failure_goes_dead_at_once(self):
         event = self.store(canonical_event("evt_invalid"))
-        with scripted_handler() as handler:
+        with scripted_handler(self.registry) as handler:
             handler.script["evt_invalid"] = ["validation"]
             self.process()
         self.assertEqual(event.state, "dead")
@@ -71,7 +70,7 @@ class TestEngine(SaasSyncCommon, TransactionCase):
         events = self.env["saas.event"]
         for name in ("evt_a", "evt_b", "evt_c"):
             events |= self.store(canonical_event(name))
-        with scripted_handler() as handler:
+        with scripted_handler(self.registry) as handler:
             handler.script["evt_b"] = ["validation"]
             self.process()
         self.assertEqual(events.mapped("state"), ["done", "dead", "done"])
@@ -83,7 +82,7 @@ class TestEngine(SaasSyncCommon, TransactionCase):
 
     def test_mapping_failure_parks_then_runs_once_approved(self):
         event = self.store(canonical_event("evt_mapping"))
-        with scripted_handler() as handler:
+        with scripted_handler(self.registry) as handler:
             handler.script["evt_mapping"] = [("mapping", "currency", "XTS")]
             self.process()
             self.assertEqual(event.state, "needs_mapping")
@@ -117,14 +116,14 @@ class TestEngine(SaasSyncCommon, TransactionCase):
             )
         )
         # Whatever other addons registered, this run knows no handler.
-        with patch.dict(registry._HANDLERS, clear=True):
+        with patch.object(self.registry["saas.handler"], "_handler_table", lambda _self: {}):
             self.process()
         self.assertEqual(event.state, "ignored")
         self.assertIn("No handler", event.ignore_reason)
 
     def test_replay_and_ignore(self):
         event = self.store(canonical_event("evt_replay"))
-        with scripted_handler() as handler:
+        with scripted_handler(self.registry) as handler:
             handler.script["evt_replay"] = ["validation", "ok"]
             self.process()
             self.assertEqual(event.state, "dead")
@@ -167,7 +166,7 @@ class TestEngine(SaasSyncCommon, TransactionCase):
     def test_wrong_environment_system_is_never_processed(self):
         event = self.store(canonical_event("evt_env"))
         self.system.environment = "production"
-        with scripted_handler():
+        with scripted_handler(self.registry):
             self.process()
         self.assertEqual(event.state, "received")
         self.assertEqual(event.attempt_count, 0)

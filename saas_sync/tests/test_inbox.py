@@ -46,7 +46,7 @@ class TestInbox(SaasSyncCommon, TransactionCase):
 
     def test_attempts_accumulate(self):
         event = self.store(canonical_event("evt_attempts"))
-        with scripted_handler() as handler:
+        with scripted_handler(self.registry) as handler:
             handler.script["evt_attempts"] = ["transient", "transient", "ok"]
             for _round in range(3):
                 self.make_due(event)
@@ -81,7 +81,7 @@ class TestInbox(SaasSyncCommon, TransactionCase):
         event = self.store(canonical_event("evt_purged"))
         self.env.cr.execute("UPDATE saas_event SET payload = NULL WHERE id = %s", (event.id,))
         event.invalidate_recordset()
-        with scripted_handler():
+        with scripted_handler(self.registry):
             self.process()
         self.assertEqual(event.state, "dead")
         self.assertIn("purged", event.last_error)

@@ -16,7 +16,7 @@ class TestMonitoring(SaasSyncCommon, HttpCase):
     def _fill(self):
         for name in ("m_done", "m_dead", "m_retry", "m_received"):
             self.store(canonical_event(name))
-        with scripted_handler() as handler:
+        with scripted_handler(self.registry) as handler:
             handler.script.update(m_dead=["validation"], m_retry=["transient"])
             self.env["saas.event"].process_pending(system_ids=self.system.ids, limit=3)
 

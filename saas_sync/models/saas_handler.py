@@ -1,0 +1,97 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Handlers of canonical event types, reachable through models.
+
+An addon handles event types with an abstract model that inherits
+``saas.handler`` and declares which method applies which type::
+
+    class SaasHandlerBilling(models.AbstractModel):
+        _name = "saas.handler.billing"
+        _inherit = "saas.handler"
+        _description = "Billing document handlers"
+        _saas_event_types = {"invoice.issued": "_apply_invoice_issued"}
+
+        def _apply_invoice_issued(self, event, message):
+            ...
+
+Another addon adjusts a handler the Odoo way, with ``_inherit =
+"saas.handler.billing"`` and ``super()``. A handler method receives the
+``saas.event`` being processed and one canonical message (a dict); it
+returns ``None`` (done) or a :class:`~..lib.outcome.HandlerResult`, and
+raises the errors of :mod:`..exceptions` for everything else.
+
+``_saas_system_kinds`` limits a handler model to some kinds of systems
+(empty: every kind); a kind-specific handler wins over a general one. An
+event type claimed by two handler models for the same kind fails loudly when
+the registry loads.
+"""
+
+from odoo import api, models
+
+ANY_KIND = "*"
+
+
+def build_handler_table(declarations):
+    """``{(kind, event_type): (model_name, method_name)}`` from the
+    declarations ``(model_name, kinds, {event_type: method_name})``.
+
+    Raises ``ValueError`` naming both models when two claim the same type for
+    the same kind.
+    """
+    table = {}
+    for model_name, kinds, event_types in declarations:
+        for kind in kinds or (ANY_KIND,):
+            for event_type, method_name in event_types.items():
+                key = (kind, event_type)
+                if key in table and table[key][0] != model_name:
+                    raise ValueError(
+                        f"Event type {event_type!r} (systems of kind {kind!r}) is handled by "
+                        f"both {table[key][0]} and {model_name}: one handler per type; "
+                        f"adjust the existing one with _inherit and super()."
+                    )
+                table[key] = (model_name, method_name)
+    return table
+
+
+class SaasHandler(models.AbstractModel):
+    _name = "saas.handler"
+    _description = "Integration Event Handlers"
+
+    # {canonical event type: name of the method that applies it}
+    _saas_event_types = {}
+    # kinds of systems the handlers apply to; empty means every kind
+    _saas_system_kinds = ()
+
+    @api.model
+    def _handler_declarations(self):
+        for model_name in sorted(self.pool["saas.handler"]._inherit_children):
+            model = self.env[model_name]
+            if model._saas_event_types:
+                yield model_name, tuple(model._saas_system_kinds), dict(model._saas_event_types)
+
+    @api.model
+    def _handler_table(self):
+        table = getattr(self.pool, "_saas_handler_table", None)
+        if table is None:
+            table = build_handler_table(self._handler_declarations())
+            self.pool._saas_handler_table = table
+        return table
+
+    def _register_hook(self):
+        super()._register_hook()
+        # A fresh registry (modules installed or upgraded) builds its table
+        # now: a type claimed twice stops the registry from loading.
+        self.pool._saas_handler_table = None
+        self._handler_table()
+
+    @api.model
+    def _find_handler(self, kind, event_type):
+        """The method applying ``event_type`` for systems of ``kind``, or None."""
+        table = self._handler_table()
+        entry = table.get((kind, event_type)) or table.get((ANY_KIND, event_type))
+        if not entry:
+            return None
+        model_name, method_name = entry
+        method = getattr(self.env[model_name], method_name, None)
+        if method is None:
+            raise ValueError(f"{model_name} declares {event_type!r} but has no {method_name}()")
+        return method
