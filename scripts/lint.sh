@@ -13,7 +13,7 @@ echo "== ruff"
 "$PYTHON" -m ruff check .
 "$PYTHON" -m ruff format --check .
 echo "== pylint-odoo"
-mapfile -t ADDON_DIRS < <(ls -d */__manifest__.py | xargs -n1 dirname)
+mapfile -t ADDON_DIRS < <(ls -d */__manifest__.py tests/addons/*/__manifest__.py | xargs -n1 dirname)
 "$PYTHON" -m pylint --rcfile=.pylintrc "${ADDON_DIRS[@]}"
 echo "== README.rst generated from readme/ fragments"
 "$PYTHON" scripts/gen_readme.py --check

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
-# The test command: a fresh database, every addon of the suite installed with
-# its tests (Odoo's runner, real PostgreSQL, real HTTP, headless Chromium),
-# then the pure-Python tests (pytest). Ends with "N passed, N failed" and
+# The test command: saas_sync installed alone with its tests on a fresh
+# database, then a fresh database with every addon of the suite and the
+# test-only addons of tests/addons installed with their tests (Odoo's runner,
+# real PostgreSQL, real HTTP, headless Chromium), then the pure-Python tests
+# (pytest). Ends with "N passed, N failed" and
 # exits non-zero on any failure, error or missing test run.
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 set -euo pipefail
@@ -13,29 +15,47 @@ install_python_deps test
 install_system_deps
 
 ADDONS=$(suite_addons)
-TAGS=$(echo "$ADDONS" | sed 's/\([^,]*\)/\/\1/g')
-DB="saas_test_$(date +%s)_$$"
+# Test-only addons (tests/addons), installed here and never by the run command.
+TEST_ADDONS=$(ls -d "$REPO_DIR"/tests/addons/*/__manifest__.py 2>/dev/null | xargs -r -n1 dirname | xargs -r -n1 basename | paste -sd, -)
+ALL_ADDONS="$ADDONS${TEST_ADDONS:+,$TEST_ADDONS}"
+TAGS=$(echo "$ALL_ADDONS" | sed 's/\([^,]*\)/\/\1/g')
+STAMP="$(date +%s)_$$"
+DB="saas_test_$STAMP"
+DB_CORE="saas_test_core_$STAMP"
 LOG_DIR="${SAAS_TEST_LOG_DIR:-$REPO_DIR/.test-logs}"
 mkdir -p "$LOG_DIR"
 ODOO_LOG="$LOG_DIR/odoo-tests.log"
+CORE_LOG="$LOG_DIR/odoo-tests-core-alone.log"
 PYTEST_XML="$LOG_DIR/pytest.xml"
 PORT=$(free_port)
 
 cleanup() {
     if [ -z "${SAAS_KEEP_DB:-}" ]; then
-        dropdb --if-exists "$DB" >/dev/null 2>&1 || true
-        rm -rf "$HOME/.local/share/Odoo/filestore/$DB"
+        for db in "$DB" "$DB_CORE"; do
+            dropdb --if-exists "$db" >/dev/null 2>&1 || true
+            rm -rf "$HOME/.local/share/Odoo/filestore/$db"
+        done
     fi
 }
 trap cleanup EXIT
 
-echo "== Odoo tests: $ADDONS on a fresh database $DB (log: $ODOO_LOG)"
-set +e
-odoo_cmd -d "$DB" --addons-path "$(odoo_addons_path)" -i "$ADDONS" \
-    --test-enable --test-tags "$TAGS" --stop-after-init --http-port "$PORT" \
-    --db-filter "^${DB}\$" --log-level info --max-cron-threads 0 > "$ODOO_LOG" 2>&1
-ODOO_RC=$?
-set -e
+run_odoo_tests() {  # database, addons, test tags, log file, addons path
+    set +e
+    odoo_cmd -d "$1" --addons-path "$5" -i "$2" \
+        --test-enable --test-tags "$3" --stop-after-init --http-port "$PORT" \
+        --db-filter "^${1}\$" --log-level info --max-cron-threads 0 > "$4" 2>&1
+    local rc=$?
+    set -e
+    return $rc
+}
+
+echo "== Odoo tests: saas_sync installed alone on a fresh database $DB_CORE (log: $CORE_LOG)"
+CORE_RC=0
+run_odoo_tests "$DB_CORE" saas_sync /saas_sync "$CORE_LOG" "$ODOO_DIR/odoo/addons,$REPO_DIR" || CORE_RC=$?
+
+echo "== Odoo tests: $ALL_ADDONS on a fresh database $DB (log: $ODOO_LOG)"
+ODOO_RC=0
+run_odoo_tests "$DB" "$ALL_ADDONS" "$TAGS" "$ODOO_LOG" "$(odoo_addons_path),$REPO_DIR/tests/addons" || ODOO_RC=$?
 
 echo "== Pure-Python tests (pytest)"
 set +e
@@ -43,32 +63,41 @@ set +e
 PYTEST_RC=${PIPESTATUS[0]}
 set -e
 
-"$PYTHON" - "$ODOO_LOG" "$PYTEST_XML" "$ODOO_RC" "$PYTEST_RC" <<'PY'
+"$PYTHON" - "$PYTEST_XML" "$PYTEST_RC" "$CORE_LOG" "$CORE_RC" "$ODOO_LOG" "$ODOO_RC" <<'PY'
 import re
 import sys
 import xml.etree.ElementTree as ET
 
-log_path, xml_path, odoo_rc, pytest_rc = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-log = open(log_path, encoding="utf-8", errors="replace").read()
+xml_path, pytest_rc = sys.argv[1], int(sys.argv[2])
+runs = [(sys.argv[i], int(sys.argv[i + 1])) for i in range(3, len(sys.argv), 2)]
 problems = []
-
-summary = re.findall(r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database", log)
-if summary:
-    failed, errors, total = (int(x) for x in summary[-1])
-else:
-    failed, errors, total = 0, 0, 0
-    problems.append("Odoo printed no test summary (the install or the test run broke)")
-odoo_failed = failed + errors
-odoo_passed = total - odoo_failed
-if total == 0:
-    problems.append("Odoo ran no test")
-# Errors logged outside a failing test (a broken view, a failed install step).
-error_lines = [line for line in log.splitlines()
-               if re.search(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ", line)]
-if error_lines and not odoo_failed:
-    problems.append(f"{len(error_lines)} ERROR lines in the Odoo log")
-if odoo_rc != 0 and not odoo_failed:
-    problems.append(f"Odoo exited with code {odoo_rc}")
+odoo_passed = odoo_failed = 0
+all_error_lines, all_failures = [], []
+for log_path, odoo_rc in runs:
+    name = log_path.rsplit("/", 1)[-1]
+    log = open(log_path, encoding="utf-8", errors="replace").read()
+    summary = re.findall(
+        r"(\d+) failed, (\d+) error\(s\) of (\d+) tests when loading database", log
+    )
+    if summary:
+        failed, errors, total = (int(x) for x in summary[-1])
+    else:
+        failed, errors, total = 0, 0, 0
+        problems.append(f"{name}: Odoo printed no test summary (the install or the test run broke)")
+    if total == 0:
+        problems.append(f"{name}: Odoo ran no test")
+    odoo_failed += failed + errors
+    odoo_passed += total - failed - errors
+    # Errors logged outside a failing test (a broken view, a failed install step).
+    error_lines = [line for line in log.splitlines()
+                   if re.search(r"^\S+ \S+ \d+ (ERROR|CRITICAL) ", line)]
+    if error_lines and not (failed + errors):
+        problems.append(f"{name}: {len(error_lines)} ERROR lines in the Odoo log")
+    if odoo_rc != 0 and not (failed + errors):
+        problems.append(f"{name}: Odoo exited with code {odoo_rc}")
+    all_error_lines += error_lines
+    all_failures += re.findall(r"^(?:FAIL|ERROR): .*$", log, flags=re.M)
+    print(f"Odoo ({name}): {total - failed - errors} passed, {failed + errors} failed (of {total})")
 
 py_passed = py_failed = 0
 try:
@@ -87,13 +116,13 @@ if py_passed + py_failed == 0:
 elif pytest_rc not in (0, 1):
     problems.append(f"pytest exited with code {pytest_rc}")
 
-if error_lines:
-    print("== ERROR lines from the Odoo log:")
-    for line in error_lines[:40]:
+if all_error_lines:
+    print("== ERROR lines from the Odoo logs:")
+    for line in all_error_lines[:40]:
         print("  " + line[:300])
-for failure in re.findall(r"^(?:FAIL|ERROR): .*$", log, flags=re.M)[:40]:
+for failure in all_failures[:40]:
     print("  " + failure)
-print(f"Odoo: {odoo_passed} passed, {odoo_failed} failed (of {total});"
+print(f"Odoo: {odoo_passed} passed, {odoo_failed} failed;"
       f" pytest: {py_passed} passed, {py_failed} failed")
 for problem in problems:
     print("PROBLEM: " + problem)

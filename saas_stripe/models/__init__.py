@@ -3,3 +3,4 @@ from . import saas_system
 from . import stripe_sync
 from . import stripe_payout
 from . import stripe_payout_line
+from . import saas_handler_stripe_dispute

@@ -15,6 +15,7 @@ from odoo.exceptions import UserError
 from odoo.addons.saas_sync.exceptions import SaasSyncError, TransientError
 
 from ..lib.payouts import lookback_start
+from ..services.adapter import normalize_stripe_event
 from .stripe_sync import as_dict
 
 _logger = logging.getLogger(__name__)
@@ -47,6 +48,15 @@ class SaasSystem(models.Model):
     stripe_webhook_url = fields.Char(compute="_compute_stripe_webhook_url", string="Webhook URL")
     stripe_payout_count = fields.Integer(compute="_compute_stripe_payout_count")
     stripe_last_payout_sync = fields.Datetime(readonly=True)
+
+    def _saas_has_adapter(self):
+        return self.kind == "stripe" or super()._saas_has_adapter()
+
+    def _saas_canonical_messages(self, event, payload):
+        """Stripe events are translated into canonical messages."""
+        if self.kind != "stripe":
+            return super()._saas_canonical_messages(event, payload)
+        return normalize_stripe_event(self.env, event, payload)
 
     def _compute_stripe_write_only(self):
         for system in self:

@@ -17,7 +17,6 @@ import time
 
 from odoo.addons.saas_sync.exceptions import DependencyError
 from odoo.addons.saas_sync.lib.schema import parse_timestamp
-from odoo.addons.saas_sync.registry import register_adapter
 
 from ..lib.translate import Translation, customer_data, invoice_issued, translate
 
@@ -161,7 +160,6 @@ def _customer_from_invoices(env, system, messages):
     return messages
 
 
-@register_adapter("stripe")
 def normalize_stripe_event(env, event, payload):
     system = event.system_id
     messages = _customer_from_invoices(env, system, translate(payload, _plan_key(env, system)))

@@ -4,7 +4,6 @@ activity; a won dispute reverses the entry, a lost one keeps it."""
 
 from odoo.addons.saas_subscription.services.context import EventContext
 from odoo.addons.saas_sync.exceptions import DependencyError, MappingError
-from odoo.addons.saas_sync.registry import register_handler
 
 
 def _disputed_payment(ctx):
@@ -24,7 +23,6 @@ def _dispute_account(ctx):
     return mapping.target_ref
 
 
-@register_handler("stripe.dispute.opened", kinds=("stripe",))
 def apply_dispute_opened(env, event, message):
     ctx = EventContext(env, event, message)
     dispute_id = ctx.data["dispute_id"]
@@ -91,7 +89,6 @@ def apply_dispute_opened(env, event, message):
     return ctx.result()
 
 
-@register_handler("stripe.dispute.closed", kinds=("stripe",))
 def apply_dispute_closed(env, event, message):
     ctx = EventContext(env, event, message)
     dispute_id = ctx.data["dispute_id"]

@@ -141,7 +141,7 @@ class SaasEvent(models.Model):
         """The lane of an event type. The financial types are canonical ones:
         a system with an adapter (Stripe) sends its own types, whose one event
         may stand for several canonical messages, so they stay operational."""
-        if system and handler_registry.find_adapter(self.env, system.kind):
+        if system and system._saas_has_adapter():
             return "operational"
         return "financial" if event_type in FINANCIAL_TYPES else "operational"
 

@@ -242,6 +242,12 @@ class SaasSystem(models.Model):
         self.ensure_one()
         return self.environment == database_environment(self.env)
 
+    def _saas_has_adapter(self):
+        """Whether this system sends its own payloads, translated by an adapter
+        (``_saas_canonical_messages``), rather than canonical events."""
+        self.ensure_one()
+        return False
+
     def _saas_canonical_messages(self, event, payload):
         """The canonical messages that ``payload`` (the raw body of ``event``)
         stands for. The core receives canonical events as they are; an adapter

@@ -16,8 +16,7 @@ from odoo.tests import BaseCase, tagged
 from odoo.tests.common import get_db_name
 
 from ..lib.schema import validate_event
-from ..registry import register_handler, unregister_handler
-from .common import canonical_event, scripted_handler
+from .common import canonical_event, handler_for, scripted_handler
 
 
 @tagged("post_install", "-at_install")
@@ -166,8 +165,7 @@ class TestConcurrency(BaseCase):
                 )
                 seen.append(other.fetchone())
 
-        register_handler("customer.upserted", kinds=("generic",))(handler)
-        self.addCleanup(unregister_handler, "customer.upserted", kinds=("generic",))
+        self.enterContext(handler_for(self.registry, "customer.upserted", handler))
         with self.registry.cursor() as cr:
             processed = self._env(cr)["saas.event"]._run_due(
                 system_ids=[self.system_id], commit=True

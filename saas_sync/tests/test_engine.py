@@ -6,7 +6,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
-from .common import SaasSyncCommon, canonical_event, scripted_handler
+from .common import SaasSyncCommon, canonical_event, handler_for, scripted_handler
 
 
 @tagged("post_install", "-at_install")
@@ -179,8 +179,7 @@ class TestEngine(SaasSyncCommon, TransactionCase):
             running.invalidate_recordset(["state"])
             seen.append((running.state, bool(running.claimed_at)))
 
-        registry.register_handler("customer.upserted", kinds=("generic",))(handler)
-        self.addCleanup(registry.unregister_handler, "customer.upserted", kinds=("generic",))
+        self.enterContext(handler_for(self.registry, "customer.upserted", handler))
         self.process()
         self.assertEqual(seen, [("processing", True)])
         self.assertEqual(event.state, "done")
@@ -191,7 +190,7 @@ class TestEngine(SaasSyncCommon, TransactionCase):
         now = fields.Datetime.now()
         stale.write({"state": "processing", "claimed_at": now - timedelta(hours=2)})
         running.write({"state": "processing", "claimed_at": now - timedelta(minutes=1)})
-        with scripted_handler() as handler:
+        with scripted_handler(self.registry) as handler:
             self.process()
             # The stale claim counts a transient attempt and retries with backoff;
             # a recent claim belongs to a live worker and is left alone.
@@ -216,8 +215,7 @@ class TestEngine(SaasSyncCommon, TransactionCase):
                 return message["data"]["no_such_key"]
             return message.no_such_attribute
 
-        registry.register_handler("customer.upserted", kinds=("generic",))(handler)
-        self.addCleanup(registry.unregister_handler, "customer.upserted", kinds=("generic",))
+        self.enterContext(handler_for(self.registry, "customer.upserted", handler))
         with self.assertLogs("odoo.addons.saas_sync.models.saas_event", "ERROR") as logs:
             self.process()
         self.assertEqual(len(logs.records), 2)
