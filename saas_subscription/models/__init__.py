@@ -3,6 +3,7 @@ from . import saas_subscription
 from . import saas_subscription_line
 from . import saas_mrr_movement
 from . import saas_bundle
+from . import res_company
 from . import res_partner
 from . import account_move
 from . import res_config_settings

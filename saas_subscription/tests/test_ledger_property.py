@@ -73,7 +73,12 @@ class TestLedgerProperty(SubscriptionCommon):
                 if subscription.state not in ("active", "past_due")
                 else sum(
                     (
-                        monthly_amount(line.price_unit, line.quantity, line.interval)
+                        monthly_amount(
+                            line.price_unit,
+                            line.quantity,
+                            line.interval,
+                            digits=line.currency_id.decimal_places,
+                        )
                         for line in subscription.line_ids
                     ),
                     Decimal(0),
