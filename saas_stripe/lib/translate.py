@@ -9,6 +9,14 @@ Both shapes of Stripe objects are read:
 - the legacy one (``invoice.subscription``, ``subscription.current_period_*``,
   ``invoice.charge``, plans), which localstripe emits.
 
+A payment is keyed by what moved the money: its payment intent, else its
+charge. ``charge.succeeded``, ``payment_intent.succeeded``,
+``invoice_payment.paid`` and the paid invoice events all report the same
+payment: each names the ids it knows (``payment_id`` and ``alias_ids``), so
+whichever arrives first books it and the others resolve to that one record.
+An invoice event that names neither (the current shape) books the invoice
+only: its payment comes with the charge, payment intent or invoice payment.
+
 :func:`translate` returns a list of canonical messages; an empty list means
 the event changes nothing the suite keeps (the caller records why through
 ``IGNORED`` reasons). ``resolve_plan_key`` chooses, among a price's id,
@@ -28,7 +36,7 @@ HANDLED_TYPES = frozenset(
     customer.subscription.resumed
     invoice.created invoice.finalized invoice.paid invoice.payment_succeeded
     invoice.payment_failed invoice.voided invoice.marked_uncollectible
-    invoice_payment.paid
+    invoice_payment.paid payment_intent.succeeded
     charge.succeeded charge.failed charge.refunded
     refund.created refund.updated
     credit_note.created credit_note.voided
@@ -367,23 +375,32 @@ def invoice_issued(translation, invoice, suffix=""):
     )
 
 
-def _invoice_payment_id(invoice):
+def _payment_ids(intent, charge, *others):
+    """(payment_id, alias_ids): the payment intent, else the charge, keys the
+    payment; the other ids of the same payment are its aliases."""
+    ids = [i for i in (_id(intent), _id(charge), *others) if i]
+    ids = list(dict.fromkeys(ids))
+    return (ids[0], ids[1:]) if ids else (None, [])
+
+
+def _invoice_payment_ids(invoice):
     payments = (invoice.get("payments") or {}).get("data") or []
     for payment in payments:
         reference = payment.get("payment") or {}
-        found = _id(reference.get("payment_intent")) or _id(reference.get("charge"))
-        if found:
+        found = _payment_ids(reference.get("payment_intent"), reference.get("charge"))
+        if found[0]:
             return found
-    return (
-        _id(invoice.get("payment_intent"))
-        or _id(invoice.get("charge"))
-        or ("inpay_" + invoice["id"])
-    )
+    return _payment_ids(invoice.get("payment_intent"), invoice.get("charge"))
 
 
 def payment_for_invoice(translation, invoice, suffix=":payment"):
+    """The payment of a paid invoice, or None when the invoice names no
+    payment intent or charge (then another event books the payment)."""
+    payment_id, alias_ids = _invoice_payment_ids(invoice)
+    if not payment_id:
+        return None
     data = {
-        "payment_id": _invoice_payment_id(invoice),
+        "payment_id": payment_id,
         "customer_id": _id(invoice.get("customer")),
         "currency": (invoice.get("currency") or "").upper(),
         "amount": to_major(
@@ -394,6 +411,8 @@ def payment_for_invoice(translation, invoice, suffix=":payment"):
             (invoice.get("status_transitions") or {}).get("paid_at") or translation.event["created"]
         ),
     }
+    if alias_ids:
+        data["alias_ids"] = alias_ids
     return translation.message("payment.succeeded", data, suffix)
 
 
@@ -408,13 +427,12 @@ def translate_invoice(translation):
         if not invoice.get("amount_paid") and not invoice.get("total"):
             return [invoice_issued(translation, invoice)]
         # The invoice first, in case its own event is late: already booked -> ignored.
-        return [
-            invoice_issued(translation, invoice, ":invoice"),
-            payment_for_invoice(translation, invoice),
-        ]
+        payment = payment_for_invoice(translation, invoice)
+        return [invoice_issued(translation, invoice, ":invoice")] + ([payment] if payment else [])
     if event_type == "invoice.payment_failed":
         data = {
-            "payment_id": _invoice_payment_id(invoice) + f":failed:{translation.event['id']}",
+            "payment_id": (_invoice_payment_ids(invoice)[0] or invoice["id"])
+            + f":failed:{translation.event['id']}",
             "customer_id": _id(invoice.get("customer")),
             "currency": (invoice.get("currency") or "").upper(),
             "amount": to_major(invoice.get("amount_due") or 0, invoice.get("currency")),
@@ -437,12 +455,13 @@ def translate_invoice(translation):
 def translate_invoice_payment(translation):
     payment = translation.obj
     reference = payment.get("payment") or {}
-    payment_id = (
-        _id(reference.get("payment_intent")) or _id(reference.get("charge")) or payment["id"]
+    payment_id, alias_ids = _payment_ids(
+        reference.get("payment_intent"), reference.get("charge"), payment["id"]
     )
     currency = payment.get("currency")
     data = {
         "payment_id": payment_id,
+        "alias_ids": alias_ids,
         "customer_id": payment.get("customer"),
         "currency": (currency or "").upper(),
         "amount": to_major(payment.get("amount_paid") or 0, currency),
@@ -483,6 +502,7 @@ def translate_charge(translation):
         if invoice_id:
             data["invoice_id"] = invoice_id
         return [translation.message("payment.failed", data)]
+    payment_id, alias_ids = _payment_ids(charge.get("payment_intent"), charge["id"])
     data = {
         "payment_id": payment_id,
         "customer_id": _id(charge["customer"]),
@@ -491,6 +511,33 @@ def translate_charge(translation):
         "invoice_ids": [invoice_id] if invoice_id else [],
         "date": day(charge.get("created")),
     }
+    if alias_ids:
+        data["alias_ids"] = alias_ids
+    return [translation.message("payment.succeeded", data)]
+
+
+def translate_payment_intent(translation):
+    """payment_intent.succeeded: the same payment as its charge's event."""
+    intent = translation.obj
+    if not intent.get("customer"):
+        return translation.ignored(
+            "A payment intent without a customer is not a subscription payment."
+        )
+    charges = (intent.get("charges") or {}).get("data") or []  # legacy shape
+    charge = intent.get("latest_charge") or (charges[0] if charges else None)
+    payment_id, alias_ids = _payment_ids(intent["id"], charge)
+    currency = intent.get("currency")
+    invoice_id = _id(intent.get("invoice"))  # legacy shape only
+    data = {
+        "payment_id": payment_id,
+        "customer_id": _id(intent["customer"]),
+        "currency": (currency or "").upper(),
+        "amount": to_major(intent.get("amount_received") or intent.get("amount") or 0, currency),
+        "invoice_ids": [invoice_id] if invoice_id else [],
+        "date": day(intent.get("created")),
+    }
+    if alias_ids:
+        data["alias_ids"] = alias_ids
     return [translation.message("payment.succeeded", data)]
 
 
@@ -586,6 +633,8 @@ def translate(event, plan_key=None):
         return translate_invoice(translation)
     if event_type == "invoice_payment.paid":
         return translate_invoice_payment(translation)
+    if event_type == "payment_intent.succeeded":
+        return translate_payment_intent(translation)
     if event_type.startswith("charge.dispute."):
         return translate_dispute(translation)
     if event_type.startswith("charge."):

@@ -57,8 +57,9 @@ class SaasSystem(models.Model):
             raise TransientError(self.env._("Stripe is unreachable: %s", exc)) from exc
 
     # ------------------------------------------------------------ drift check
-    def _stripe_expected_state(self, sub):
-        """(state, MRR) that Odoo should hold for a Stripe subscription."""
+    def _stripe_expected_state(self, sub, currency):
+        """(state, MRR) that Odoo should hold for a Stripe subscription, the MRR
+        rounded to the digits of ``currency`` (the subscription's) as Odoo's is."""
         status = SUBSCRIPTION_STATUS.get(sub.get("status"), "active")
         if status not in MRR_STATUSES:
             return status, Decimal(0)
@@ -71,6 +72,7 @@ class SaasSystem(models.Model):
                     item["interval"],
                     item["interval_count"],
                     item.get("discount_percent") or 0,
+                    digits=currency.decimal_places,
                     metered=item["metered"],
                 )
                 for item in items
@@ -83,7 +85,7 @@ class SaasSystem(models.Model):
         odoo_sub = self.env["saas.binding"].find_record(self, "saas.subscription", sub["id"])
         if not odoo_sub:
             return "missing"
-        status, mrr = self._stripe_expected_state(sub)
+        status, mrr = self._stripe_expected_state(sub, odoo_sub.currency_id)
         odoo_state = {"trial": "trialing", "cancelled": "canceled", "ended": "canceled"}.get(
             odoo_sub.state, odoo_sub.state
         )

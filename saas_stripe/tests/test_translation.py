@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Stripe events of both shapes become the right Odoo records, through the engine."""
 
+import itertools
 import json
 
 from odoo.tests import tagged
@@ -457,3 +458,192 @@ class TestStripeOutOfOrder(StripeCase):
         voided = self.deliver("invoice.voided", dict(invoice, status="void"), created=1767398400)
         self.assertDone(voided)
         self.assertEqual(self.bound("account.move", "in_fail").payment_state, "reversed")
+
+
+@tagged("post_install", "-at_install")
+class TestStripeOnePayment(StripeCase):
+    """Every Stripe event about one payment resolves to one account.payment."""
+
+    def setUp(self):
+        super().setUp()
+        self.given_customer()
+
+    def make_due(self):
+        """One more attempt of what waits (as the lane cron would do later)."""
+        self.env["saas.event"].search(
+            [("system_id", "=", self.stripe.id), ("state", "=", "retry")]
+        ).write({"next_attempt_at": "2000-01-01 00:00:00"})
+        self.env["saas.event"].process_pending(system_ids=self.stripe.ids)
+
+    def current_shape_events(self, tag, amount=1500):
+        """The five events Stripe (API 2025-06-30.basil) sends for one paid invoice:
+        none of them names both the invoice and the charge."""
+        invoice_id, intent, charge = f"in_{tag}", f"pi_{tag}", f"ch_{tag}"
+        invoice = self.open_invoice(
+            invoice_id, amount, number=f"INV-{tag}", status="paid", amount_paid=amount
+        )
+        charge_obj = stripe_fixture(
+            "charge",
+            id=charge,
+            customer=CUSTOMER,
+            payment_intent=intent,
+            amount=amount,
+            amount_captured=amount,
+            captured=True,
+            currency="usd",
+            created=1767312000,
+        )
+        intent_obj = stripe_fixture(
+            "payment_intent",
+            id=intent,
+            customer=CUSTOMER,
+            amount=amount,
+            amount_received=amount,
+            latest_charge=charge,
+            status="succeeded",
+            currency="usd",
+            created=1767312000,
+        )
+        invoice_payment = stripe_fixture(
+            "invoice_payment",
+            id=f"inpay_{tag}",
+            invoice=invoice_id,
+            amount_paid=amount,
+            currency="usd",
+            status="paid",
+            payment={"type": "payment_intent", "payment_intent": intent},
+        )
+        return (
+            invoice_id,
+            charge,
+            [
+                ("charge.succeeded", charge_obj),
+                ("payment_intent.succeeded", intent_obj),
+                ("invoice_payment.paid", invoice_payment),
+                ("invoice.paid", invoice),
+                ("invoice.payment_succeeded", invoice),
+            ],
+        )
+
+    def assertOnePaymentPays(self, invoice_id, events, *keys):
+        self.assertEqual(set(events.mapped("state")) - {"done", "ignored"}, set())
+        invoice = self.bound("account.move", invoice_id)
+        payments = self.env["account.payment"].search([("saas_event_id", "in", events.ids)])
+        self.assertEqual(len(payments), 1, "one payment, whatever the order")
+        for key in keys:
+            self.assertEqual(self.bound("account.payment", key), payments)
+        self.assertEqual((invoice.payment_state, invoice.amount_residual), ("paid", 0.0))
+        receivable = payments.move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertEqual(receivable.amount_residual, 0.0, "no customer credit")
+
+    def test_current_shape_every_order_books_one_payment(self):
+        for index, order in enumerate(itertools.permutations(range(5))):
+            invoice_id, charge, sends = self.current_shape_events(f"o{index}")
+            with self.subTest(order=[sends[i][0] for i in order]):
+                events = self.env["saas.event"]
+                for step in order:
+                    events |= self.deliver(*sends[step])
+                    self.make_due()
+                self.assertOnePaymentPays(invoice_id, events, f"pi_o{index}", charge)
+
+    def test_current_shape_each_event_twice(self):
+        for index, order in enumerate(((0, 1, 2, 3, 4), (4, 3, 2, 1, 0), (2, 0, 4, 1, 3))):
+            invoice_id, charge, sends = self.current_shape_events(f"d{index}")
+            with self.subTest(order=order):
+                events = self.env["saas.event"]
+                for step in order:
+                    event_type, obj = sends[step]
+                    first = self.deliver(event_type, obj)
+                    # Stripe's retry of the same event, then a replay by hand.
+                    resent = self.deliver(event_type, obj, event_id=first.external_id)
+                    self.assertEqual(resent, first)
+                    first.action_replay()
+                    events |= first | self.deliver(event_type, obj)  # and under a new id
+                    self.make_due()
+                self.make_due()
+                self.assertOnePaymentPays(invoice_id, events, f"pi_d{index}", charge)
+
+    def test_legacy_shape_charge_and_invoice_book_one_payment(self):
+        variants = {
+            "both_name_the_intent": ("pi", "pi"),
+            "invoice_names_the_charge_only": ("pi", None),
+            "no_intent": (None, None),
+        }
+        for index, (name, (charge_intent, invoice_intent)) in enumerate(variants.items()):
+            for order in ((0, 1), (1, 0)):
+                tag = f"l{index}{order[0]}"
+                invoice_id, charge = f"in_{tag}", f"ch_{tag}"
+                intent = f"pi_{tag}"
+                legacy_invoice = self.open_invoice(
+                    invoice_id,
+                    2500,
+                    number=f"INV-{tag}",
+                    status="paid",
+                    amount_paid=2500,
+                    charge=charge,
+                    payment_intent=intent if invoice_intent else None,
+                )
+                legacy_charge = stripe_fixture(
+                    "charge",
+                    id=charge,
+                    customer=CUSTOMER,
+                    invoice=invoice_id,
+                    payment_intent=intent if charge_intent else None,
+                    amount=2500,
+                    amount_captured=2500,
+                    currency="usd",
+                )
+                sends = [
+                    ("charge.succeeded", legacy_charge),
+                    ("invoice.payment_succeeded", legacy_invoice),
+                ]
+                with self.subTest(variant=name, order=order):
+                    events = self.env["saas.event"]
+                    for step in order + order:
+                        events |= self.deliver(*sends[step])
+                        self.make_due()
+                    keys = [charge] + ([intent] if charge_intent else [])
+                    self.assertOnePaymentPays(invoice_id, events, *keys)
+
+    def test_payment_intent_without_customer_is_ignored(self):
+        event = self.deliver(
+            "payment_intent.succeeded",
+            stripe_fixture("payment_intent", customer=None, status="succeeded"),
+        )
+        self.assertEqual(event.state, "ignored")
+
+
+@tagged("post_install", "-at_install")
+class TestStripeCurrencyDigits(StripeCase):
+    def test_drift_check_uses_the_currency_digits(self):
+        """A JPY or BHD subscription in line with Stripe is no drift (no daily repair)."""
+        self.given_customer()
+        self.env.ref("base.BHD").active = True
+        for currency, amount in (("jpy", 10000), ("bhd", 10000)):
+            sub = self.current_subscription(id=f"sub_{currency}", currency=currency)
+            item = sub["items"]["data"][0]
+            item["quantity"] = 1
+            item["price"].update(
+                id=PRICE,
+                currency=currency,
+                unit_amount=amount,
+                unit_amount_decimal=str(amount),
+                recurring={"interval": "year", "interval_count": 1, "usage_type": "licensed"},
+            )
+            sub["items"]["data"] = [item]
+            self.assertDone(self.deliver("customer.subscription.created", sub))
+            subscription = self.bound("saas.subscription", sub["id"])
+            self.assertEqual(subscription.mrr, {"jpy": 833.0, "bhd": 0.833}[currency])
+            self.assertIsNone(self.stripe._stripe_drifted(sub))
+
+    def test_due_date_is_stripe_one_else_the_invoice_date(self):
+        self.given_customer()
+        self.assertDone(
+            self.deliver("invoice.finalized", self.open_invoice("in_nodue", 1000, number="N-1"))
+        )
+        self.assertEqual(str(self.bound("account.move", "in_nodue").invoice_date_due), "2026-01-01")
+        due = self.open_invoice("in_due", 1000, number="N-2", due_date=1768435200)  # 2026-01-15
+        self.assertDone(self.deliver("invoice.finalized", due))
+        self.assertEqual(str(self.bound("account.move", "in_due").invoice_date_due), "2026-01-15")

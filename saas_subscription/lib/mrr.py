@@ -44,7 +44,8 @@ def to_decimal(value):
     return Decimal(str(value))
 
 
-def quantize(amount, digits=2):
+def quantize(amount, digits):
+    """``amount`` rounded half-up to ``digits`` decimals (the currency's: no default)."""
     return to_decimal(amount).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
@@ -57,9 +58,10 @@ def line_amount(unit_price, quantity, discount_percent=0):
 
 
 def monthly_amount(
-    unit_price, quantity, interval, interval_count=1, discount_percent=0, digits=2, metered=False
+    unit_price, quantity, interval, interval_count=1, discount_percent=0, *, digits, metered=False
 ):
-    """The MRR of one subscription line, rounded to the currency's digits."""
+    """The MRR of one subscription line, rounded to the currency's ``digits``
+    (0 for JPY, 3 for BHD: always the currency's own, never a default)."""
     if metered:
         return quantize(ZERO, digits)
     if interval not in MONTHLY_FACTOR:
@@ -146,7 +148,7 @@ def type_customer_movements(movements):
     return typed
 
 
-def split_amount(total, shares, digits=2):
+def split_amount(total, shares, digits):
     """Split ``total`` by percentage ``shares`` (summing to 100); rounding goes last."""
     shares = [to_decimal(s) for s in shares]
     if not shares or sum(shares) != HUNDRED:

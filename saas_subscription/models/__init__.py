@@ -4,6 +4,7 @@ from . import saas_subscription_line
 from . import saas_mrr_movement
 from . import saas_mrr_point
 from . import saas_bundle
+from . import res_company
 from . import res_partner
 from . import account_move
 from . import res_config_settings

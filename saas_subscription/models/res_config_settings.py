@@ -30,8 +30,9 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="saas_subscription.customer_matching",
     )
     saas_rounding_account_id = fields.Many2one(
-        "account.account",
+        related="company_id.saas_rounding_account_id",
+        readonly=False,
         string="Rounding account",
-        config_parameter="saas_subscription.rounding_account_id",
-        help="Account of the rounding line added when the source total differs.",
+        help="Account of the rounding line added when the source total differs, for the "
+        "current company.",
     )

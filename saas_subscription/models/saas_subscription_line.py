@@ -21,7 +21,12 @@ class SaasSubscriptionLine(models.Model):
     plan_key = fields.Char(string="Source plan", help="Plan or price id at the source.")
     name = fields.Char(string="Description")
     quantity = fields.Float(digits="Product Unit of Measure", default=1.0, required=True)
-    price_unit = fields.Monetary(string="Unit price", currency_field="currency_id")
+    price_unit = fields.Float(
+        string="Unit price",
+        digits="Product Price",
+        help="As the source sent it, to the precision of Odoo's invoice lines (the \"Product "
+        'Price" decimal accuracy); only the MRR is rounded to the currency.',
+    )
     discount = fields.Float(string="Discount (%)", digits="Discount")
     interval = fields.Selection(INTERVALS, required=True, default="month")
     interval_count = fields.Integer(default=1, required=True)
@@ -58,7 +63,7 @@ class SaasSubscriptionLine(models.Model):
                     line.interval,
                     line.interval_count,
                     line.discount,
-                    digits=line.currency_id.decimal_places or 2,
+                    digits=line.currency_id.decimal_places,
                     metered=line.metered,
                 )
             )

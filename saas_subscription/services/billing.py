@@ -18,8 +18,8 @@ def _move_line_commands(ctx, lines, currency):
         key = line.get("plan") or line.get("product")
         shares = ctx.product_shares(key) if key else [(ctx.env["product.product"], 100.0)]
         weights = [to_decimal(s) for _p, s in shares]
-        unit_price = ctx.amount("unit_amount", line)
-        prices = split_amount(unit_price, weights, currency.decimal_places)
+        unit_price = ctx.unit_price("unit_amount", line)
+        prices = split_amount(unit_price, weights, ctx.price_digits)
         discount_amount = ctx.amount("discount_amount", line, default=ZERO)
         if discount_amount < 0:
             raise EventValidationError(
@@ -155,14 +155,7 @@ def _check_total(ctx, move, source_total):
                 diff=difference,
             )
         )
-    account_id = (
-        ctx.env["ir.config_parameter"].sudo().get_param("saas_subscription.rounding_account_id")
-    )
-    account = (
-        ctx.env["account.account"].browse(int(account_id))
-        if account_id
-        else move.journal_id.default_account_id
-    )
+    account = move.company_id.saas_rounding_account_id or move.journal_id.default_account_id
     move.write(
         {
             "invoice_line_ids": [
@@ -198,9 +191,7 @@ def _create_document(ctx, move_type, external_id, lines, extra=None):
         "saas_event_id": ctx.event.id,
         "invoice_line_ids": _move_line_commands(ctx, lines, currency),
     }
-    due = ctx.date("due_date")
-    if due:
-        values["invoice_date_due"] = due
+    values.update(_due_values(ctx, partner, values["invoice_date"]))
     subscription_id = ctx.data.get("subscription_id")
     if subscription_id:
         values["saas_subscription_id"] = ctx.bound("saas.subscription", subscription_id).id
@@ -212,6 +203,17 @@ def _create_document(ctx, move_type, external_id, lines, extra=None):
     ctx.log(move, "create")
     ctx.bind(move, external_id, source_updated_at=ctx.occurred_at)
     return move
+
+
+def _due_values(ctx, partner, invoice_date):
+    """The source's due date; else the customer's payment terms from the
+    invoice date; else the invoice date (never the day the event was processed)."""
+    due = ctx.date("due_date")
+    if due:
+        return {"invoice_payment_term_id": False, "invoice_date_due": due}
+    if partner.with_company(ctx.company).property_payment_term_id:
+        return {}
+    return {"invoice_date_due": invoice_date}
 
 
 def _already_recorded(ctx, model, external_id):
@@ -349,26 +351,90 @@ def _payment(ctx, payment_type, external_id, amount, partner):
     return payment
 
 
+def _payment_keys(ctx):
+    """The payment's own id first, then the other ids the source knows it by
+    (Stripe: the charge of a payment intent, an invoice payment)."""
+    aliases = ctx.data.get("alias_ids") or []
+    if not isinstance(aliases, list) or not all(
+        isinstance(alias, str) and alias.strip() for alias in aliases
+    ):
+        raise EventValidationError(ctx.env._("data.alias_ids is a list of ids."))
+    return list(dict.fromkeys([ctx.data["payment_id"], *aliases]))
+
+
+def _known_payment(ctx, keys):
+    """The one payment already bound under any of ``keys``."""
+    payments = ctx.env["account.payment"]
+    for key in keys:
+        payments |= ctx.bound("account.payment", key)
+    if len(payments) > 1:
+        raise EventValidationError(
+            ctx.env._(
+                "The ids %(keys)s name different payments (%(payments)s): merge them by hand.",
+                keys=", ".join(keys),
+                payments=", ".join(payments.mapped("display_name")),
+            )
+        )
+    return payments
+
+
+def _apply_to_invoices(payment, invoices):
+    for invoice in invoices.sorted(lambda m: (m.invoice_date_due or m.date, m.id)):
+        _reconcile(payment.move_id.line_ids | invoice.line_ids)
+
+
+def _payment_reported_again(ctx, payment, keys, invoices):
+    """Another event about a booked payment: bind the ids it adds, apply the
+    payment to the invoices it names; nothing is booked twice."""
+    news = []
+    for key in keys:
+        if not ctx.bound("account.payment", key):
+            ctx.bind(payment, key)
+            news.append(
+                ctx.env._("Payment %(payment)s is also %(key)s.", payment=payment.name, key=key)
+            )
+    residuals = {invoice: invoice.amount_residual for invoice in invoices}
+    _apply_to_invoices(payment, invoices)
+    for invoice, residual in residuals.items():
+        if invoice.amount_residual != residual:
+            ctx.log(invoice, "write")
+            news.append(
+                ctx.env._(
+                    "Payment %(payment)s applied to %(invoice)s.",
+                    payment=payment.name,
+                    invoice=invoice.name,
+                )
+            )
+    if not news:
+        return ctx.ignored(
+            ctx.env._("%(doc)s %(id)s is already recorded.", doc=payment.display_name, id=keys[0])
+        )
+    ctx.log(payment, "write")
+    ctx.notes.extend(news)
+    return ctx.result()
+
+
 def apply_payment_succeeded(env, event, message):
     ctx = EventContext(env, event, message)
     if not ctx.system.owns("payments"):
         return ctx.not_owner("payments")
-    external_id = ctx.data["payment_id"]
-    done = _already_recorded(ctx, "account.payment", external_id)
-    if done:
-        return done
+    keys = _payment_keys(ctx)
     invoice_ids = ctx.data.get("invoice_ids") or (
         [ctx.data["invoice_id"]] if ctx.data.get("invoice_id") else []
     )
     invoices = ctx.env["account.move"]
     for invoice_id in invoice_ids:
         invoices |= ctx.require("account.move", invoice_id, ctx.env._("Invoice"))
+    known = _known_payment(ctx, keys)
+    if known:
+        return _payment_reported_again(ctx, known, keys, invoices)
     amount = ctx.amount("amount")
     if amount <= 0:
         raise EventValidationError(ctx.env._("A payment amount is positive."))
-    payment = _payment(ctx, "inbound", external_id, amount, ctx.customer())
-    for invoice in invoices.sorted(lambda m: (m.invoice_date_due or m.date, m.id)):
-        _reconcile(payment.move_id.line_ids | invoice.line_ids)
+    payment = _payment(ctx, "inbound", keys[0], amount, ctx.customer())
+    for alias in keys[1:]:
+        ctx.bind(payment, alias)
+    _apply_to_invoices(payment, invoices)
     fee = ctx.amount("fee", default=ZERO)
     if fee:
         _record_fee(ctx, payment, fee)
@@ -377,38 +443,41 @@ def apply_payment_succeeded(env, event, message):
 
 def _record_fee(ctx, payment, fee):
     """The gateway keeps its fee: expense it against the payment's outstanding
-    account, so the net reaches the bank."""
+    account, so the net reaches the bank. A fee in a foreign currency keeps
+    its amount in that currency, converted at the payment's date."""
     expense = ctx.env["saas.mapping"]._find_approved(ctx.system, "account", "gateway_fee")
     if not expense or not expense.target_ref:
         raise MappingError("account", "gateway_fee", ctx.system)
+    currency = payment.currency_id
+    company = payment.company_id
+    balance = currency._convert(float(fee), company.currency_id, company, payment.date)
+
+    def line(account, sign):
+        return (
+            0,
+            0,
+            {
+                "name": ctx.env._("Gateway fee"),
+                "account_id": account.id,
+                "currency_id": currency.id,
+                "amount_currency": sign * float(fee),
+                "debit": balance if sign > 0 else 0.0,
+                "credit": balance if sign < 0 else 0.0,
+                "partner_id": payment.partner_id.id,
+            },
+        )
+
     move = ctx.env["account.move"].create(
         {
             "move_type": "entry",
             "journal_id": payment.journal_id.id,
             "date": payment.date,
+            "currency_id": currency.id,
             "ref": ctx.env._("Gateway fee of %s", payment.memo),
             "saas_event_id": ctx.event.id,
             "line_ids": [
-                (
-                    0,
-                    0,
-                    {
-                        "name": ctx.env._("Gateway fee"),
-                        "account_id": expense.target_ref.id,
-                        "debit": float(fee),
-                        "partner_id": payment.partner_id.id,
-                    },
-                ),
-                (
-                    0,
-                    0,
-                    {
-                        "name": ctx.env._("Gateway fee"),
-                        "account_id": payment.outstanding_account_id.id,
-                        "credit": float(fee),
-                        "partner_id": payment.partner_id.id,
-                    },
-                ),
+                line(expense.target_ref, 1),
+                line(payment.outstanding_account_id, -1),
             ],
         }
     )
@@ -420,6 +489,11 @@ def apply_payment_failed(env, event, message):
     ctx = EventContext(env, event, message)
     if not ctx.system.owns("payments"):
         return ctx.not_owner("payments")
+    failure_key = ctx.data["payment_id"]
+    # The failure is recorded once, as the chatter message that reports it: a
+    # replay or a second delivery counts no second failure.
+    if ctx.env["saas.binding"].find_binding(ctx.system, "mail.message", failure_key):
+        return ctx.ignored(ctx.env._("The failure of payment %s is already recorded.", failure_key))
     partner = ctx.customer()
     invoice = (
         ctx.bound("account.move", ctx.data["invoice_id"])
@@ -439,15 +513,19 @@ def apply_payment_failed(env, event, message):
         currency=ctx.data["currency"],
         reason=reason,
     )
+    messages = ctx.env["mail.message"]
     if subscription:
         if subscription.state == "active":  # a failing trial simply stays a trial
             subscription.state = "past_due"
         subscription.failed_payment_count += 1
-        subscription.message_post(body=body)
+        messages |= subscription.message_post(body=body)
         ctx.log(subscription, "write")
     if invoice:
-        invoice.message_post(body=body)
+        messages |= invoice.message_post(body=body)
     target = subscription or invoice or partner
+    if not messages:
+        messages = partner.message_post(body=body)
+    ctx.bind(messages[0], failure_key, source_updated_at=ctx.occurred_at)
     owner = (
         partner.user_id or ctx.env.ref("base.user_admin", raise_if_not_found=False) or ctx.env.user
     )

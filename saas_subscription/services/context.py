@@ -108,6 +108,27 @@ class EventContext:
         except SchemaError as exc:
             raise EventValidationError(str(exc)) from exc
 
+    @cached_property
+    def price_digits(self):
+        """Decimals of a unit price: Odoo's "Product Price" precision, as on invoice lines."""
+        return self.env["decimal.precision"].precision_get("Product Price")
+
+    def unit_price(self, key, source=None):
+        """A unit price exactly as the source sent it; refused when Odoo would
+        have to round it (a 0.0125 price rounded to 0.01 loses 20%)."""
+        price = self.amount(key, source)
+        if price != round(price, self.price_digits):
+            raise EventValidationError(
+                self.env._(
+                    "The unit price %(price)s has more decimals than Odoo keeps (%(digits)s, "
+                    'the "Product Price" decimal accuracy): raise that accuracy in Settings > '
+                    "Technical > Decimal Accuracy, then replay the event.",
+                    price=price,
+                    digits=self.price_digits,
+                )
+            )
+        return price
+
     def date(self, key, source=None, default=None):
         source = self.data if source is None else source
         value = source.get(key)

@@ -34,17 +34,15 @@ def _combined_discount(*percents):
     return HUNDRED - remaining
 
 
-def _line_commands(ctx, subscription_currency):
+def _line_commands(ctx):
     coupon = ctx.data.get("discount_percent")
     commands = [(5, 0, 0)]
     for index, item in enumerate(ctx.data["items"]):
-        unit_price = ctx.amount("unit_amount", item)
+        unit_price = ctx.unit_price("unit_amount", item)
         discount = _combined_discount(item.get("discount_percent"), coupon)
         shares = ctx.product_shares(item["plan"])
         prices = split_amount(
-            unit_price,
-            [to_decimal(share) for _p, share in shares],
-            subscription_currency.decimal_places,
+            unit_price, [to_decimal(share) for _p, share in shares], ctx.price_digits
         )
         for (product, _share), price in zip(shares, prices, strict=True):
             commands.append(
@@ -117,7 +115,7 @@ def apply_subscription_event(env, event, message):
     currency = ctx.currency() if ctx.data.get("currency") else subscription.currency_id
     values = _period_values(ctx)
     if event_type in WITH_ITEMS:
-        values["line_ids"] = _line_commands(ctx, currency)
+        values["line_ids"] = _line_commands(ctx)
     values.update(_lifecycle_values(ctx, event_type, subscription))
     if subscription:
         if subscription.currency_id != currency and subscription.movement_ids:

@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import itertools
 from datetime import date
 
 from odoo.tests import tagged
@@ -36,11 +37,19 @@ class TestBilling(SubscriptionCommon):
         self.partner = self.customer()
         self.subscribe("subscription.activated", "sub_1", price="100.00")
 
-    def invoice(self, invoice_id="in_1", total="120.00", price="100.00", tax="VAT20", **extra):
+    def invoice(
+        self,
+        invoice_id="in_1",
+        total="120.00",
+        price="100.00",
+        tax="VAT20",
+        lines_quantity="1",
+        **extra,
+    ):
         line = {
             "plan": "starter",
             "description": "Starter, January",
-            "quantity": "1",
+            "quantity": lines_quantity,
             "unit_amount": price,
             "period_start": "2026-01-01",
             "period_end": "2026-01-31",
@@ -455,3 +464,193 @@ class TestBilling(SubscriptionCommon):
         self.assertDone(event)
         trial = self.subscription("sub_trial")
         self.assertEqual((trial.state, trial.failed_payment_count), ("trial", 1))
+
+    # ------------------------------------------------------ one payment, one record
+    def alias_payment(self, payment_id, alias_ids=(), invoice_ids=(), amount="120.00"):
+        return self.emit(
+            "payment.succeeded",
+            {
+                "payment_id": payment_id,
+                "alias_ids": list(alias_ids),
+                "customer_id": "cus_1",
+                "currency": self.currency.name,
+                "amount": amount,
+                "invoice_ids": list(invoice_ids),
+                "date": "2026-01-03",
+            },
+        )
+
+    def make_due(self):
+        """One more attempt of what waits (as the lane cron would do later)."""
+        due = self.env["saas.event"].search(
+            [("system_id", "=", self.system.id), ("state", "=", "retry")]
+        )
+        due.write({"next_attempt_at": "2000-01-01 00:00:00"})
+        self.env["saas.event"].process_pending(system_ids=self.system.ids)
+
+    def test_a_payment_known_by_several_ids_is_booked_once_in_every_order(self):
+        """The payment intent (its charge as alias), the charge (its intent as
+        alias) and the payment intent alone, the last two with the invoice, in
+        every order and each twice: one payment, the invoice paid, no credit."""
+        for index, order in enumerate(itertools.permutations(range(4))):
+            invoice_id, intent, charge = f"in_a{index}", f"pi_a{index}", f"ch_a{index}"
+            sends = [
+                lambda invoice_id=invoice_id: self.invoice(invoice_id)[0],
+                lambda intent=intent, charge=charge: self.alias_payment(intent, [charge]),
+                lambda intent=intent, charge=charge, invoice_id=invoice_id: self.alias_payment(
+                    charge, [intent], invoice_ids=[invoice_id]
+                ),
+                lambda intent=intent, invoice_id=invoice_id: self.alias_payment(
+                    intent, invoice_ids=[invoice_id]
+                ),
+            ]
+            with self.subTest(order=order):
+                events = self.env["saas.event"]
+                for step in order + order:  # each one delivered twice
+                    events |= sends[step]()
+                    self.make_due()
+                self.assertEqual(set(events.mapped("state")) - {"done", "ignored"}, set())
+                invoice = self.env["saas.binding"].find_record(
+                    self.system, "account.move", invoice_id
+                )
+                payments = self.env["account.payment"].search([("saas_event_id", "in", events.ids)])
+                self.assertEqual(len(payments), 1)
+                self.assertEqual(
+                    self.env["saas.binding"].find_record(self.system, "account.payment", charge),
+                    payments,
+                )
+                self.assertEqual(invoice.payment_state, "paid")
+                receivable = payments.move_id.line_ids.filtered(
+                    lambda line: line.account_id.account_type == "asset_receivable"
+                )
+                self.assertEqual(receivable.amount_residual, 0.0)  # no customer credit
+
+    def test_ids_of_two_different_payments_are_refused(self):
+        self.assertDone(self.alias_payment("pi_x", invoice_ids=()))
+        self.assertDone(self.alias_payment("pi_y", invoice_ids=()))
+        event = self.alias_payment("pi_x", ["pi_y"])
+        self.assertEqual(event.state, "dead")
+        self.assertIn("different payments", event.last_error)
+
+    def test_failed_payment_replayed_or_sent_twice_counts_once(self):
+        _event, _invoice = self.invoice()
+        data = {
+            "payment_id": "pay_fail_once",
+            "customer_id": "cus_1",
+            "currency": self.currency.name,
+            "amount": "120.00",
+            "invoice_id": "in_1",
+            "failure_message": "card_declined",
+        }
+        first = self.emit("payment.failed", data)
+        self.assertDone(first)
+        first.action_replay()
+        self.env["saas.event"].process_pending(system_ids=self.system.ids)
+        again = self.emit("payment.failed", data)
+        self.assertEqual((first.state, again.state), ("ignored", "ignored"))
+        subscription = self.subscription("sub_1")
+        self.assertEqual(subscription.failed_payment_count, 1)
+        self.assertEqual(len(subscription.activity_ids), 1)
+        # Another failure (another attempt) still counts.
+        self.assertDone(self.emit("payment.failed", dict(data, payment_id="pay_fail_twice")))
+        self.assertEqual(subscription.failed_payment_count, 2)
+
+    def test_unit_prices_keep_the_source_precision(self):
+        self.env.ref("product.decimal_price").digits = 4
+        self.assertDone(
+            self.subscribe(
+                "subscription.changed", "sub_1", price="0.0125", quantity="1000", plan="pro"
+            )
+        )
+        subscription = self.subscription("sub_1")
+        self.assertEqual(subscription.line_ids.price_unit, 0.0125)
+        self.assertEqual((subscription.mrr, subscription.line_ids.mrr), (12.5, 12.5))
+        self.assertEqual(subscription.movement_ids.sorted("id")[-1].delta, -87.5)
+        event, invoice = self.invoice(
+            "in_seats", total="12.50", price="0.0125", tax=None, lines_quantity="1000"
+        )
+        self.assertDone(event)
+        self.assertEqual(invoice.invoice_line_ids.price_unit, 0.0125)
+        self.assertEqual((invoice.amount_untaxed, invoice.amount_total), (12.5, 12.5))
+
+    def test_a_unit_price_odoo_would_round_is_refused_clearly(self):
+        self.env.ref("product.decimal_price").digits = 2
+        event = self.subscribe("subscription.changed", "sub_1", price="0.0125", quantity="1000")
+        self.assertEqual(event.state, "dead")
+        self.assertIn("Decimal Accuracy", event.last_error)
+        self.assertEqual(self.subscription("sub_1").mrr, 100.0)
+
+    def test_zero_and_three_decimal_currencies_use_their_own_digits(self):
+        self.env.ref("product.decimal_price").digits = 3
+        for code, price, mrr in (("JPY", "1000", 83.0), ("BHD", "10.000", 0.833)):
+            currency = self.env.ref(f"base.{code}")
+            currency.active = True
+            event = self.emit(
+                "subscription.activated",
+                {
+                    "subscription_id": f"sub_{code}",
+                    "customer_id": "cus_1",
+                    "currency": code,
+                    "items": [
+                        {"plan": "pro", "quantity": "1", "unit_amount": price, "interval": "year"}
+                    ],
+                },
+            )
+            self.assertDone(event)
+            subscription = self.subscription(f"sub_{code}")
+            self.assertEqual((subscription.mrr, subscription.line_ids.mrr), (mrr, mrr))
+        self.assertLedgerHolds()
+
+    def test_gateway_fee_in_a_foreign_currency_keeps_its_amount_currency(self):
+        eur = self.setup_other_currency("EUR")  # 2 EUR per USD since 2017
+        event = self.emit(
+            "payment.succeeded",
+            {
+                "payment_id": "pay_eur",
+                "customer_id": "cus_1",
+                "currency": "EUR",
+                "amount": "100.00",
+                "fee": "3.00",
+                "date": "2026-01-03",
+            },
+        )
+        self.assertDone(event)
+        payment = self.env["saas.binding"].find_record(self.system, "account.payment", "pay_eur")
+        fee_move = self.env["account.move"].search(
+            [("saas_event_id", "=", event.id), ("id", "!=", payment.move_id.id)]
+        )
+        self.assertBalanced(fee_move)
+        self.assertEqual(fee_move.line_ids.currency_id, eur)
+        self.assertEqual(
+            sorted(fee_move.line_ids.mapped(lambda x: (x.amount_currency, x.balance))),
+            [(-3.0, -1.5), (3.0, 1.5)],
+        )
+        outstanding = (payment.move_id | fee_move).line_ids.filtered(
+            lambda x: x.account_id == payment.outstanding_account_id
+        )
+        self.assertEqual(sum(outstanding.mapped("amount_currency")), 97.0)
+
+    def test_rounding_account_is_the_company_one(self):
+        self.env["ir.config_parameter"].sudo().set_param(
+            "saas_subscription.total_mismatch_policy", "rounding_line"
+        )
+        account = self.company_data["default_account_revenue"].copy({"code": "999111"})
+        settings = self.env["res.config.settings"].create({"saas_rounding_account_id": account.id})
+        settings.execute()
+        self.assertEqual(self.company.saas_rounding_account_id, account)
+        event, invoice = self.invoice("in_round_company", total="120.01")
+        self.assertDone(event)
+        rounding = invoice.invoice_line_ids.filtered(lambda x: not x.product_id)
+        self.assertEqual((rounding.account_id, rounding.price_total), (account, 0.01))
+
+    def test_due_date_is_the_source_one_else_from_the_invoice_date(self):
+        # No payment terms: due on the invoice date, not on the day it was processed.
+        _event, invoice = self.invoice("in_due_now")
+        self.assertEqual(invoice.invoice_date_due, date(2026, 1, 1))
+        # The source's due date wins over the customer's payment terms.
+        self.partner.property_payment_term_id = self.env.ref("account.account_payment_term_30days")
+        _event, invoice = self.invoice("in_due_src", due_date="2026-01-15")
+        self.assertEqual(invoice.invoice_date_due, date(2026, 1, 15))
+        # Without one, the payment terms count from the invoice date.
+        _event, invoice = self.invoice("in_due_terms")
+        self.assertEqual(invoice.invoice_date_due, date(2026, 1, 31))

@@ -250,3 +250,52 @@ def test_failed_charge_of_an_invoice_is_left_to_the_invoice_event():
     charge.update(customer="cus_1", invoice="in_1")
     (message,) = translate(event("charge.failed", charge))
     assert "invoice.payment_failed" in message["ignore_reason"]
+
+
+def test_current_paid_invoice_without_payment_books_the_invoice_only():
+    # The current shape names no payment on the invoice: booking one under an
+    # invented id would book the money a second time next to the charge's.
+    invoice = copy.deepcopy(RESOURCES["invoice"])
+    invoice.update(status="paid", customer="cus_1", currency="usd", total=1500, amount_paid=1500)
+    assert [m["type"] for m in translate(event("invoice.paid", invoice))] == ["invoice.issued"]
+
+
+def test_every_report_of_a_payment_names_the_intent_and_its_aliases():
+    charge = copy.deepcopy(RESOURCES["charge"])
+    charge.update(id="ch_1", customer="cus_1", payment_intent="pi_1", currency="usd")
+    intent = copy.deepcopy(RESOURCES["payment_intent"])
+    intent.update(id="pi_1", customer="cus_1", latest_charge="ch_1", amount_received=1099)
+    invoice_payment = copy.deepcopy(RESOURCES["invoice_payment"])
+    invoice_payment.update(
+        id="inpay_1",
+        invoice="in_1",
+        amount_paid=1099,
+        currency="usd",
+        payment={"type": "payment_intent", "payment_intent": "pi_1"},
+    )
+    legacy_invoice = {
+        "id": "in_1",
+        "customer": "cus_1",
+        "charge": "ch_1",
+        "payment_intent": "pi_1",
+        "currency": "usd",
+        "total": 1099,
+        "amount_paid": 1099,
+        "lines": {"data": []},
+    }
+    reports = [
+        translate(event("charge.succeeded", charge))[0],
+        translate(event("payment_intent.succeeded", intent))[0],
+        translate(event("invoice_payment.paid", invoice_payment))[0],
+        translate(event("invoice.payment_succeeded", legacy_invoice))[1],
+    ]
+    assert [(m["type"], m["data"]["payment_id"]) for m in reports] == [
+        ("payment.succeeded", "pi_1")
+    ] * 4
+    assert [m["data"].get("alias_ids") for m in reports] == [
+        ["ch_1"],
+        ["ch_1"],
+        ["inpay_1"],
+        ["ch_1"],
+    ]
+    assert reports[1]["data"]["amount"] == "10.99"

@@ -22,24 +22,33 @@ D = Decimal
 
 def test_worked_examples():
     # ChartMogul: an annual plan at 120.00 is 10.00 MRR; a 3-month plan at 90.00 is 30.00.
-    assert monthly_amount("120.00", 1, "year") == D("10.00")
-    assert monthly_amount("90.00", 1, "month", interval_count=3) == D("30.00")
+    assert monthly_amount("120.00", 1, "year", digits=2) == D("10.00")
+    assert monthly_amount("90.00", 1, "month", interval_count=3, digits=2) == D("30.00")
     # Baremetrics: 10.00 monthly with a 50% lifetime coupon is 5.00.
-    assert monthly_amount("10.00", 1, "month", discount_percent=50) == D("5.00")
+    assert monthly_amount("10.00", 1, "month", discount_percent=50, digits=2) == D("5.00")
     # OCA contract's month normalization: 100.00 per week is 434.82, 1,200.00 per year 100.00.
-    assert monthly_amount("100.00", 1, "week") == D("434.82")
-    assert monthly_amount("1200.00", 1, "year") == D("100.00")
-    assert monthly_amount("1.00", 1, "day") == D("30.44")
-    assert monthly_amount("10.00", 1, "month", discount_percent=100) == D("0.00")
-    assert monthly_amount("0.10", 1000, "month", metered=True) == D("0.00")
+    assert monthly_amount("100.00", 1, "week", digits=2) == D("434.82")
+    assert monthly_amount("1200.00", 1, "year", digits=2) == D("100.00")
+    assert monthly_amount("1.00", 1, "day", digits=2) == D("30.44")
+    assert monthly_amount("10.00", 1, "month", discount_percent=100, digits=2) == D("0.00")
+    assert monthly_amount("0.10", 1000, "month", metered=True, digits=2) == D("0.00")
     assert monthly_amount("1000", 1, "year", digits=0) == D("83")  # JPY has no decimals
+    assert monthly_amount("10", 1, "year", digits=3) == D("0.833")  # BHD has three
+
+
+def test_digits_are_the_currency_own_never_a_default():
+    # A default of 2 decimals made every JPY and BHD MRR differ from Odoo's.
+    with pytest.raises(TypeError):
+        monthly_amount("1000", 1, "year")
+    with pytest.raises(TypeError):
+        split_amount("10", [100])
 
 
 @pytest.mark.parametrize(
     "bad", [dict(interval="fortnight"), dict(interval_count=0), dict(discount_percent=101)]
 )
 def test_invalid_lines(bad):
-    kwargs = dict(unit_price="1", quantity=1, interval="month") | bad
+    kwargs = dict(unit_price="1", quantity=1, interval="month", digits=2) | bad
     with pytest.raises(ValueError):
         monthly_amount(**kwargs)
 
@@ -54,14 +63,14 @@ def test_movement_types():
 
 
 def test_split_amount_rounding_goes_last():
-    assert split_amount("99.99", [70, 30]) == [D("69.99"), D("30.00")]
-    assert split_amount("10.00", [D("33.33"), D("33.33"), D("33.34")]) == [
+    assert split_amount("99.99", [70, 30], 2) == [D("69.99"), D("30.00")]
+    assert split_amount("10.00", [D("33.33"), D("33.33"), D("33.34")], 2) == [
         D("3.33"),
         D("3.33"),
         D("3.34"),
     ]
     with pytest.raises(ValueError):
-        split_amount("10", [50, 40])
+        split_amount("10", [50, 40], 2)
 
 
 def test_normalized_keys():
@@ -98,9 +107,9 @@ def test_ledger_sums_to_mrr_and_types_follow_the_customer(changes):
     st.sampled_from(["day", "week", "month", "year"]),
 )
 def test_mrr_is_never_negative_and_scales(price, count, interval):
-    single = monthly_amount(price, 1, interval, count)
+    single = monthly_amount(price, 1, interval, count, digits=2)
     assert single >= 0
-    assert abs(monthly_amount(price, 2, interval, count) - 2 * single) <= D("0.01")
+    assert abs(monthly_amount(price, 2, interval, count, digits=2) - 2 * single) <= D("0.01")
 
 
 def test_fold_mrr_facts_inherits_what_an_event_did_not_state():
