@@ -270,7 +270,7 @@ def db_query(db, query, params=()):
 def signature_failures(db, system_id):
     return db_query(
         db,
-        "SELECT COALESCE(signature_failure_count, 0) FROM saas_system WHERE id = %s",
+        "SELECT count(*) FROM saas_signature_failure WHERE system_id = %s",
         (system_id,),
     )[0][0]
 

@@ -63,8 +63,14 @@ class StripeWebhookController(http.Controller):
             _logger.warning("Stripe webhook for %s refused: bad or missing signature", code)
             raise RequestRefused(401, "bad_signature", "Missing or invalid Stripe-Signature.")
         _text, event = decode_json(raw)
-        if not isinstance(event, dict) or not event.get("id") or not event.get("type"):
-            raise RequestRefused(400, "invalid", "Not a Stripe event.")
+        if not isinstance(event, dict):
+            raise RequestRefused(400, "invalid", "Not a Stripe event.", field="$")
+        for key in ("id", "type"):
+            value = event.get(key)
+            if not isinstance(value, str) or not value or len(value) > 255:
+                raise RequestRefused(
+                    400, "invalid", f"Not a Stripe event: {key} must be a string.", field=key
+                )
         check_environment(system, bool(event.get("livemode")))
         if not env["saas.event"]._find_existing(system, event["id"]):
             check_back_pressure(system, 1)

@@ -87,6 +87,41 @@ class TestStripeWebhook(HttpCase):
         self.system.invalidate_recordset()
         self.assertEqual(self.system.signature_failure_count, failures_before + len(cases))
 
+    def system_row_version(self):
+        """xmin and write_date of the system's row, read in SQL."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT xmin::text, write_date FROM saas_system WHERE id = %s", (self.system.id,)
+        )
+        return self.env.cr.fetchone()
+
+    def test_bad_signature_leaves_the_system_row_alone(self):
+        """Counting a refusal writes no saas_system row (a flood cannot
+        serialize on it), and the count still shows it."""
+        before = self.system_row_version()
+        failures_before = self.system.signature_failure_count
+        payload = self.payload()
+        response = self.post(payload, sign(payload, "whsec_wrong"))
+        self.assertEqual(response.status_code, 401)
+        self.assertEqual(self.system_row_version(), before)
+        self.system.invalidate_recordset()
+        self.assertEqual(self.system.signature_failure_count, failures_before + 1)
+        self.assertTrue(self.system.last_signature_failure_at)
+        failure = self.env["saas.signature.failure"].search([("system_id", "=", self.system.id)])
+        self.assertEqual(failure.mapped("reason"), ["bad_signature"])
+
+    def test_id_and_type_of_every_json_kind_are_a_named_400(self):
+        for key in ("id", "type"):
+            for value in (None, True, 12.5, 10**30, "", "x" * 300, ["a"], {"a": 1}):
+                with self.subTest(key=key, value=str(value)[:20]):
+                    event = json.loads(self.payload())
+                    event[key] = value
+                    payload = json.dumps(event)
+                    response = self.post(payload, sign(payload, "whsec_current"))
+                    self.assertEqual(response.status_code, 400, response.text)
+                    self.assertEqual(response.json()["field"], key)
+        self.assertFalse(self.stored())
+
     def test_wrong_livemode_is_409(self):
         payload = self.payload(livemode=True)
         response = self.post(payload, sign(payload, "whsec_current"))

@@ -30,7 +30,10 @@ class EventContext:
         entity = self.message.get("entity")
         if not entity:
             return self.system.company_id
-        return self.event.env["saas.mapping"].resolve(self.system, "company", entity)
+        company = self.event.env["saas.mapping"].resolve(self.system, "company", entity)
+        # The event is recorded where its records are made.
+        self.event._route_to_company(company)
+        return company
 
     def currency(self, code=None):
         code = (code or self.data.get("currency") or "").upper()

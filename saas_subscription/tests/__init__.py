@@ -7,4 +7,5 @@ from . import test_customers
 from . import test_billing
 from . import test_replay
 from . import test_concurrency
+from . import test_company_routing
 from . import test_tour

@@ -53,6 +53,8 @@ class SaasPartnerDedup(models.TransientModel):
 
     def action_merge(self):
         self.ensure_one()
+        # Moving bindings runs with sudo: administrators only.
+        self.env["saas.system"]._check_admin()
         lines = self.line_ids.filtered("selected")
         if not lines:
             raise UserError(self.env._("Select the groups to merge."))

@@ -100,6 +100,13 @@ def bearer_system(env):
     system = env["saas.system"]
     if scheme.lower() == "bearer" and token:
         system = system._authenticate_api_key(token.strip())
+        if not system:
+            # A wrong secret for a known key prefix: count it on that system
+            # (a row apart from the system's own, see _record_signature_failure).
+            owner = env["saas.api.key"]._system_of_prefix(token)
+            if owner:
+                owner._record_signature_failure("bad_api_key")
+                _logger.warning("API request for %s refused: invalid API key", owner.code)
     if not system:
         raise RequestRefused(
             401,

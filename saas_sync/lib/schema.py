@@ -84,6 +84,12 @@ LINE_FIELDS = {
 OPTIONAL_AMOUNTS = ("discount_percent", "discount_amount", "tax_amount", "fee", "subtotal")
 
 
+def _shown(value, limit=60):
+    """A short repr of a client's value for an error message."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
 class SchemaError(ValueError):
     """A canonical event does not follow the schema.
 
@@ -121,7 +127,7 @@ def parse_amount(value, field):
     if isinstance(value, bool) or not isinstance(value, str):
         raise SchemaError(field, 'must be a decimal string such as "12.50", not a number')
     if not AMOUNT_RE.match(value):
-        raise SchemaError(field, f"{value!r} is not a decimal string")
+        raise SchemaError(field, f"{_shown(value)} is not a decimal string")
     try:
         return Decimal(value)
     except InvalidOperation as exc:  # pragma: no cover - the regex guards it
@@ -140,7 +146,7 @@ def _check_value(kind, value, field):
         if not isinstance(value, str) or not CURRENCY_RE.match(value):
             raise SchemaError(field, "must be a three-letter ISO 4217 currency code")
     elif kind == "interval":
-        if value not in INTERVALS:
+        if not isinstance(value, str) or value not in INTERVALS:
             raise SchemaError(field, f"must be one of {', '.join(INTERVALS)}")
     elif kind in ("items", "lines"):
         spec = ITEM_FIELDS if kind == "items" else LINE_FIELDS
@@ -179,8 +185,10 @@ def validate_event(event):
         raise SchemaError("$", "an event must be a JSON object")
     _check_value("str", event.get("id"), "id")
     event_type = event.get("type")
+    if not isinstance(event_type, str):
+        raise SchemaError("type", "must be an event type string")
     if event_type not in EVENT_TYPES:
-        raise SchemaError("type", f"unknown event type {event_type!r}")
+        raise SchemaError("type", f"unknown event type {_shown(event_type)}")
     version = event.get("schema_version")
     if isinstance(version, bool) or version != SCHEMA_VERSION:
         raise SchemaError("schema_version", f"must be {SCHEMA_VERSION}")
@@ -226,7 +234,9 @@ def validate_batch(body, max_events):
                 raise SchemaError(f"[{index}].{exc.field}".replace(".$", ""), exc.message) from exc
             raise
         if header["id"] in seen:
-            raise SchemaError(f"[{index}].id", f"{header['id']!r} appears twice in this request")
+            raise SchemaError(
+                f"[{index}].id", f"{_shown(header['id'])} appears twice in this request"
+            )
         seen.add(header["id"])
         result.append((event, header))
     return result

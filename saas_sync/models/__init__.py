@@ -8,4 +8,5 @@ from . import saas_event_record
 from . import saas_binding
 from . import saas_mapping
 from . import saas_monitor
+from . import saas_signature_failure
 from . import res_config_settings

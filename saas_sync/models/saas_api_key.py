@@ -51,6 +51,18 @@ class SaasApiKey(models.Model):
         return f"{KEY_PREFIX}_{prefix}_{secret_part}"
 
     @api.model
+    def _system_of_prefix(self, token):
+        """The system a key with ``token``'s prefix belongs to (active or
+        revoked), or an empty recordset: whom to tell about a refused key."""
+        parts = token.strip().split("_", 2) if isinstance(token, str) else []
+        if len(parts) != 3 or parts[0] != KEY_PREFIX or len(parts[1]) != PREFIX_CHARS:
+            return self.env["saas.system"]
+        key = (
+            self.sudo().with_context(active_test=False).search([("prefix", "=", parts[1])], limit=1)
+        )
+        return key.system_id
+
+    @api.model
     def _match(self, token):
         """Return the active key matching ``token`` (superuser), or an empty recordset."""
         if not token or not isinstance(token, str):

@@ -61,6 +61,9 @@ class SaasBinding(models.Model):
                 raise ValidationError(self.env._("Unknown model %s.", binding.res_model))
 
     # ------------------------------------------------------------------ API
+    # Python API of handlers and services. These methods read and write
+    # bindings with sudo, so none of them is callable over RPC (@api.private).
+    @api.private
     @api.model
     def find_binding(self, system, model_name, external_id):
         return self.sudo().search(
@@ -72,6 +75,7 @@ class SaasBinding(models.Model):
             limit=1,
         )
 
+    @api.private
     @api.model
     def find_record(self, system, model_name, external_id):
         """The Odoo record bound to ``external_id``, or an empty recordset."""
@@ -79,6 +83,7 @@ class SaasBinding(models.Model):
         record = self.env[model_name].browse(binding.res_id) if binding else None
         return record.exists() if record else self.env[model_name]
 
+    @api.private
     @api.model
     def bind(
         self, system, record, external_id, event=None, source_updated_at=None, source_version=None
@@ -119,6 +124,7 @@ class SaasBinding(models.Model):
             )
         return self.browse(binding_id)
 
+    @api.private
     def is_stale(self, source_updated_at):
         """True when ``source_updated_at`` is older than the state already applied."""
         self.ensure_one()
@@ -128,9 +134,14 @@ class SaasBinding(models.Model):
             and source_updated_at < self.source_updated_at
         )
 
+    @api.private
     @api.model
     def move_bindings(self, model_name, from_ids, to_id):
-        """Point the bindings of merged records at the surviving one."""
+        """Point the bindings of merged records at the surviving one.
+
+        Not callable over RPC: callers (the partner merge wizard) check that
+        the user may merge those records first.
+        """
         bindings = self.sudo().search([("res_model", "=", model_name), ("res_id", "in", from_ids)])
         bindings.write({"res_id": to_id})
         return bindings

@@ -61,14 +61,25 @@ class SaasEvent(models.Model):
     _name = "saas.event"
     _description = "Integration Event"
     _order = "received_at desc, id desc"
-    _rec_name = "display_name"
+    # The display name ("type external id") is computed: a name search looks in
+    # its parts. (Naming ``display_name`` itself here made the search domain
+    # rewrite itself forever.)
+    _rec_name = "external_id"
+    _rec_names_search = ["external_id", "event_type"]
 
     system_id = fields.Many2one(
         "saas.system", required=True, ondelete="restrict", index=True, readonly=True
     )
     system_kind = fields.Selection(related="system_id.kind")
     company_id = fields.Many2one(
-        "res.company", related="system_id.company_id", store=True, index=True
+        "res.company",
+        compute="_compute_company_id",
+        store=True,
+        precompute=True,
+        index=True,
+        readonly=True,
+        help="The system's company, or the company the event's entity routes to "
+        "once processed: the event, its attempts and records live there.",
     )
     external_id = fields.Char(required=True, readonly=True, string="External event id")
     event_type = fields.Char(required=True, readonly=True, index=True, string="Type")
@@ -130,6 +141,18 @@ class SaasEvent(models.Model):
     def _compute_display_name(self):
         for event in self:
             event.display_name = f"{event.event_type or ''} {event.external_id or ''}".strip()
+
+    @api.depends("system_id")
+    def _compute_company_id(self):
+        for event in self:
+            event.company_id = event.company_id or event.system_id.company_id
+
+    def _route_to_company(self, company):
+        """Move the event (its attempts and records follow) to ``company``, the
+        company its ``entity`` maps to."""
+        self.ensure_one()
+        if company and self.company_id != company:
+            self.sudo().company_id = company
 
     def _compute_record_count(self):
         for event in self:

@@ -6,6 +6,8 @@ from ..const import MAPPING_KINDS, MAPPING_TARGET_MODELS
 from ..exceptions import MappingError
 
 REVIEWER_GROUP = "saas_sync.group_saas_reviewer"
+# Written by the actions only (approve, archive, new version).
+WORKFLOW_FIELDS = frozenset({"state", "approved_by_id", "approved_at", "version"})
 KIND_MODELS = {
     "product": ("product.product", "product.template"),
     "tax": ("account.tax",),
@@ -24,12 +26,14 @@ class SaasMapping(models.Model):
     _description = "Integration Mapping"
     _inherit = ["mail.thread"]
     _order = "kind, external_key, version desc"
+    _check_company_auto = True
 
     system_id = fields.Many2one(
         "saas.system",
         ondelete="cascade",
         index=True,
         tracking=True,
+        check_company=True,
         help="Leave empty for a mapping every system uses when it has none of its own.",
     )
     company_id = fields.Many2one(
@@ -115,8 +119,59 @@ class SaasMapping(models.Model):
                     )
                 )
 
+    @api.constrains("company_id", "target_ref")
+    def _check_target_company(self):
+        """The target belongs to the mapping's company, or to no company."""
+        for mapping in self:
+            target = mapping.target_ref
+            if not target or target._name == "res.company":
+                continue
+            if "company_id" not in target and "company_ids" not in target:
+                continue
+            target = target.sudo().with_context(active_test=False)
+            domain = target._check_company_domain(mapping.company_id)
+            if domain and not target.filtered_domain(domain):
+                raise ValidationError(
+                    self.env._(
+                        "%(target)s belongs to another company than the mapping %(mapping)s "
+                        "(%(company)s).",
+                        target=target.display_name,
+                        mapping=mapping.display_name,
+                        company=mapping.company_id.name or self.env._("shared"),
+                    )
+                )
+
+    def _is_internal_write(self):
+        """A write made by the actions themselves. They run as superuser: a
+        context key alone can be sent by any RPC client, so it is not enough."""
+        return self.env.su and self.env.context.get("saas_mapping_internal")
+
+    def _check_workflow_fields(self, vals_list):
+        """State, approver and version change through the actions only."""
+        if self._is_internal_write():
+            return
+        for vals in vals_list:
+            touched = WORKFLOW_FIELDS.intersection(vals)
+            if touched:
+                raise UserError(
+                    self.env._(
+                        "%(fields)s of a mapping change through its Approve, Archive and "
+                        "New version actions only.",
+                        fields=", ".join(sorted(touched)),
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su:
+            # A new mapping is a draft; data files and superuser code may seed
+            # approved ones.
+            self._check_workflow_fields(
+                [
+                    {k: v for k, v in vals.items() if k != "state" or v != "draft"}
+                    for vals in vals_list
+                ]
+            )
         for vals in vals_list:
             if "version" not in vals and vals.get("kind") and vals.get("external_key"):
                 vals["version"] = self._next_version(
@@ -125,10 +180,11 @@ class SaasMapping(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_workflow_fields([vals])
         if (
             "target_ref" in vals
             and any(m.state == "approved" and m._target_changes(vals["target_ref"]) for m in self)
-            and not self.env.context.get("saas_mapping_internal")
+            and not self._is_internal_write()
         ):
             raise UserError(
                 self.env._(
@@ -181,9 +237,10 @@ class SaasMapping(models.Model):
                         "Choose the Odoo record of %s before approving it.", mapping.display_name
                     )
                 )
-            siblings = self.sudo().search(mapping._same_key_domain())
+            internal = self.sudo().with_context(saas_mapping_internal=True)
+            siblings = internal.search(mapping._same_key_domain())
             siblings.filtered(lambda m: m.state == "approved").write({"state": "archived"})
-            mapping.sudo().write(
+            mapping.with_env(internal.env).write(
                 {
                     "state": "approved",
                     "approved_by_id": self.env.uid,
@@ -195,19 +252,23 @@ class SaasMapping(models.Model):
 
     def action_archive_mapping(self):
         self._check_reviewer()
-        self.sudo().write({"state": "archived"})
+        self.sudo().with_context(saas_mapping_internal=True).write({"state": "archived"})
         return True
 
     def action_new_version(self):
         self.ensure_one()
         self._check_reviewer()
-        new = self.copy(
-            {
-                "state": "draft",
-                "version": self._next_version(self.system_id.id, self.kind, self.external_key),
-                "approved_by_id": False,
-                "approved_at": False,
-            }
+        new = (
+            self.sudo()
+            .with_context(saas_mapping_internal=True)
+            .copy(
+                {
+                    "state": "draft",
+                    "version": self._next_version(self.system_id.id, self.kind, self.external_key),
+                    "approved_by_id": False,
+                    "approved_at": False,
+                }
+            )
         )
         return {
             "type": "ir.actions.act_window",
@@ -224,6 +285,7 @@ class SaasMapping(models.Model):
         own = mappings.filtered(lambda m: m.system_id == system)
         return own[:1] or mappings.filtered(lambda m: not m.system_id)[:1]
 
+    @api.private
     @api.model
     def resolve(self, system, kind, key):
         """The Odoo record ``key`` maps to for ``system``; raises MappingError.

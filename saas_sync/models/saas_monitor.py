@@ -22,6 +22,7 @@ class SaasMonitor(models.AbstractModel):
     def _company_ids(self):
         return self.env.companies.ids
 
+    @api.private
     @api.model
     def queue_stats(self, company_ids=None):
         """Depth by state and lane, oldest pending age, dead count, latency p50/p95."""
@@ -73,6 +74,7 @@ class SaasMonitor(models.AbstractModel):
             },
         }
 
+    @api.private
     @api.model
     def events_per_hour(self, hours=24, company_ids=None):
         company_ids = company_ids or self._company_ids()
@@ -104,6 +106,7 @@ class SaasMonitor(models.AbstractModel):
             ),
         }
 
+    @api.private
     @api.model
     def prometheus_metrics(self, company_ids):
         stats = self.queue_stats(company_ids)

@@ -92,9 +92,13 @@ class SaasSystem(models.Model):
     pending_count = fields.Integer(compute="_compute_event_stats")
     last_event_at = fields.Datetime(compute="_compute_event_stats", string="Last event received")
     signature_failure_count = fields.Integer(
-        readonly=True, copy=False, help="Requests refused for a bad signature or credential."
+        compute="_compute_signature_failures",
+        string="Refused requests",
+        help="Requests refused for a bad signature or credential (last 90 days).",
     )
-    last_signature_failure_at = fields.Datetime(readonly=True, copy=False)
+    last_signature_failure_at = fields.Datetime(
+        compute="_compute_signature_failures", string="Last refused request"
+    )
     environment_mismatch = fields.Boolean(
         compute="_compute_environment_mismatch",
         help="The database runs in another environment: this system's events are refused.",
@@ -170,6 +174,20 @@ class SaasSystem(models.Model):
         for system in self:
             system.update(stats[system.id])
 
+    def _compute_signature_failures(self):
+        groups = (
+            self.env["saas.signature.failure"]
+            .sudo()
+            ._read_group(
+                [("system_id", "in", self.ids)], ["system_id"], ["__count", "failed_at:max"]
+            )
+        )
+        stats = {system.id: (count, last) for system, count, last in groups}
+        for system in self:
+            count, last = stats.get(system.id, (0, False))
+            system.signature_failure_count = count
+            system.last_signature_failure_at = last
+
     @api.depends("environment")
     def _compute_environment_mismatch(self):
         db_environment = database_environment(self.env)
@@ -219,17 +237,17 @@ class SaasSystem(models.Model):
         key = self.env["saas.api.key"].sudo()._match(token)
         return key.system_id if key and key.system_id.active else self.browse()
 
-    def _record_signature_failure(self):
-        """Count a refused request without storing anything it sent."""
+    def _record_signature_failure(self, reason="bad_signature"):
+        """Count a refused request without storing anything it sent.
+
+        The count is a row of ``saas.signature.failure``: this system's own
+        row is not written, so concurrent refusals never wait on each other.
+        """
         self.ensure_one()
-        self.env.cr.execute(
-            "UPDATE saas_system SET signature_failure_count = "
-            "COALESCE(signature_failure_count, 0) + 1, last_signature_failure_at = now() "
-            "AT TIME ZONE 'UTC' WHERE id = %s",
-            (self.id,),
-        )
+        self.env["saas.signature.failure"]._log(self, reason)
         self.invalidate_recordset(["signature_failure_count", "last_signature_failure_at"])
 
+    @api.private
     def owns(self, domain):
         """Whether this system is the system of record for ``domain``."""
         self.ensure_one()

@@ -2,10 +2,12 @@
 """The canonical API over real HTTP: every bad input gets its documented
 status, stores nothing, and nothing a client sends produces a 500."""
 
+import copy
 import json
 
 from odoo.tests import HttpCase, tagged
 
+from ..lib.schema import EVENT_TYPES, ITEM_FIELDS, LINE_FIELDS, OPTIONAL_AMOUNTS
 from .common import SaasSyncCommon, canonical_event
 
 URL = "/saas/api/v1/events"
@@ -224,3 +226,115 @@ class TestEventsApi(SaasSyncCommon, HttpCase):
     def test_get_is_not_a_500(self):
         response = self.url_open(URL, headers={"Authorization": f"Bearer {self.api_key}"})
         self.assertLess(response.status_code, 500)
+
+
+# One JSON value of each kind, as raw JSON text (a huge number overflows a
+# float; a huge integer has 300 digits).
+JSON_KINDS = {
+    "null": "null",
+    "bool": "true",
+    "number": "12.5",
+    "huge number": "1e400",
+    "huge integer": "1" + "0" * 300,
+    "string": '"not valid"',
+    "long string": json.dumps("x" * 5000),
+    "list": '["a", 1]',
+    "object": '{"a": 1}',
+}
+SAMPLE_VALUES = {
+    "str": "x_1",
+    "amount": "10.00",
+    "currency": "USD",
+    "items": [{"plan": "p", "quantity": "1", "unit_amount": "10.00", "interval": "month"}],
+    "lines": [{"quantity": "1", "unit_amount": "10.00"}],
+}
+PLACEHOLDER = "__json_kind__"
+
+
+def sample_event(event_type):
+    """A valid canonical event of ``event_type`` (every required data key set)."""
+    data = {
+        key: copy.deepcopy(SAMPLE_VALUES[kind]) for key, kind in EVENT_TYPES[event_type].items()
+    }
+    return canonical_event(f"evt_kind_{event_type}", event_type=event_type, data=data)
+
+
+def kind_cases():
+    """(label, event with PLACEHOLDER at one key, JSON kind to put there, field
+    the answer names, status).
+
+    Every top-level key and every data key the schema documents (required
+    keys per type, item and line keys, optional amounts, interval_count),
+    each with every JSON kind that is not a valid value there.
+    """
+    valid = {
+        ("id", "string"),
+        ("livemode", "null"),
+        ("entity", "null"),
+        ("entity", "string"),
+    }
+    base = sample_event("subscription.activated")
+    for key in ("id", "type", "occurred_at", "schema_version", "livemode", "entity", "data"):
+        for kind in JSON_KINDS:
+            if (key, kind) in valid:
+                continue
+            # livemode=true is well formed but names the wrong environment: 409.
+            status = 409 if (key, kind) == ("livemode", "bool") else 400
+            yield f"{key}={kind}", dict(base, **{key: PLACEHOLDER}), kind, key, status
+    for event_type, spec in EVENT_TYPES.items():
+        for key, value_kind in spec.items():
+            for kind in JSON_KINDS:
+                if value_kind == "str" and kind == "string":
+                    continue
+                event = sample_event(event_type)
+                event["data"][key] = PLACEHOLDER
+                yield f"{event_type} data.{key}={kind}", event, kind, f"data.{key}", 400
+    nested = [("items", key) for key in ITEM_FIELDS] + [("lines", key) for key in LINE_FIELDS]
+    nested += [("items", key) for key in (*OPTIONAL_AMOUNTS, "interval_count")]
+    for list_key, key in nested:
+        event_type = "subscription.activated" if list_key == "items" else "invoice.issued"
+        for kind in JSON_KINDS:
+            optional = key not in ITEM_FIELDS and key not in LINE_FIELDS
+            if (optional and kind == "null") or (key, kind) == ("interval_count", "huge integer"):
+                continue
+            if key == "plan" and kind == "string":
+                continue
+            event = sample_event(event_type)
+            event["data"][list_key][0][key] = PLACEHOLDER
+            field = f"data.{list_key}[0].{key}"
+            yield f"{event_type} {field}={kind}", event, kind, field, 400
+    for key in OPTIONAL_AMOUNTS:
+        for kind in JSON_KINDS:
+            if kind == "null":
+                continue
+            event = sample_event("payment.succeeded")
+            event["data"][key] = PLACEHOLDER
+            yield f"payment.succeeded data.{key}={kind}", event, kind, f"data.{key}", 400
+
+
+@tagged("post_install", "-at_install")
+class TestEventsApiJsonKinds(SaasSyncCommon, HttpCase):
+    def test_every_key_with_every_json_kind_is_a_named_4xx(self):
+        """No JSON value at any documented key gets past the schema or makes a 5xx."""
+        Event = self.env["saas.event"]
+        before = Event.search_count([])
+        headers = {"Authorization": f"Bearer {self.api_key}", "Content-Type": "application/json"}
+        checked = 0
+        for label, event, kind, field, status in kind_cases():
+            body = json.dumps(event).replace(json.dumps(PLACEHOLDER), JSON_KINDS[kind])
+            with self.subTest(label):
+                response = self.url_open(URL, data=body, headers=headers)
+                self.assertEqual(response.status_code, status, response.text[:300])
+                answer = response.json()
+                if status == 400:
+                    self.assertEqual(answer["error"], "invalid")
+                    named = answer["field"]
+                    self.assertTrue(
+                        named == field or named.startswith((f"{field}.", f"{field}[")),
+                        f"{label}: field {named!r}",
+                    )
+                else:
+                    self.assertIn(field, answer["message"])
+            checked += 1
+        self.assertGreater(checked, 400)
+        self.assertEqual(Event.search_count([]), before)

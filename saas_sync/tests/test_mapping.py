@@ -1,9 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tests.common import JsonRpcException
 
 from ..exceptions import MappingError
-from .common import SaasSyncCommon
+from .common import SaasSyncCommon, canonical_event
 
 
 @tagged("post_install", "-at_install")
@@ -104,3 +105,112 @@ class TestMapping(SaasSyncCommon, TransactionCase):
         tracked = messages.tracking_value_ids.field_id.mapped("name")
         self.assertIn("state", tracked)
         self.assertIn("approved_by_id", tracked)
+
+    def test_mapping_company_follows_its_system(self):
+        company_b = self.env["res.company"].create({"name": "Mapping company B"})
+        mapping = self.env["saas.mapping"].create(
+            {"system_id": self.system.id, "kind": "currency", "external_key": "CB"}
+        )
+        self.assertEqual(mapping.company_id, self.company)
+        # A company mapping points at another company: that is its purpose.
+        self.env["saas.mapping"].create(
+            {
+                "system_id": self.system.id,
+                "kind": "company",
+                "external_key": "EU",
+                "target_ref": f"res.company,{company_b.id}",
+            }
+        )
+        # check_company: a mapping cannot name a system of another company.
+        system_b = self.env["saas.system"].create(
+            {"name": "B", "code": "map-b", "company_id": company_b.id}
+        )
+        with self.assertRaises(UserError):
+            self.env["saas.mapping"].create(
+                {
+                    "system_id": system_b.id,
+                    "company_id": self.company.id,
+                    "kind": "currency",
+                    "external_key": "CB2",
+                }
+            )
+
+
+@tagged("post_install", "-at_install")
+class TestMappingWorkflowRpc(SaasSyncCommon, HttpCase):
+    """A finance reviewer, over JSON-RPC, changes a mapping's state only through
+    its actions."""
+
+    def call(self, model, method, *args, **kwargs):
+        self.authenticate(self.reviewer_user.login, self.reviewer_user.login)
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+    def test_reviewer_cannot_write_the_workflow_fields(self):
+        mapping = self.env["saas.mapping"].create(
+            {
+                "system_id": self.system.id,
+                "kind": "currency",
+                "external_key": "RPC",
+                "target_ref": f"res.currency,{self.env.ref('base.EUR').id}",
+            }
+        )
+        event = self.store(canonical_event("evt_waiting"))
+        event.write({"state": "needs_mapping", "missing_mapping_id": mapping.id})
+        forbidden = [
+            {"state": "approved"},
+            {"approved_by_id": self.reviewer_user.id},
+            {"approved_at": "2026-01-01 00:00:00"},
+            {"version": 7},
+        ]
+        for vals in forbidden:
+            with self.subTest(vals=vals):
+                with self.assertRaises(JsonRpcException) as refused:
+                    self.call("saas.mapping", "write", [mapping.id], vals)
+                self.assertEqual(str(refused.exception), "odoo.exceptions.UserError")
+        # The actions' own context key, sent by the client, opens nothing.
+        with self.assertRaises(JsonRpcException):
+            self.call(
+                "saas.mapping",
+                "write",
+                [mapping.id],
+                {"state": "approved"},
+                context={"saas_mapping_internal": True},
+            )
+        with self.assertRaises(JsonRpcException):
+            self.call(
+                "saas.mapping",
+                "create",
+                {
+                    "system_id": self.system.id,
+                    "kind": "currency",
+                    "external_key": "RPC2",
+                    "target_ref": f"res.currency,{self.env.ref('base.EUR').id}",
+                    "state": "approved",
+                },
+            )
+        mapping.invalidate_recordset()
+        self.assertEqual(
+            (mapping.state, mapping.approved_by_id, mapping.version),
+            ("draft", self.env["res.users"], 1),
+        )
+        self.assertEqual(event.state, "needs_mapping")
+        # The action approves, names the approver and lets the waiting event retry.
+        self.call("saas.mapping", "action_approve", [mapping.id])
+        mapping.invalidate_recordset()
+        event.invalidate_recordset()
+        self.assertEqual((mapping.state, mapping.approved_by_id), ("approved", self.reviewer_user))
+        self.assertTrue(mapping.approved_at)
+        self.assertEqual(event.state, "retry")
+        # A note stays writable.
+        self.call("saas.mapping", "write", [mapping.id], {"note": "checked"})
+        self.assertEqual(mapping.note, "checked")
+        # New version and archive go through their actions too.
+        action = self.call("saas.mapping", "action_new_version", [mapping.id])
+        new = self.env["saas.mapping"].browse(action["res_id"])
+        self.assertEqual((new.state, new.version), ("draft", 2))
+        self.call("saas.mapping", "action_archive_mapping", [mapping.id])
+        mapping.invalidate_recordset()
+        self.assertEqual(mapping.state, "archived")

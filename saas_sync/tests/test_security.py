@@ -1,8 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
+import signal
 
 from odoo.exceptions import AccessError
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
 
 from .common import SaasSyncCommon, canonical_event
 
@@ -103,3 +105,123 @@ class TestSecurity(SaasSyncCommon, TransactionCase):
         )
         self.assertEqual(self.env["saas.system"].with_user(user_b).search([]), system_b)
         self.assertNotIn(system_b, self.env["saas.system"].with_user(self.support_user).search([]))
+
+
+@tagged("post_install", "-at_install")
+class TestRpcSurface(SaasSyncCommon, HttpCase):
+    """What a logged-in user can call over JSON-RPC, as that user."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.portal_user = new_test_user(cls.env, login="saas_portal", groups="base.group_portal")
+        cls.partner_a = cls.env["res.partner"].create({"name": "Bound A"})
+        cls.partner_b = cls.env["res.partner"].create({"name": "Bound B"})
+        cls.binding = cls.env["saas.binding"].bind(cls.system, cls.partner_a, "cus_bound")
+
+    def call(self, user, model, method, *args, **kwargs):
+        self.authenticate(user.login, user.login)
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+    def assertRefused(self, user, model, method, *args, error="AccessError", **kwargs):
+        with self.assertRaises(JsonRpcException, msg=f"{model}.{method}") as refused:
+            self.call(user, model, method, *args, **kwargs)
+        self.assertEqual(str(refused.exception), f"odoo.exceptions.{error}")
+
+    def test_binding_helpers_are_not_callable(self):
+        target = self.partner_b.id
+        for user in (self.portal_user, self.support_user, self.reviewer_user):
+            self.assertRefused(
+                user, "saas.binding", "move_bindings", "res.partner", [self.partner_a.id], target
+            )
+            self.assertRefused(
+                user, "saas.binding", "find_binding", self.system.id, "res.partner", "cus_bound"
+            )
+            self.assertRefused(
+                user, "saas.binding", "find_record", self.system.id, "res.partner", "cus_bound"
+            )
+            self.assertRefused(
+                user, "saas.binding", "bind", self.system.id, self.partner_b.id, "cus_bound"
+            )
+            self.assertRefused(user, "saas.binding", "is_stale", [self.binding.id], False)
+        self.assertEqual(self.binding.res_id, self.partner_a.id)
+
+    def test_monitor_numbers_are_not_callable(self):
+        company_ids = [self.company.id]
+        for user in (self.portal_user, self.support_user):
+            self.assertRefused(user, "saas.monitor", "queue_stats", company_ids)
+            self.assertRefused(user, "saas.monitor", "events_per_hour", 24, company_ids)
+            self.assertRefused(user, "saas.monitor", "prometheus_metrics", company_ids)
+        # The dashboard entry point checks access to events.
+        self.assertRefused(self.portal_user, "saas.monitor", "get_dashboard_data")
+        data = self.call(self.support_user, "saas.monitor", "get_dashboard_data")
+        self.assertIn("pending", data["stats"])
+
+    def test_resolution_helpers_are_not_callable(self):
+        self.assertRefused(
+            self.portal_user, "saas.mapping", "resolve", self.system.id, "currency", "EUR"
+        )
+        self.assertRefused(self.portal_user, "saas.system", "owns", [self.system.id], "customers")
+
+    def test_event_name_search_answers(self):
+        """name_search on events (the replay wizard's event field) terminates."""
+        event = self.store(canonical_event("evt_named"))
+        support = self.env["saas.event"].with_user(self.support_user)
+        # In process first, under an alarm: a looping search fails here instead
+        # of leaving a server thread spinning.
+        previous = signal.signal(signal.SIGALRM, _raise_timeout)
+        signal.alarm(10)
+        try:
+            found = support.name_search("evt_named")
+        finally:
+            signal.alarm(0)
+            signal.signal(signal.SIGALRM, previous)
+        self.assertEqual([row[0] for row in found], event.ids)
+        self.authenticate(self.support_user.login, self.support_user.login)
+        response = self.url_open(
+            "/web/dataset/call_kw/saas.event/name_search",
+            data=json.dumps(
+                {
+                    "jsonrpc": "2.0",
+                    "method": "call",
+                    "params": {
+                        "model": "saas.event",
+                        "method": "name_search",
+                        "args": [],
+                        "kwargs": {"name": "customer.upserted"},
+                    },
+                }
+            ),
+            headers={"Content-Type": "application/json"},
+            timeout=20,
+        )
+        self.assertEqual(response.json()["result"], [[event.id, event.display_name]])
+
+    def test_bad_api_key_leaves_the_system_row_alone(self):
+        """A wrong key (known prefix) is counted apart: the saas_system row is
+        not written, so a flood of bad keys cannot serialize on it."""
+        self.env.flush_all()
+        query = "SELECT xmin::text, write_date FROM saas_system WHERE id = %s"
+        self.env.cr.execute(query, (self.system.id,))
+        before = self.env.cr.fetchone()
+        prefix = "_".join(self.api_key.split("_", 2)[:2])  # saas_<prefix>
+        response = self.url_open(
+            "/saas/api/v1/events",
+            data=json.dumps(canonical_event("evt_bad_key")),
+            headers={"Authorization": f"Bearer {prefix}_wrongsecret"},
+        )
+        self.assertEqual(response.status_code, 401)
+        self.env.cr.execute(query, (self.system.id,))
+        self.assertEqual(self.env.cr.fetchone(), before)
+        self.system.invalidate_recordset()
+        self.assertEqual(self.system.signature_failure_count, 1)
+        failure = self.env["saas.signature.failure"].search([("system_id", "=", self.system.id)])
+        self.assertEqual(failure.reason, "bad_api_key")
+        self.assertFalse(self.env["saas.event"].search([("external_id", "=", "evt_bad_key")]))
+
+
+def _raise_timeout(_signum, _frame):
+    raise TimeoutError("name_search did not return within 10 seconds")

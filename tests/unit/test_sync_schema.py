@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import copy
 from datetime import datetime
 from decimal import Decimal
 
@@ -132,3 +133,90 @@ def test_batch_limits_and_duplicates():
     assert info.value.field == "[1].type"
     with pytest.raises(SchemaError):
         validate_batch([], 5)
+
+
+# Every JSON kind at every key the schema documents: a SchemaError naming
+# that key, never another exception (which the API would answer with a 5xx).
+JSON_KINDS = {
+    "null": None,
+    "bool": True,
+    "number": 12.5,
+    "huge number": float("inf"),  # what json.loads makes of 1e400
+    "huge integer": 10**300,
+    "string": "not valid",
+    "long string": "x" * 5000,
+    "list": ["a", 1],
+    "object": {"a": 1},
+}
+SAMPLES = {
+    "str": "x_1",
+    "amount": "10.00",
+    "currency": "USD",
+    "items": [{"plan": "p", "quantity": "1", "unit_amount": "10.00", "interval": "month"}],
+    "lines": [{"quantity": "1", "unit_amount": "10.00"}],
+}
+
+
+def sample(event_type):
+    return event(
+        type=event_type,
+        livemode=None,
+        data={key: copy.deepcopy(SAMPLES[kind]) for key, kind in EVENT_TYPES[event_type].items()},
+    )
+
+
+def assert_names(value_event, field):
+    with pytest.raises(SchemaError) as info:
+        validate_event(value_event)
+    named = info.value.field
+    assert named == field or named.startswith((f"{field}.", f"{field}[")), named
+
+
+@pytest.mark.parametrize("kind", JSON_KINDS)
+@pytest.mark.parametrize(
+    "key", ["id", "type", "occurred_at", "schema_version", "livemode", "entity", "data"]
+)
+def test_top_level_keys_refuse_every_wrong_json_kind(key, kind):
+    value = JSON_KINDS[kind]
+    valid = {("id", "string"), ("livemode", "null"), ("livemode", "bool")}
+    valid |= {("entity", "null"), ("entity", "string")}
+    if (key, kind) in valid:
+        validate_event(dict(sample("customer.upserted"), **{key: value}))
+        return
+    assert_names(dict(sample("customer.upserted"), **{key: value}), key)
+
+
+@pytest.mark.parametrize("kind", JSON_KINDS)
+@pytest.mark.parametrize(
+    "event_type,key",
+    [(event_type, key) for event_type, spec in EVENT_TYPES.items() for key in spec],
+)
+def test_required_data_keys_refuse_every_wrong_json_kind(event_type, key, kind):
+    bad = sample(event_type)
+    bad["data"][key] = copy.deepcopy(JSON_KINDS[kind])
+    if EVENT_TYPES[event_type][key] == "str" and kind == "string":
+        validate_event(bad)
+        return
+    assert_names(bad, f"data.{key}")
+
+
+@pytest.mark.parametrize("kind", [k for k in JSON_KINDS if k != "null"])
+@pytest.mark.parametrize(
+    "list_key,key",
+    [("items", key) for key in ("plan", "quantity", "unit_amount", "interval")]
+    + [("lines", "quantity"), ("lines", "unit_amount")]
+    + [("items", key) for key in ("discount_percent", "tax_amount", "interval_count")],
+)
+def test_item_and_line_keys_refuse_every_wrong_json_kind(list_key, key, kind):
+    bad = sample("subscription.activated" if list_key == "items" else "invoice.issued")
+    bad["data"][list_key][0][key] = copy.deepcopy(JSON_KINDS[kind])
+    if (key, kind) in {("plan", "string"), ("interval_count", "huge integer")}:
+        validate_event(bad)
+        return
+    assert_names(bad, f"data.{list_key}[0].{key}")
+
+
+def test_long_values_are_not_echoed_whole():
+    with pytest.raises(SchemaError) as info:
+        validate_event(event(type="x" * 5000))
+    assert len(info.value.message) < 200
