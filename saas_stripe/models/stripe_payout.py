@@ -187,12 +187,15 @@ class SaasStripePayout(models.Model):
             system._check_admin()
             if not system._stripe_client():
                 raise UserError(self.env._("Enter the Stripe secret key of %s first.", system.name))
-            data = system._stripe_retrieve("payouts", payout.stripe_id)
-            if not data:
-                raise UserError(self.env._("Stripe does not know payout %s.", payout.stripe_id))
-            system._stripe_reconcile_payout(
-                data, system._stripe_balance_transactions(payout.stripe_id)
-            )
+            try:
+                data = system._stripe_retrieve("payouts", payout.stripe_id)
+                if not data:
+                    raise UserError(self.env._("Stripe does not know payout %s.", payout.stripe_id))
+                system._stripe_reconcile_payout(
+                    data, system._stripe_balance_transactions(payout.stripe_id)
+                )
+            except (TransientError, stripe.StripeError) as exc:
+                raise system._stripe_user_error(self.env._("Reconcile again"), exc) from exc
         return True
 
 
@@ -259,7 +262,10 @@ class SaasSystem(models.Model):  # pylint: disable=consider-merging-classes-inhe
         self._check_admin()
         if not self._stripe_client():
             raise UserError(self.env._("Enter the Stripe secret key first."))
-        payouts = self._stripe_reconcile_payouts()
+        try:
+            payouts = self._stripe_reconcile_payouts()
+        except (TransientError, stripe.StripeError) as exc:
+            raise self._stripe_user_error(self.env._("Reconcile payouts now"), exc) from exc
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

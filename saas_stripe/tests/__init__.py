@@ -3,3 +3,4 @@ from . import test_webhook
 from . import test_translation
 from . import test_localstripe
 from . import test_payout
+from . import test_connection_errors

@@ -7,3 +7,5 @@ from . import test_billing
 from . import test_replay
 from . import test_concurrency
 from . import test_tour
+from . import test_documented_api
+from . import test_demo_data
