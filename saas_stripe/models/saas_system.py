@@ -5,6 +5,7 @@ action and the API reads); the payouts reconcile themselves
 (``models/stripe_payout.py``)."""
 
 import logging
+import re
 from datetime import UTC
 
 import stripe
@@ -21,7 +22,15 @@ from .stripe_sync import as_dict
 _logger = logging.getLogger(__name__)
 
 ADMIN_GROUP = "saas_sync.group_saas_admin"
+# The operating system's reason in the text of a requests/urllib3 network error.
+OS_ERROR_REASON = re.compile(r"\[Errno -?\d+\] ([^\"')\]]+)")
 SECRET_STORE_GROUP = "saas_sync.group_saas_secret_store"
+
+
+def _network_reason(text):
+    """The short reason of a network error ("Connection refused"), else its first line."""
+    match = OS_ERROR_REASON.search(text)
+    return match.group(1).strip() if match else (text.strip().splitlines() or [""])[0]
 
 
 class SaasSystem(models.Model):
@@ -107,6 +116,51 @@ class SaasSystem(models.Model):
             kwargs["base_addresses"] = {"api": store.stripe_api_base_value}
         return stripe.StripeClient(store.stripe_api_key_value, **kwargs)
 
+    def _stripe_user_error(self, what, exc):
+        """A UserError saying which Stripe call failed, why, and what to check.
+
+        ``exc`` is a Stripe error, or the TransientError a network failure or a
+        rate limit became (its cause is the Stripe error).
+        """
+        self.ensure_one()
+        cause = exc.__cause__ if isinstance(exc, TransientError) and exc.__cause__ else exc
+        base = self.sudo().stripe_api_base_value or "https://api.stripe.com"
+        detail = getattr(cause, "user_message", None) or str(cause)
+        if isinstance(cause, stripe.RateLimitError):
+            message = self.env._(
+                "%(what)s failed: Stripe is limiting the rate of requests (%(detail)s). "
+                "Try again in a minute.",
+                what=what,
+                detail=detail,
+            )
+        elif isinstance(cause, stripe.AuthenticationError | stripe.PermissionError):
+            message = self.env._(
+                "%(what)s failed: Stripe refused the secret key of %(system)s (%(detail)s). "
+                "Check the key on the Stripe tab (sk_test_... for a sandbox system, "
+                "sk_live_... or a restricted key with read access for production).",
+                what=what,
+                system=self.name,
+                detail=detail,
+            )
+        elif isinstance(cause, stripe.APIConnectionError):
+            message = self.env._(
+                "%(what)s failed: Stripe could not be reached at %(base)s. Check the Stripe "
+                "API base URL of %(system)s (empty means Stripe itself), that this server can "
+                "open outgoing HTTPS connections to it, and Stripe's status page; then try "
+                "again (%(detail)s).",
+                what=what,
+                base=base,
+                system=self.name,
+                detail=_network_reason(detail),
+            )
+        else:
+            message = self.env._(
+                "%(what)s failed: Stripe answered with an error (%(detail)s).",
+                what=what,
+                detail=detail,
+            )
+        return UserError(message)
+
     def action_stripe_test_connection(self):
         self.ensure_one()
         self._check_admin()
@@ -116,7 +170,7 @@ class SaasSystem(models.Model):
         try:
             client.v1.customers.list(params={"limit": 1})
         except stripe.StripeError as exc:
-            raise UserError(self.env._("Stripe refused the connection: %s", exc)) from exc
+            raise self._stripe_user_error(self.env._("Test connection"), exc) from exc
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
@@ -174,7 +228,10 @@ class SaasSystem(models.Model):
         self._check_admin()
         if not self._stripe_client():
             raise UserError(self.env._("Enter the Stripe secret key first."))
-        payouts = self._stripe_reconcile_payouts()
+        try:
+            payouts = self._stripe_reconcile_payouts()
+        except (TransientError, stripe.StripeError) as exc:
+            raise self._stripe_user_error(self.env._("Reconcile payouts now"), exc) from exc
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -15,10 +15,13 @@ to :meth:`SaasStripePayout._reconcile_from_stripe`; the arithmetic is in
 
 from datetime import timedelta
 
+import stripe
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+
+from odoo.addons.saas_sync.exceptions import TransientError
 
 from ..lib.payouts import (
     balancing_amount,
@@ -149,12 +152,15 @@ class SaasStripePayout(models.Model):
             system._check_admin()
             if not system._stripe_client():
                 raise UserError(self.env._("Enter the Stripe secret key of %s first.", system.name))
-            data = system._stripe_retrieve("payouts", payout.stripe_id)
-            if not data:
-                raise UserError(self.env._("Stripe does not know payout %s.", payout.stripe_id))
-            self.browse()._reconcile_from_stripe(
-                system, data, system._stripe_balance_transactions(payout.stripe_id)
-            )
+            try:
+                data = system._stripe_retrieve("payouts", payout.stripe_id)
+                if not data:
+                    raise UserError(self.env._("Stripe does not know payout %s.", payout.stripe_id))
+                self.browse()._reconcile_from_stripe(
+                    system, data, system._stripe_balance_transactions(payout.stripe_id)
+                )
+            except (TransientError, stripe.StripeError) as exc:
+                raise system._stripe_user_error(self.env._("Reconcile again"), exc) from exc
         return True
 
     # ------------------------------------------------------------ reconcile

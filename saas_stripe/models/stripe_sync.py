@@ -134,7 +134,10 @@ class SaasSystem(models.Model):
     def action_stripe_drift_check(self):
         self.ensure_one()
         self._check_admin()
-        repairs = self._stripe_drift_check()
+        try:
+            repairs = self._stripe_drift_check()
+        except (TransientError, stripe.StripeError) as exc:
+            raise self._stripe_user_error(self.env._("Check drift now"), exc) from exc
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -4,3 +4,4 @@ from . import test_translation
 from . import test_localstripe
 from . import test_payout
 from . import test_payout_access
+from . import test_connection_errors

@@ -155,3 +155,29 @@ class TestStripeWebhook(HttpCase):
         self.assertEqual(response.status_code, 200, response.text)
         self.assertEqual(self.stored().lane, "operational")
         self.assertEqual(self.env["saas.event"]._lane_for("invoice.voided"), "financial")
+
+    def test_canonical_api_refuses_a_stripe_system_key(self):
+        """A Stripe system's API key is refused on the canonical API with a clear
+        403: its events would otherwise die later with a bare ``'object'``."""
+        key = self.system.generate_api_key("misused")
+        event = {
+            "id": "evt_canonical_to_stripe",
+            "type": "customer.upserted",
+            "occurred_at": "2026-01-31T23:59:00Z",
+            "schema_version": 1,
+            "livemode": False,
+            "data": {"customer_id": "cus_1001"},
+        }
+        response = self.url_open(
+            "/saas/api/v1/events",
+            data=json.dumps(event),
+            headers={"Content-Type": "application/json", "Authorization": f"Bearer {key}"},
+        )
+        self.assertEqual(response.status_code, 403, response.text)
+        body = response.json()
+        self.assertEqual(body["error"], "wrong_system_kind")
+        self.assertIn("/saas/webhook/stripe/stripe-test", body["message"])
+        self.assertFalse(self.stored())
+        # The same key still reads the health of its company.
+        health = self.url_open("/saas/api/v1/health", headers={"Authorization": f"Bearer {key}"})
+        self.assertEqual(health.status_code, 200, health.text)

@@ -8,7 +8,8 @@ from odoo.addons.saas_sync.lib.schema import validate_event
 
 class SaasSubscriptionDemo(models.AbstractModel):
     """Demo history played through the real engine: customers with upgrades, a
-    downgrade, a cancellation, a reactivation, invoices and payments."""
+    downgrade, a cancellation, a reactivation, invoices and payments, then three
+    events that really fail (needs mapping, dead letter, retry)."""
 
     _name = "saas.subscription.demo"
     _description = "SaaS subscription demo history"
@@ -161,10 +162,63 @@ class SaasSubscriptionDemo(models.AbstractModel):
         ]
 
     @api.model
+    def _demo_exception_events(self):
+        """Events that fail for real once the history is applied, so the
+        exception queue has one of each: a plan without a mapping (needs
+        mapping), an invoice whose total the lines contradict (dead letter) and
+        a payment for an invoice not issued yet (retry)."""
+        return [
+            (
+                "subscription.activated",
+                "2026-05-20T10:00:00Z",
+                {
+                    "subscription_id": "sub_globex_addon",
+                    "customer_id": "cus_2",
+                    "currency": "USD",
+                    "items": [
+                        {
+                            "plan": "plan_unknown",
+                            "quantity": "1",
+                            "unit_amount": "49.00",
+                            "interval": "month",
+                        }
+                    ],
+                },
+            ),
+            (
+                "invoice.issued",
+                "2026-05-21T10:00:00Z",
+                {
+                    "invoice_id": "in_demo_bad",
+                    "customer_id": "cus_1",
+                    "currency": "USD",
+                    "total": "10.00",
+                    "date": "2026-05-21",
+                    "lines": [
+                        {"description": "Support hours", "quantity": "1", "unit_amount": "12.00"}
+                    ],
+                },
+            ),
+            (
+                "payment.succeeded",
+                "2026-05-22T10:00:00Z",
+                {
+                    "payment_id": "pay_demo_early",
+                    "customer_id": "cus_3",
+                    "currency": "USD",
+                    "amount": "98.00",
+                    "invoice_ids": ["in_initech_1"],
+                    "date": "2026-05-22",
+                },
+            ),
+        ]
+
+    @api.model
     def _load_demo_history(self, system_id):
         system = self.env["saas.system"].browse(system_id)
         Event = self.env["saas.event"]
-        for index, (event_type, occurred_at, data) in enumerate(self._demo_events()):
+        samples = self._demo_events() + self._demo_exception_events()
+        for index, (event_type, occurred_at, data) in enumerate(samples):
             payload = {
                 "id": f"evt_demo_sub_{index:02d}",
                 "type": event_type,

@@ -9,3 +9,5 @@ from . import test_replay
 from . import test_concurrency
 from . import test_company_routing
 from . import test_tour
+from . import test_documented_api
+from . import test_demo_data

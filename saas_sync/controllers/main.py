@@ -11,6 +11,7 @@ import logging
 from odoo import http
 from odoo.http import request
 
+from .. import registry as handler_registry
 from ..lib.schema import SchemaError, validate_batch
 from ..tools import database_environment, get_setting
 
@@ -117,6 +118,20 @@ def bearer_system(env):
     return system
 
 
+def check_canonical_source(system):
+    """Refuse canonical events from a system whose events an adapter translates
+    (a Stripe system, say): its adapter would read them as the platform's own
+    objects and fail after the fact."""
+    if handler_registry.find_adapter(system.env, system.kind):
+        raise RequestRefused(
+            403,
+            "wrong_system_kind",
+            f"System {system.code} is a {system.kind} system: its events arrive on its "
+            f"webhook (/saas/webhook/{system.kind}/{system.code}), not on the canonical API. "
+            "Send canonical events with the API key of a billing, CRM or generic system.",
+        )
+
+
 def guarded(handler):
     """Answer refusals with their status, and never a 500 for what a client sent."""
 
@@ -154,6 +169,7 @@ class SaasSyncController(http.Controller):
         env = request.env(su=True)
         raw = read_body(env)
         system = bearer_system(env)
+        check_canonical_source(system)
         check_environment(system)
         _text, body = decode_json(raw)
         try:

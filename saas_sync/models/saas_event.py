@@ -734,107 +734,40 @@ class SaasEvent(models.Model):
     # ------------------------------------------------------------------- demo
     @api.model
     def _load_demo_events(self, system_id):
-        """Demo inbox: one event in every state, with a realistic history."""
+        """Demo inbox: an event waiting for its lane worker and one a person
+        marked ignored, stored through the real inbox.
+
+        Nothing here is processed or given a made-up outcome: the states that
+        come from processing (done, retry, needs mapping, dead) are produced by
+        the engine itself in the demo of the addons that apply events
+        (``saas_subscription``), with their real attempts and errors.
+        """
         system = self.env["saas.system"].browse(system_id)
-        now = fields.Datetime.now()
         samples = [
             (
-                "done",
-                "customer.upserted",
-                {"customer_id": "cus_demo_1", "name": "Acme Corp", "email": "billing@acme.example"},
-            ),
-            (
-                "received",
-                "customer.upserted",
+                "evt_demo_received",
+                "2026-01-15T10:00:00Z",
                 {"customer_id": "cus_demo_2", "name": "Globex", "email": "ap@globex.example"},
+                None,
             ),
             (
-                "retry",
-                "payment.succeeded",
-                {
-                    "payment_id": "pay_demo_1",
-                    "customer_id": "cus_demo_1",
-                    "currency": "USD",
-                    "amount": "99.00",
-                    "invoice_id": "in_missing",
-                },
-            ),
-            (
-                "needs_mapping",
-                "subscription.activated",
-                {
-                    "subscription_id": "sub_demo_1",
-                    "customer_id": "cus_demo_1",
-                    "currency": "USD",
-                    "items": [
-                        {
-                            "plan": "plan_unknown",
-                            "quantity": "1",
-                            "unit_amount": "49.00",
-                            "interval": "month",
-                        }
-                    ],
-                },
-            ),
-            (
-                "dead",
-                "invoice.issued",
-                {
-                    "invoice_id": "in_demo_bad",
-                    "customer_id": "cus_x",
-                    "currency": "USD",
-                    "total": "10.00",
-                    "lines": [{"quantity": "1", "unit_amount": "12.00"}],
-                },
-            ),
-            (
-                "ignored",
-                "customer.upserted",
+                "evt_demo_ignored",
+                "2026-01-15T09:00:00Z",
                 {"customer_id": "cus_test", "email": "test@example.com"},
+                "Test customer created by QA.",
             ),
         ]
-        for index, (state, event_type, data) in enumerate(samples):
+        for external_id, occurred_at, data, ignore_reason in samples:
             payload = {
-                "id": f"evt_demo_{index}",
-                "type": event_type,
+                "id": external_id,
+                "type": "customer.upserted",
                 "schema_version": 1,
-                "occurred_at": "2026-01-15T10:00:00Z",
+                "occurred_at": occurred_at,
                 "livemode": False,
                 "data": data,
             }
-            header = {
-                "id": payload["id"],
-                "type": event_type,
-                "schema_version": 1,
-                "occurred_at": now - timedelta(hours=index),
-                "livemode": False,
-            }
-            event, _created = self._store_incoming(system, json.dumps(payload), payload, header)
-            values = {"state": state}
-            if state == "retry":
-                values.update(
-                    attempt_count=2,
-                    error_class="dependency",
-                    next_attempt_at=now + timedelta(minutes=5),
-                    last_error="Invoice in_missing is not known yet.",
-                )
-            elif state == "needs_mapping":
-                values.update(
-                    attempt_count=1,
-                    error_class="mapping",
-                    last_error="No approved product mapping for 'plan_unknown'",
-                    missing_mapping_id=self.env["saas.mapping"]
-                    ._ensure_draft("product", "plan_unknown", system)
-                    .id,
-                )
-            elif state == "dead":
-                values.update(
-                    attempt_count=1,
-                    error_class="validation",
-                    last_error="Source total 10.00 differs from computed 12.00.",
-                )
-            elif state == "ignored":
-                values.update(ignore_reason="Test customer created by QA.")
-            elif state == "done":
-                values.update(attempt_count=1, processed_at=now, latency_ms=840)
-            event.write(values)
+            event, _created = self._store_incoming(
+                system, json.dumps(payload), payload, validate_event(payload)
+            )
+            if ignore_reason and event.state == "received":
+                event.sudo()._mark_ignored(ignore_reason)

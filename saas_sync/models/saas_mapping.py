@@ -51,8 +51,11 @@ class SaasMapping(models.Model):
         tracking=True,
         help="The source's identifier: plan or price id, tax code...",
     )
-    target_ref = fields.Reference(
-        selection="_selection_target_model", string="Odoo record", tracking=True
+    # Mail tracking does not support Reference fields: the target is tracked
+    # through its name (target_name) instead.
+    target_ref = fields.Reference(selection="_selection_target_model", string="Odoo record")
+    target_name = fields.Char(
+        compute="_compute_target_name", store=True, string="Target", tracking=True
     )
     version = fields.Integer(default=1, readonly=True, tracking=True)
     state = fields.Selection(
@@ -94,6 +97,14 @@ class SaasMapping(models.Model):
         for mapping in self:
             mapping.display_name = (
                 f"{mapping.kind or ''}: {mapping.external_key or ''} (v{mapping.version})"
+            )
+
+    @api.depends("target_ref")
+    def _compute_target_name(self):
+        for mapping in self:
+            target = mapping.target_ref
+            mapping.target_name = (
+                f"{target.display_name} ({target._name},{target.id})" if target else False
             )
 
     def _compute_waiting_event_count(self):

@@ -77,16 +77,26 @@ class SaasMonitor(models.AbstractModel):
     @api.private
     @api.model
     def events_per_hour(self, hours=24, company_ids=None):
+        """Events received in each of the last ``hours`` hours (UTC, the current
+        hour last), hours without events included with a count of 0."""
         company_ids = company_ids or self._company_ids()
+        start = fields.Datetime.now().replace(minute=0, second=0, microsecond=0) - timedelta(
+            hours=hours - 1
+        )
+        self.env["saas.event"].flush_model(["received_at", "company_id"])
         self.env.cr.execute(
             """SELECT date_trunc('hour', received_at) AS hour, count(*)
                  FROM saas_event WHERE company_id = ANY(%s) AND received_at >= %s
-             GROUP BY hour ORDER BY hour""",
-            (list(company_ids), fields.Datetime.now() - timedelta(hours=hours)),
+             GROUP BY hour""",
+            (list(company_ids), start),
         )
+        counts = dict(self.env.cr.fetchall())
         return [
-            {"hour": fields.Datetime.to_string(hour), "count": count}
-            for hour, count in self.env.cr.fetchall()
+            {
+                "hour": fields.Datetime.to_string(start + timedelta(hours=index)),
+                "count": counts.get(start + timedelta(hours=index), 0),
+            }
+            for index in range(hours)
         ]
 
     @api.model

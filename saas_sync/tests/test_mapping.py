@@ -214,3 +214,26 @@ class TestMappingWorkflowRpc(SaasSyncCommon, HttpCase):
         self.call("saas.mapping", "action_archive_mapping", [mapping.id])
         mapping.invalidate_recordset()
         self.assertEqual(mapping.state, "archived")
+
+    def test_draft_created_for_an_event_takes_its_target_with_tracking(self):
+        """The runbook's fix of a parked event: the draft the engine created gets
+        its record and is approved, with tracking on as in the web client."""
+        Mapping = self.env["saas.mapping"].with_context(tracking_disable=False)
+        draft = Mapping._ensure_draft("currency", "PARKED", self.system)
+        self.assertFalse(draft.target_ref)
+        # The engine created the draft in an earlier transaction.
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        draft.with_user(self.reviewer_user).write(
+            {"target_ref": f"res.currency,{self.env.ref('base.EUR').id}"}
+        )
+        draft.with_user(self.reviewer_user).action_approve()
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        self.assertEqual(draft.state, "approved")
+        self.assertIn("EUR", draft.target_name)
+        tracked = draft.message_ids.tracking_value_ids.filtered(
+            lambda value: value.field_id.name == "target_name"
+        )
+        self.assertEqual(len(tracked), 1)
+        self.assertIn("EUR", tracked.new_value_char)

@@ -1,4 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+from itertools import pairwise
+
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 from .common import SaasSyncCommon, canonical_event, scripted_handler
@@ -66,6 +70,27 @@ class TestMonitoring(SaasSyncCommon, HttpCase):
         data = self.env["saas.monitor"].with_company(self.company).get_dashboard_data()
         self.assertEqual(data["stats"]["dead"], 1)
         self.assertTrue(data["events_per_hour"])
+
+    def test_events_per_hour_shows_every_hour_with_zeros(self):
+        self._fill()
+        old = self.store(canonical_event("m_five_hours_ago"))
+        self.env.flush_all()
+        self.env.cr.execute(
+            "UPDATE saas_event SET received_at = received_at - INTERVAL '5 hours' WHERE id = %s",
+            (old.id,),
+        )
+        rows = self.env["saas.monitor"].events_per_hour(company_ids=self.company.ids)
+        self.assertEqual(len(rows), 24)
+        hours = [fields.Datetime.from_string(row["hour"]) for row in rows]
+        self.assertEqual(hours[-1], fields.Datetime.now().replace(minute=0, second=0))
+        self.assertEqual([b - a for a, b in pairwise(hours)], [timedelta(hours=1)] * 23)
+        counts = [row["count"] for row in rows]
+        old.invalidate_recordset(["received_at"])
+        received = old.received_at.replace(minute=0, second=0, microsecond=0)
+        self.assertEqual(counts[hours.index(received)], 1)
+        self.assertEqual(counts[hours.index(received + timedelta(hours=5))], 4)
+        self.assertEqual(sum(counts), 5)
+        self.assertEqual(counts.count(0), 22)
 
     def test_alert_notifies_once_per_incident(self):
         self._fill()

@@ -3,7 +3,7 @@
 import { Component, onWillStart, useState } from "@odoo/owl";
 import { registry } from "@web/core/registry";
 import { useService } from "@web/core/utils/hooks";
-import { _t } from "@web/core/l10n/translation";
+import { deserializeDateTime } from "@web/core/l10n/dates";
 
 export class SaasDashboard extends Component {
     static template = "saas_sync.Dashboard";
@@ -49,24 +49,40 @@ export class SaasDashboard extends Component {
         return Math.max(1, ...this.state.data.events_per_hour.map((row) => row.count));
     }
 
+    get totalPerHour() {
+        return this.state.data.events_per_hour.reduce((sum, row) => sum + row.count, 0);
+    }
+
+    /** The hourly bars (UTC hours from the server, labelled in local time). */
+    get hourBars() {
+        const rows = this.state.data.events_per_hour;
+        return rows.map((row, index) => {
+            const start = deserializeDateTime(row.hour);
+            return {
+                key: row.hour,
+                count: row.count,
+                height: (100 * row.count) / this.maxPerHour,
+                label: start.toFormat("HH:mm"),
+                // A tick every 6 hours and on the last (current) hour.
+                tick: index % 6 === 0 || index === rows.length - 1,
+                title: `${start.toFormat("HH:mm")}-${start.plus({ hours: 1 }).toFormat("HH:mm")}: ${row.count}`,
+            };
+        });
+    }
+
+    /**
+     * Open the events through the action of the menu, with the search view's
+     * own filters switched on, so the search bar shows what is filtered.
+     */
     openEvents(state, lane) {
-        const domain = [];
+        const context = {};
         if (state) {
-            domain.push(["state", "=", state]);
+            context[`search_default_filter_${state}`] = 1;
         }
         if (lane) {
-            domain.push(["lane", "=", lane]);
+            context[`search_default_filter_${lane}`] = 1;
         }
-        this.action.doAction({
-            type: "ir.actions.act_window",
-            name: _t("Events"),
-            res_model: "saas.event",
-            views: [
-                [false, "list"],
-                [false, "form"],
-            ],
-            domain,
-        });
+        this.action.doAction("saas_sync.action_saas_event", { additionalContext: context });
     }
 
     openAction(xmlid) {

@@ -1,0 +1,52 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The demo data tells the truth: what its events say happened is what the
+engine does with them (tests run on a database with demo data)."""
+
+import json
+
+from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.saas_sync.lib.schema import parse_timestamp
+
+
+@tagged("post_install", "-at_install")
+class TestDemoData(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.systems = cls.env.ref("saas_sync.demo_system_generic") | cls.env.ref(
+            "saas_subscription.demo_system_billing"
+        )
+        cls.events = cls.env["saas.event"].search([("system_id", "in", cls.systems.ids)])
+
+    def test_occurred_at_is_the_payload_s(self):
+        self.assertTrue(self.events)
+        for event in self.events:
+            payload = json.loads(event.sudo().payload)
+            self.assertEqual(
+                event.occurred_at, parse_timestamp(payload["occurred_at"]), event.external_id
+            )
+
+    def test_counted_attempts_are_in_the_attempts_tab(self):
+        for event in self.events:
+            self.assertEqual(len(event.attempt_ids), event.attempt_count, event.external_id)
+            if event.attempt_ids:
+                last = event.attempt_ids.sorted("id")[-1]
+                self.assertEqual(last.outcome, event.state, event.external_id)
+                # An ignored event keeps its reason apart from the errors.
+                said = event.ignore_reason if event.state == "ignored" else event.last_error
+                self.assertEqual(last.error or False, said or False, event.external_id)
+
+    def test_exceptions_say_what_a_replay_says(self):
+        exceptions = self.events.filtered(lambda e: e.state in ("dead", "retry", "needs_mapping"))
+        self.assertEqual(sorted(exceptions.mapped("state")), ["dead", "needs_mapping", "retry"])
+        stored = {event: (event.state, event.error_class, event.last_error) for event in exceptions}
+        self.assertIn("differs", stored[exceptions.filtered(lambda e: e.state == "dead")][2])
+        exceptions.action_replay()
+        self.env["saas.event"].process_pending(system_ids=self.systems.ids)
+        for event, (state, error_class, error) in stored.items():
+            self.assertEqual(
+                (event.state, event.error_class, event.last_error),
+                (state, error_class, error),
+                event.external_id,
+            )
