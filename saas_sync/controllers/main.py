@@ -11,7 +11,6 @@ import logging
 from odoo import http
 from odoo.http import request
 
-from .. import registry as handler_registry
 from ..lib.schema import SchemaError, validate_batch
 from ..tools import database_environment, get_setting
 
@@ -122,7 +121,7 @@ def check_canonical_source(system):
     """Refuse canonical events from a system whose events an adapter translates
     (a Stripe system, say): its adapter would read them as the platform's own
     objects and fail after the fact."""
-    if handler_registry.find_adapter(system.env, system.kind):
+    if system._saas_has_adapter():
         raise RequestRefused(
             403,
             "wrong_system_kind",
