@@ -18,6 +18,7 @@
         "security/saas_subscription_rules.xml",
         "data/ir_cron.xml",
         "wizards/saas_partner_dedup_views.xml",
+        "views/saas_system_views.xml",
         "views/saas_subscription_views.xml",
         "views/saas_mrr_movement_views.xml",
         "views/saas_bundle_views.xml",

@@ -1,8 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Names shared by the models, the controllers and the engine."""
 
+# Adapter addons add their platform's kind (saas_stripe: "stripe").
 SYSTEM_KINDS = [
-    ("stripe", "Stripe"),
     ("billing", "Billing platform"),
     ("crm", "CRM"),
     ("generic", "Generic"),
@@ -42,28 +42,16 @@ BUG_ERROR_CLASS = "bug"
 # Error classes that go to the dead letter at the first attempt.
 DEAD_AT_ONCE = ("validation", BUG_ERROR_CLASS)
 
+# The kinds of mapping the core knows (models of `base`); saas_subscription
+# adds the accounting ones (product, tax, account, journal, analytic).
 MAPPING_KINDS = [
-    ("product", "Product"),
-    ("tax", "Tax"),
-    ("account", "Account"),
-    ("journal", "Journal"),
-    ("currency", "Currency"),
     ("company", "Company (entity)"),
-    ("analytic", "Analytic account"),
+    ("currency", "Currency"),
 ]
 MAPPING_TARGET_MODELS = [
-    ("product.product", "Product"),
-    ("product.template", "Product template"),
-    ("account.tax", "Tax"),
-    ("account.account", "Account"),
-    ("account.journal", "Journal"),
-    ("res.currency", "Currency"),
     ("res.company", "Company"),
-    ("account.analytic.account", "Analytic account"),
+    ("res.currency", "Currency"),
 ]
-
-# Domains a system may own (the system of record for that kind of data).
-OWNED_DOMAINS = ("customers", "subscriptions", "payments")
 
 PARAM_PREFIX = "saas_sync."
 DEFAULTS = {

@@ -7,7 +7,30 @@
 - :class:`MappingError` parks the event in ``needs_mapping`` until an
   administrator approves the missing mapping; it then retries by itself.
 - :class:`EventValidationError` sends the event to the dead letter at once.
+
+:class:`ReceiveRefused` is not a processing error: ``saas.event._receive``
+raises it when an event is refused at the door (wrong environment, full inbox,
+malformed header); nothing is stored, and a controller answers its status.
 """
+
+RETRY_AFTER_SECONDS = 30
+
+
+class ReceiveRefused(Exception):
+    """An event or a request refused before anything is stored.
+
+    ``status`` is the HTTP status a controller answers, ``error`` a short
+    code, ``headers`` extra HTTP headers, ``extra`` (e.g. ``field``) more keys
+    of the answer's body.
+    """
+
+    def __init__(self, status, error, message, headers=None, **extra):
+        super().__init__(message)
+        self.status = status
+        self.error = error
+        self.message = message
+        self.body = dict(error=error, message=message, **extra)
+        self.headers = headers or {}
 
 
 class SaasSyncError(Exception):

@@ -2,7 +2,6 @@
 """POST /saas/webhook/stripe/<code>: verify, store, answer at once."""
 
 import logging
-from datetime import datetime, timezone
 
 import stripe
 
@@ -11,15 +10,13 @@ from odoo.http import request
 
 from odoo.addons.saas_sync.controllers.main import (
     RequestRefused,
-    check_back_pressure,
-    check_environment,
     decode_json,
     guarded,
     json_response,
     read_body,
 )
 
-from ..lib.translate import HANDLED_TYPES
+from ..lib.inbox import stripe_header
 
 _logger = logging.getLogger(__name__)
 DEFAULT_TOLERANCE = 300
@@ -65,20 +62,9 @@ class StripeWebhookController(http.Controller):
         _text, event = decode_json(raw)
         if not isinstance(event, dict):
             raise RequestRefused(400, "invalid", "Not a Stripe event.", field="$")
-        for key in ("id", "type"):
-            value = event.get(key)
-            if not isinstance(value, str) or not value or len(value) > 255:
-                raise RequestRefused(
-                    400, "invalid", f"Not a Stripe event: {key} must be a string.", field=key
-                )
-        check_environment(system, bool(event.get("livemode")))
-        if not env["saas.event"]._find_existing(system, event["id"]):
-            check_back_pressure(system, 1)
-        stored, created = env["saas.event"]._store_incoming(
-            system, text, event, stripe_header(event)
+        [(stored, created)] = env["saas.event"]._receive(
+            system, [(text, event, stripe_header(event))]
         )
-        if created:
-            env["saas.event"]._trigger_lane_crons({"operational"})
         return json_response({"id": stored.id, "duplicate": not created})
 
 
@@ -89,19 +75,3 @@ def signature_tolerance(env):
         return max(1, int(raw or DEFAULT_TOLERANCE))
     except (TypeError, ValueError):
         return DEFAULT_TOLERANCE
-
-
-def stripe_header(event):
-    header = {
-        "id": event["id"],
-        "type": event["type"],
-        "occurred_at": datetime.fromtimestamp(
-            int(event.get("created") or 0), tz=timezone.utc
-        ).replace(tzinfo=None),
-        "api_version": event.get("api_version"),
-        "livemode": bool(event.get("livemode")),
-    }
-    if event["type"] not in HANDLED_TYPES:
-        header["state"] = "ignored"
-        header["ignore_reason"] = f"Stripe event type {event['type']} is not handled."
-    return header

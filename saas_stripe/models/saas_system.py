@@ -36,6 +36,9 @@ def _network_reason(text):
 class SaasSystem(models.Model):
     _inherit = "saas.system"
 
+    kind = fields.Selection(
+        selection_add=[("stripe", "Stripe")], ondelete={"stripe": "set default"}
+    )
     stripe_api_key = fields.Char(
         string="Stripe secret key",
         compute="_compute_stripe_write_only",

@@ -14,9 +14,9 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.saas_subscription.lib.mrr import monthly_amount
-from odoo.addons.saas_sync.exceptions import TransientError
+from odoo.addons.saas_sync.exceptions import ReceiveRefused, TransientError
 
-from ..controllers.main import stripe_header
+from ..lib.inbox import stripe_header
 from ..lib.translate import SUBSCRIPTION_STATUS, subscription_items
 
 _logger = logging.getLogger(__name__)
@@ -81,6 +81,23 @@ class SaasSystem(models.Model):
         )
         return status, total
 
+    def _stripe_receive(self, payload):
+        """Store a synthetic Stripe event (drift repair, backfill) through the
+        inbox's one way in; a refusal (full inbox, wrong environment) stops
+        the run with its reason, storing nothing more."""
+        self.ensure_one()
+        try:
+            [(event, _created)] = (
+                self.env["saas.event"]
+                .sudo()
+                ._receive(self, [(json.dumps(payload), payload, stripe_header(payload))])
+            )
+        except ReceiveRefused as exc:
+            raise UserError(
+                self.env._("Stripe system %(code)s: %(reason)s", code=self.code, reason=exc.message)
+            ) from exc
+        return event
+
     def _stripe_drifted(self, sub):
         odoo_sub = self.env["saas.binding"].find_record(self, "saas.subscription", sub["id"])
         if not odoo_sub:
@@ -118,9 +135,7 @@ class SaasSystem(models.Model):
                 "api_version": None,
                 "data": {"object": sub, "previous_attributes": {"items": {}}},
             }
-            event, _created = Event._store_incoming(
-                self, json.dumps(payload), payload, stripe_header(payload)
-            )
+            event = self._stripe_receive(payload)
             repairs.append((sub["id"], drift, event))
         if repairs:
             Event.process_pending(system_ids=self.ids)
@@ -154,7 +169,7 @@ class SaasSystem(models.Model):
                 continue
             try:
                 system._stripe_drift_check()
-            except (TransientError, stripe.StripeError) as exc:
+            except (TransientError, stripe.StripeError, UserError) as exc:
                 # One account's failure (network, revoked key) never stops the others.
                 _logger.warning("Stripe drift check of %s postponed: %s", system.code, exc)
 

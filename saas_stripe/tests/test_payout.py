@@ -12,7 +12,7 @@ from odoo.tests import tagged
 
 from odoo.addons.saas_subscription.tests.common import SubscriptionCommon
 
-from ..controllers.main import stripe_header
+from ..lib.inbox import stripe_header
 from .common import stripe_event, stripe_fixture
 
 PRICE = "price_1PgafmB7WZ01zgkW6dKueIc5"
@@ -70,8 +70,8 @@ class TestStripePayout(SubscriptionCommon):
     @classmethod
     def deliver(cls, event_type, obj):
         event = stripe_event(event_type, obj, created=CREATED)
-        record, _created = cls.env["saas.event"]._store_incoming(
-            cls.stripe, json.dumps(event), event, stripe_header(event)
+        [(record, _created)] = cls.env["saas.event"]._receive(
+            cls.stripe, [(json.dumps(event), event, stripe_header(event))]
         )
         cls.env["saas.event"].process_pending(system_ids=cls.stripe.ids)
         assert record.state == "done", f"{event_type}: {record.state} {record.last_error}"

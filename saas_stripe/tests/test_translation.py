@@ -8,7 +8,7 @@ from odoo.tests import tagged
 
 from odoo.addons.saas_subscription.tests.common import SubscriptionCommon
 
-from ..controllers.main import stripe_header
+from ..lib.inbox import stripe_header
 from .common import stripe_event, stripe_fixture
 
 PRICE = "price_1PgafmB7WZ01zgkW6dKueIc5"  # the price of Stripe's sample subscription
@@ -38,8 +38,8 @@ class StripeCase(SubscriptionCommon):
 
     def deliver(self, event_type, obj, previous=None, **kwargs):
         event = stripe_event(event_type, obj, previous, **kwargs)
-        record, _created = self.env["saas.event"]._store_incoming(
-            self.stripe, json.dumps(event), event, stripe_header(event)
+        [(record, _created)] = self.env["saas.event"]._receive(
+            self.stripe, [(json.dumps(event), event, stripe_header(event))]
         )
         self.env["saas.event"].process_pending(system_ids=self.stripe.ids)
         return record

@@ -6,7 +6,6 @@ idempotent with the webhooks (an invoice, payment or refund is never booked
 twice; customers and subscriptions take Stripe's current state).
 """
 
-import json
 import time
 import uuid
 from datetime import datetime, timedelta, timezone
@@ -17,7 +16,6 @@ import stripe
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..controllers.main import stripe_header
 from ..models.stripe_sync import as_dict
 
 MAX_ROUNDS = 20
@@ -129,7 +127,6 @@ class SaasStripeBackfill(models.TransientModel):
         return []
 
     def _store(self, system, run, obj, event_type):
-        Event = self.env["saas.event"].sudo()
         if event_type is None:  # subscriptions: the current state, new or known
             known = self.env["saas.binding"].find_binding(system, "saas.subscription", obj["id"])
             kind = "customer.subscription.updated" if known else "customer.subscription.created"
@@ -144,10 +141,7 @@ class SaasStripeBackfill(models.TransientModel):
             "api_version": None,
             "data": {"object": obj, "previous_attributes": {"items": {}}},
         }
-        event, _created = Event._store_incoming(
-            system, json.dumps(payload), payload, stripe_header(payload)
-        )
-        return event
+        return system._stripe_receive(payload)
 
     def _write_report(self, counts, events, stopped):
         states = events.mapped("state")

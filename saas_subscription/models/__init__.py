@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import saas_system
+from . import saas_mapping
 from . import saas_subscription
 from . import saas_subscription_line
 from . import saas_mrr_movement

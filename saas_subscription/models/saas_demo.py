@@ -1,9 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import json
 
 from odoo import api, models
-
-from odoo.addons.saas_sync.lib.schema import validate_event
 
 
 class SaasSubscriptionDemo(models.AbstractModel):
@@ -227,7 +224,7 @@ class SaasSubscriptionDemo(models.AbstractModel):
                 "livemode": False,
                 "data": data,
             }
-            Event._store_incoming(system, json.dumps(payload), payload, validate_event(payload))
+            Event._receive_canonical(system, payload)
         # Process in order of occurrence, as the lane cron would.
         while Event.sudo().process_pending(system_ids=system.ids, limit=100):
             pass

@@ -6,7 +6,6 @@ import itertools
 import json
 
 from odoo.addons.account.tests.common import AccountTestInvoicingCommon
-from odoo.addons.saas_sync.lib.schema import validate_event
 
 _counter = itertools.count(1)
 
@@ -72,9 +71,7 @@ class SubscriptionCommon(AccountTestInvoicingCommon):
         }
         if entity:
             payload["entity"] = entity
-        event, _created = self.env["saas.event"]._store_incoming(
-            system, json.dumps(payload), payload, validate_event(payload)
-        )
+        [(event, _created)] = self.env["saas.event"]._receive_canonical(system, payload)
         if process:
             self.env["saas.event"].process_pending(system_ids=system.ids)
         return event

@@ -11,22 +11,14 @@ import logging
 from odoo import http
 from odoo.http import request
 
-from ..lib.schema import SchemaError, validate_batch
+from ..exceptions import RETRY_AFTER_SECONDS, ReceiveRefused
 from ..tools import database_environment, get_setting
 
 _logger = logging.getLogger(__name__)
 
-RETRY_AFTER_SECONDS = 30
-
-
-class RequestRefused(Exception):
-    """A request answered with an error status; nothing is stored."""
-
-    def __init__(self, status, error, message, headers=None, **extra):
-        super().__init__(message)
-        self.status = status
-        self.body = dict(error=error, message=message, **extra)
-        self.headers = headers or {}
+# A request answered with an error status; nothing is stored. The inbox
+# (saas.event._receive) raises the same type for what it refuses.
+RequestRefused = ReceiveRefused
 
 
 def json_response(body, status=200, headers=None):
@@ -63,35 +55,6 @@ def decode_json(raw):
 
 def _refuse_constant(name):
     raise ValueError(f"{name} is not allowed in JSON")
-
-
-def check_environment(system, livemode=None):
-    db_environment = database_environment(system.env)
-    if system.environment != db_environment:
-        raise RequestRefused(
-            409,
-            "wrong_environment",
-            f"System {system.code} is a {system.environment} system; this database is "
-            f"{db_environment}.",
-        )
-    if livemode is not None and livemode != (system.environment == "production"):
-        raise RequestRefused(
-            409,
-            "wrong_environment",
-            f"livemode={str(livemode).lower()} does not match the {system.environment} "
-            f"environment of system {system.code}.",
-        )
-
-
-def check_back_pressure(system, incoming):
-    limit = system.max_pending_events
-    if limit and system.env["saas.event"]._pending_count(system) + incoming > limit:
-        raise RequestRefused(
-            429,
-            "back_pressure",
-            f"The inbox of {system.code} holds its limit of {limit} pending events.",
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-        )
 
 
 def bearer_system(env):
@@ -169,33 +132,14 @@ class SaasSyncController(http.Controller):
         raw = read_body(env)
         system = bearer_system(env)
         check_canonical_source(system)
-        check_environment(system)
+        system._check_can_receive()
         _text, body = decode_json(raw)
-        try:
-            batch = validate_batch(body, get_setting(env, "max_events_per_request"))
-        except SchemaError as exc:
-            raise RequestRefused(400, "invalid", exc.message, field=exc.field) from exc
-        for _event, header in batch:
-            check_environment(system, header["livemode"])
-        Event = env["saas.event"]
-        # Duplicates are answered even when the inbox is full: they add nothing.
-        new_count = sum(
-            1 for _event, header in batch if not Event._find_existing(system, header["id"])
-        )
-        if new_count:
-            check_back_pressure(system, new_count)
-        stored, created_any = [], False
-        for event, header in batch:
-            # Each event keeps its own canonical JSON as raw payload.
-            record, created = Event._store_incoming(
-                system, json.dumps(event, sort_keys=True, separators=(",", ":")), event, header
-            )
-            created_any |= created
-            stored.append({"id": record.id, "external_id": header["id"], "duplicate": not created})
-        if created_any:
-            Event._trigger_lane_crons(
-                {Event._lane_for(header["type"], system) for _event, header in batch}
-            )
+        received = env["saas.event"]._receive_canonical(system, body)
+        stored = [
+            {"id": event.id, "external_id": event.external_id, "duplicate": not created}
+            for event, created in received
+        ]
+        created_any = any(created for _event, created in received)
         return json_response({"events": stored}, status=202 if created_any else 200)
 
     @http.route(

@@ -23,9 +23,16 @@ from ..const import (
     FINANCIAL_TYPES,
     LANES,
 )
-from ..exceptions import EventValidationError, MappingError, SaasSyncError, TransientError
+from ..exceptions import (
+    RETRY_AFTER_SECONDS,
+    EventValidationError,
+    MappingError,
+    ReceiveRefused,
+    SaasSyncError,
+    TransientError,
+)
 from ..lib.masking import mask_payload
-from ..lib.schema import SchemaError, validate_event
+from ..lib.schema import SchemaError, validate_batch, validate_event
 from ..tools import backoff_policy, database_environment, get_setting, insert_unless_exists
 
 _logger = logging.getLogger(__name__)
@@ -189,8 +196,80 @@ class SaasEvent(models.Model):
         }
 
     @api.model
+    def _receive(self, system, items):
+        """The one way into the inbox: every source of events (the API, the
+        webhooks, API pulls, backfills, demo data) stores through here.
+
+        ``items``: ``[(raw, decoded, header)]``, ``raw`` the payload exactly as
+        it is kept, ``decoded`` its JSON, ``header`` the inbox fields (``id``,
+        ``type``, ``occurred_at``, ``livemode``...). Checks each header and the
+        environment, refuses new events over the system's back-pressure limit,
+        stores each event once (a duplicate answers the stored event) and wakes
+        the lanes of the new ones. Returns ``[(event, created)]`` in the order
+        of ``items``; raises :class:`ReceiveRefused`, storing nothing, when it
+        refuses.
+        """
+        system._check_can_receive()
+        for _raw, _decoded, header in items:
+            self._check_header(header)
+            system._check_can_receive(header.get("livemode"))
+        # Duplicates are answered even when the inbox is full: they add nothing.
+        new_count = sum(
+            1 for _raw, _decoded, header in items if not self._find_existing(system, header["id"])
+        )
+        if new_count:
+            self._check_back_pressure(system, new_count)
+        results = [
+            self._store_incoming(system, raw, decoded, header) for raw, decoded, header in items
+        ]
+        created = self.browse([event.id for event, is_new in results if is_new])
+        if created:
+            self._trigger_lane_crons(set(created.mapped("lane")))
+        return results
+
+    @api.model
+    def _receive_canonical(self, system, body):
+        """Receive a canonical event or a list of them (decoded JSON), validated
+        against the schema; each keeps its own canonical JSON as raw payload."""
+        try:
+            batch = validate_batch(body, get_setting(self.env, "max_events_per_request"))
+        except SchemaError as exc:
+            raise ReceiveRefused(400, "invalid", exc.message, field=exc.field) from exc
+        return self._receive(
+            system,
+            [
+                (json.dumps(event, sort_keys=True, separators=(",", ":")), event, header)
+                for event, header in batch
+            ],
+        )
+
+    @api.model
+    def _check_header(self, header):
+        for key in ("id", "type"):
+            value = header.get(key)
+            if not isinstance(value, str) or not value.strip() or len(value) > 255:
+                raise ReceiveRefused(
+                    400,
+                    "invalid",
+                    f"The event's {key} must be a non-empty string of at most 255 characters.",
+                    field=key,
+                )
+
+    @api.model
+    def _check_back_pressure(self, system, incoming):
+        limit = system.max_pending_events
+        if limit and self._pending_count(system) + incoming > limit:
+            raise ReceiveRefused(
+                429,
+                "back_pressure",
+                f"The inbox of {system.code} holds its limit of {limit} pending events.",
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+
+    @api.model
     def _store_incoming(self, system, raw, decoded, header):
-        """Store one event exactly once; return ``(event, created)``.
+        """Store one event exactly once; return ``(event, created)``. The
+        primitive under :meth:`_receive`, which every source calls.
 
         The row is inserted with ``ON CONFLICT DO NOTHING``: a concurrent
         delivery of the same event waits on the unique index until the first
@@ -766,8 +845,6 @@ class SaasEvent(models.Model):
                 "livemode": False,
                 "data": data,
             }
-            event, _created = self._store_incoming(
-                system, json.dumps(payload), payload, validate_event(payload)
-            )
+            [(event, _created)] = self._receive_canonical(system, payload)
             if ignore_reason and event.state == "received":
                 event.sudo()._mark_ignored(ignore_reason)

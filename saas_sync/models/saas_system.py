@@ -2,7 +2,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 
-from ..const import ENVIRONMENTS, OWNED_DOMAINS, SYSTEM_KINDS
+from ..const import ENVIRONMENTS, SYSTEM_KINDS
+from ..exceptions import ReceiveRefused
 from ..tools import database_environment
 
 ADMIN_GROUP = "saas_sync.group_saas_admin"
@@ -45,21 +46,6 @@ class SaasSystem(models.Model):
         default=10000,
         help="Maximum number of events waiting to be processed. Above it, the API "
         "answers 429 with Retry-After. 0 means no limit.",
-    )
-    owns_customers = fields.Boolean(
-        help="This system is the system of record for customers: its customer "
-        "events may overwrite partner fields."
-    )
-    owns_subscriptions = fields.Boolean(
-        default=True,
-        help="This system is the system of record for subscriptions: its subscription "
-        "events are applied. Untick it for a system whose subscription events are only "
-        "informative (they are then ignored with the reason).",
-    )
-    owns_payments = fields.Boolean(
-        default=True,
-        help="This system is the system of record for payments: its payment, failed "
-        "payment and refund events are applied (otherwise ignored with the reason).",
     )
 
     # Write-only secrets: the input fields never read back anything.
@@ -249,16 +235,38 @@ class SaasSystem(models.Model):
 
     @api.private
     def owns(self, domain):
-        """Whether this system is the system of record for ``domain``."""
+        """Whether this system is the system of record for ``domain``: the
+        boolean field ``owns_<domain>`` that the addon owning that domain adds
+        (saas_subscription: customers, subscriptions, payments)."""
         self.ensure_one()
-        if domain not in OWNED_DOMAINS:
-            raise ValueError(domain)
-        return self[f"owns_{domain}"]
+        field_name = f"owns_{domain}"
+        if field_name not in self._fields:
+            raise ValueError(f"No addon installed defines the ownership of {domain!r}.")
+        return self[field_name]
 
     def _check_environment(self):
         """True when this system may deliver into this database."""
         self.ensure_one()
         return self.environment == database_environment(self.env)
+
+    def _check_can_receive(self, livemode=None):
+        """Refuse (409) events of a system of the other environment, or whose
+        ``livemode`` does not match this system's environment."""
+        self.ensure_one()
+        if not self._check_environment():
+            raise ReceiveRefused(
+                409,
+                "wrong_environment",
+                f"System {self.code} is a {self.environment} system; this database is "
+                f"{database_environment(self.env)}.",
+            )
+        if livemode is not None and bool(livemode) != (self.environment == "production"):
+            raise ReceiveRefused(
+                409,
+                "wrong_environment",
+                f"livemode={str(bool(livemode)).lower()} does not match the "
+                f"{self.environment} environment of system {self.code}.",
+            )
 
     def _saas_has_adapter(self):
         """Whether this system sends its own payloads, translated by an adapter

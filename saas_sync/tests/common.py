@@ -3,14 +3,12 @@
 and a test handler whose behaviour each test scripts."""
 
 import contextlib
-import json
 import threading
 from unittest.mock import patch
 
 from odoo.tests import new_test_user
 
 from ..exceptions import DependencyError, EventValidationError, MappingError, TransientError
-from ..lib.schema import validate_event
 
 TEST_TYPE = "customer.upserted"
 
@@ -114,10 +112,7 @@ class SaasSyncCommon:
 
     def store(self, event, system=None):
         system = system or self.system
-        header = validate_event(event)
-        record, _created = self.env["saas.event"]._store_incoming(
-            system, json.dumps(event), event, header
-        )
+        [(record, _created)] = self.env["saas.event"]._receive_canonical(system, event)
         return record
 
     def process(self, **kwargs):
