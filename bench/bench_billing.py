@@ -311,9 +311,6 @@ class EventProbe:
 
 class SuiteRunner:
     def __init__(self, registry, batch):
-        from odoo.addons.saas_sync.lib.schema import validate_event  # noqa: PLC0415
-
-        self.validate_event = validate_event
         self.registry = registry
         self.batch = batch
         self.probe = EventProbe(registry)
@@ -330,9 +327,7 @@ class SuiteRunner:
                 env = environment(cr)
                 system = env["saas.system"].browse(self.system_id)
                 for payload in chunk:
-                    env["saas.event"]._store_incoming(
-                        system, json.dumps(payload), payload, self.validate_event(payload)
-                    )
+                    env["saas.event"]._receive_canonical(system, payload)
         return time.perf_counter() - started
 
     def process(self):

@@ -7,6 +7,13 @@ SYSTEM_KINDS = [
     ("crm", "CRM"),
     ("generic", "Generic"),
 ]
+# Security groups of the suite (saas_sync/security/saas_sync_security.xml).
+SUPPORT_GROUP = "saas_sync.group_saas_support"
+REVIEWER_GROUP = "saas_sync.group_saas_reviewer"
+ADMIN_GROUP = "saas_sync.group_saas_admin"
+# Holds the stored secrets; only the superuser is in it.
+SECRET_STORE_GROUP = "saas_sync.group_saas_secret_store"
+
 ENVIRONMENTS = [("sandbox", "Sandbox"), ("production", "Production")]
 
 EVENT_STATES = [

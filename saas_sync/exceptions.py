@@ -13,7 +13,16 @@ raises it when an event is refused at the door (wrong environment, full inbox,
 malformed header); nothing is stored, and a controller answers its status.
 """
 
+import psycopg2
+
+from odoo.exceptions import UserError
+
+from .const import BUG_ERROR_CLASS
+
 RETRY_AFTER_SECONDS = 30
+# serialization, deadlock, lock not available, and unique violations (a
+# concurrent event created the same row: the retry finds it).
+TRANSIENT_PG_CODES = {"40001", "40P01", "55P03", "23505"}
 
 
 class ReceiveRefused(Exception):
@@ -67,3 +76,24 @@ class MappingError(SaasSyncError):
             or f"No approved {kind} mapping for {external_key!r}"
             + (f" (system {system.code})" if system else "")
         )
+
+
+def classify_error(exc):
+    """What the engine does with ``exc``, raised while an event was applied:
+    ``(error_class, message, is_bug)``; ``is_bug`` asks for the traceback.
+
+    Typed errors carry their class; Odoo's own refusals (a constraint, a locked
+    period: ``UserError`` and its ``ValidationError``) are ``validation``;
+    serialization failures, deadlocks, lock timeouts, unique violations and
+    network errors are ``transient``; anything else is a defect in a handler
+    (``bug``), never blamed on the event.
+    """
+    if isinstance(exc, SaasSyncError):
+        return exc.error_class, exc.message, False
+    if isinstance(exc, UserError):
+        return EventValidationError.error_class, str(exc), False
+    if isinstance(exc, psycopg2.Error) and exc.pgcode in TRANSIENT_PG_CODES:
+        return TransientError.error_class, str(exc), False
+    if isinstance(exc, OSError):
+        return TransientError.error_class, repr(exc), False
+    return BUG_ERROR_CLASS, f"{type(exc).__name__}: {exc}", True

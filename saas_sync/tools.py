@@ -3,10 +3,18 @@
 
 import psycopg2
 
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
 from .const import DEFAULTS, PARAM_PREFIX
 from .lib.backoff import BackoffPolicy
+
+
+def check_group(env, group, message):
+    """Raise ``AccessError(message)`` unless the user is in ``group`` (an
+    XML id such as ``const.ADMIN_GROUP``) or this is the superuser."""
+    if not env.su and not env.user.has_group(group):
+        raise AccessError(message)
 
 
 def get_setting(env, key):

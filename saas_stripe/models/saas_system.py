@@ -13,6 +13,7 @@ import stripe
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.saas_sync.const import ADMIN_GROUP, SECRET_STORE_GROUP
 from odoo.addons.saas_sync.exceptions import SaasSyncError, TransientError
 
 from ..lib.payouts import lookback_start
@@ -21,10 +22,8 @@ from .stripe_sync import as_dict
 
 _logger = logging.getLogger(__name__)
 
-ADMIN_GROUP = "saas_sync.group_saas_admin"
 # The operating system's reason in the text of a requests/urllib3 network error.
 OS_ERROR_REASON = re.compile(r"\[Errno -?\d+\] ([^\"')\]]+)")
-SECRET_STORE_GROUP = "saas_sync.group_saas_secret_store"
 
 
 def _network_reason(text):

@@ -3,6 +3,7 @@ from . import saas_system
 from . import saas_api_key
 from . import saas_handler
 from . import saas_event
+from . import saas_event_engine
 from . import saas_event_attempt
 from . import saas_event_record
 from . import saas_binding
@@ -10,3 +11,4 @@ from . import saas_mapping
 from . import saas_monitor
 from . import saas_signature_failure
 from . import res_config_settings
+from . import saas_sync_demo

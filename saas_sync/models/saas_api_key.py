@@ -5,6 +5,8 @@ import secrets
 
 from odoo import api, fields, models
 
+from ..const import SECRET_STORE_GROUP
+
 KEY_PREFIX = "saas"
 PREFIX_CHARS = 8
 
@@ -26,7 +28,7 @@ class SaasApiKey(models.Model):
     prefix = fields.Char(
         readonly=True, index=True, help="First characters of the key, to recognise it."
     )
-    key_hash = fields.Char(readonly=True, groups="saas_sync.group_saas_secret_store")
+    key_hash = fields.Char(readonly=True, groups=SECRET_STORE_GROUP)
     active = fields.Boolean(default=True)
     revoked_at = fields.Datetime(readonly=True)
     revoked_by_id = fields.Many2one("res.users", readonly=True)

@@ -1,11 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
-from ..const import MAPPING_KINDS, MAPPING_TARGET_MODELS
+from ..const import MAPPING_KINDS, MAPPING_TARGET_MODELS, REVIEWER_GROUP
 from ..exceptions import MappingError
+from ..tools import check_group
 
-REVIEWER_GROUP = "saas_sync.group_saas_reviewer"
 # Written by the actions only (approve, archive, new version).
 WORKFLOW_FIELDS = frozenset({"state", "approved_by_id", "approved_at", "version"})
 KIND_MODELS = {
@@ -230,8 +230,9 @@ class SaasMapping(models.Model):
 
     # ---------------------------------------------------------------- actions
     def _check_reviewer(self):
-        if not self.env.su and not self.env.user.has_group(REVIEWER_GROUP):
-            raise AccessError(self.env._("Only finance reviewers may approve mappings."))
+        check_group(
+            self.env, REVIEWER_GROUP, self.env._("Only finance reviewers may approve mappings.")
+        )
 
     def action_approve(self):
         """Approve draft mappings; supersede the previous approved version and let

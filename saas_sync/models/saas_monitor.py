@@ -3,11 +3,10 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
-from ..const import EVENT_STATES, LANES
+from ..const import ADMIN_GROUP, EVENT_STATES, LANES
 from ..lib.stats import prometheus_text
 from ..tools import get_setting
 
-ADMIN_GROUP = "saas_sync.group_saas_admin"
 LATENCY_WINDOW_HOURS = 24
 
 

@@ -1,15 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import ValidationError
 
-from ..const import ENVIRONMENTS, SYSTEM_KINDS
+from ..const import ADMIN_GROUP, ENVIRONMENTS, SECRET_STORE_GROUP, SYSTEM_KINDS
 from ..exceptions import ReceiveRefused
-from ..tools import database_environment
+from ..tools import check_group, database_environment
 
-ADMIN_GROUP = "saas_sync.group_saas_admin"
 # Stored columns holding secrets. No user group can read them: only code
 # running as superuser (the controllers and the engine) does.
-SECRET_STORE_GROUP = "saas_sync.group_saas_secret_store"
 WRITE_ONLY_SECRETS = {
     "webhook_secret": "webhook_secret_value",
     "webhook_secret_previous": "webhook_secret_previous_value",
@@ -182,8 +180,9 @@ class SaasSystem(models.Model):
 
     # ------------------------------------------------------------ secrets API
     def _check_admin(self):
-        if not self.env.su and not self.env.user.has_group(ADMIN_GROUP):
-            raise AccessError(self.env._("Only SaaS integration administrators may do this."))
+        check_group(
+            self.env, ADMIN_GROUP, self.env._("Only SaaS integration administrators may do this.")
+        )
 
     def _webhook_secrets(self):
         """The accepted signing secrets, current first (superuser only)."""

@@ -216,7 +216,7 @@ class TestEngine(SaasSyncCommon, TransactionCase):
             return message.no_such_attribute
 
         self.enterContext(handler_for(self.registry, "customer.upserted", handler))
-        with self.assertLogs("odoo.addons.saas_sync.models.saas_event", "ERROR") as logs:
+        with self.assertLogs("odoo.addons.saas_sync.models.saas_event_engine", "ERROR") as logs:
             self.process()
         self.assertEqual(len(logs.records), 2)
         for event, name in zip(events, ("KeyError", "AttributeError"), strict=True):

@@ -1,0 +1,389 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The processing engine of the inbox: lane crons claim due events with
+``FOR UPDATE SKIP LOCKED``, run each through its handler in a savepoint and
+record the attempt; :func:`..exceptions.classify_error` decides what a
+failure means."""
+
+import json
+import logging
+import random
+import time
+import traceback
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..const import ADMIN_GROUP, DEAD_AT_ONCE, DUE_STATES
+from ..exceptions import EventValidationError, MappingError, classify_error
+from ..lib.schema import SchemaError, validate_event
+from ..tools import backoff_policy, check_group, database_environment, get_setting
+
+_logger = logging.getLogger(__name__)
+
+
+class SaasEvent(models.Model):
+    _inherit = "saas.event"
+
+    def _trigger_lanes(self):
+        self._trigger_lane_crons(set(self.mapped("lane")))
+
+    @api.model
+    def _trigger_lane_crons(self, lanes):
+        """Wake the lane crons now, unless a wake-up was asked within the last
+        second: a burst of deliveries leaves about one trigger per second, not
+        one per request. (An event whose wake-up is skipped is taken by that
+        run or, at worst, by the lane's next scheduled run.)"""
+        for lane in lanes:
+            cron = self.env.ref(f"saas_sync.ir_cron_process_{lane}", raise_if_not_found=False)
+            if not cron:
+                continue
+            self.env.cr.execute(
+                """SELECT 1 FROM ir_cron_trigger
+                    WHERE cron_id = %s
+                      AND call_at > (now() AT TIME ZONE 'UTC') - INTERVAL '1 second'
+                    LIMIT 1""",
+                (cron.id,),
+            )
+            if not self.env.cr.fetchone():
+                cron.sudo()._trigger()
+
+    # ----------------------------------------------------------------- engine
+    @api.model
+    def _check_engine_access(self):
+        check_group(
+            self.env,
+            ADMIN_GROUP,
+            self.env._("Only SaaS integration administrators may run the engine."),
+        )
+
+    @api.model
+    def process_pending(self, lane=None, limit=None, system_ids=None):
+        """Process the events due now, as a lane cron does; return them.
+
+        ``system_ids`` optionally restricts the run to some systems.
+
+        Events are claimed with ``FOR UPDATE SKIP LOCKED``: concurrent workers
+        (threads, processes or Odoo nodes) never take the same event. Each event
+        runs in its own savepoint, so one failure never undoes the others.
+        Claimed events are ``processing`` until their outcome is written; this
+        method runs in the caller's transaction (the lane crons commit, see
+        :meth:`_run_due`).
+        """
+        self._check_engine_access()
+        return self._run_due(lane, limit, system_ids)
+
+    @api.model
+    def _run_due(self, lane=None, limit=None, system_ids=None, commit=False):
+        """Recover stale claims, claim due events, process them; return them.
+
+        With ``commit`` (the lane crons), the claim is committed at once, so
+        the events show as ``processing`` to everyone (health, event list,
+        other workers) while they run, and each outcome is committed as soon
+        as it is written. A worker that dies leaves its events ``processing``:
+        once their claim is older than ``saas_sync.stale_processing_minutes``
+        the next run gives them back to the queue (:meth:`_recover_stale_claims`).
+        """
+        self._recover_stale_claims(lane, system_ids)
+        events = self._claim_due(lane, limit or get_setting(self.env, "batch_size"), system_ids)
+        claims = {event.id: event.claimed_at for event in events}
+        if commit:
+            # The lane cron's own cursor: a committed claim is what makes
+            # ``processing`` visible and keeps other workers off the batch.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+        processed = self.browse()
+        for event in events:
+            if not event._hold_claim(claims[event.id]):
+                continue  # given back to the queue meanwhile: another worker owns it
+            event._process_one()
+            processed |= event
+            if commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return processed
+
+    @api.model
+    def _claim_due(self, lane, limit, system_ids=None):
+        """Lock the due events (``SKIP LOCKED``) and mark them ``processing``."""
+        self.env.flush_all()
+        now = fields.Datetime.now()
+        query = SQL(
+            """SELECT e.id FROM saas_event e
+                 JOIN saas_system s ON s.id = e.system_id
+                WHERE e.state IN %s
+                  AND (e.next_attempt_at IS NULL OR e.next_attempt_at <= %s)
+                  AND s.environment = %s
+                  %s %s
+             ORDER BY COALESCE(e.next_attempt_at, e.received_at), e.id
+                LIMIT %s
+          FOR UPDATE OF e SKIP LOCKED""",
+            DUE_STATES,
+            now,
+            database_environment(self.env),
+            SQL("AND e.lane = %s", lane) if lane else SQL(""),
+            SQL("AND e.system_id = ANY(%s)", list(system_ids)) if system_ids else SQL(""),
+            int(limit),
+        )
+        self.env.cr.execute(query)
+        events = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        events.write({"state": "processing", "claimed_at": now})
+        events.flush_recordset(["state", "claimed_at"])
+        return events
+
+    def _hold_claim(self, claimed_at):
+        """Lock this claimed event for its run; False if it is no longer ours.
+
+        The row lock keeps :meth:`_recover_stale_claims` off an event that is
+        running. An event it already gave back is no longer ``processing``
+        under our claim time (another worker may have claimed it since): it
+        is left alone.
+        """
+        self.ensure_one()
+        self.env.cr.execute(
+            """SELECT id FROM saas_event
+                WHERE id = %s AND state = 'processing' AND claimed_at = %s
+                  FOR UPDATE""",
+            (self.id, claimed_at),
+        )
+        held = bool(self.env.cr.fetchone())
+        self.invalidate_recordset()
+        return held
+
+    @api.model
+    def _recover_stale_claims(self, lane=None, system_ids=None):
+        """Give back to the queue the events whose worker stopped mid-run.
+
+        An event ``processing`` for longer than ``stale_processing_minutes``
+        and not locked by a live worker counts a ``transient`` attempt, then
+        retries with backoff (or goes dead when its attempts are spent).
+        """
+        cutoff = fields.Datetime.now() - timedelta(
+            minutes=get_setting(self.env, "stale_processing_minutes")
+        )
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT id FROM saas_event
+                    WHERE state = 'processing' AND claimed_at < %s %s %s
+                      FOR UPDATE SKIP LOCKED""",
+                cutoff,
+                SQL("AND lane = %s", lane) if lane else SQL(""),
+                SQL("AND system_id = ANY(%s)", list(system_ids)) if system_ids else SQL(""),
+            )
+        )
+        stale = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        for event in stale:
+            _logger.warning("Event %s was left processing since %s", event.id, event.claimed_at)
+            event._record_outcome(
+                "error",
+                "transient",
+                self.env._(
+                    "The worker stopped while processing this event (claimed at %s); "
+                    "it is queued again.",
+                    event.claimed_at,
+                ),
+                [],
+                event.claimed_at,
+                0,
+                len(event.record_ids),
+            )
+        return stale
+
+    @api.model
+    def _count_due(self, lane):
+        return self.sudo().search_count(
+            [
+                ("lane", "=", lane),
+                ("state", "in", DUE_STATES),
+                "|",
+                ("next_attempt_at", "=", False),
+                ("next_attempt_at", "<=", fields.Datetime.now()),
+            ]
+        )
+
+    @api.model
+    def _cron_process_lane(self, lane):
+        events = self.sudo()._run_due(lane=lane, commit=True)
+        self.env["ir.cron"]._notify_progress(done=len(events), remaining=self._count_due(lane))
+
+    def _decoded_payload(self):
+        self.ensure_one()
+        raw = self.sudo().payload
+        if raw is None or raw is False:
+            raise EventValidationError(
+                self.env._("The raw payload was purged; the event cannot run.")
+            )
+        return json.loads(raw)
+
+    def _canonical_messages(self):
+        """The canonical messages this event stands for (adapters translate)."""
+        self.ensure_one()
+        payload = self._decoded_payload()
+        messages = self.system_id._saas_canonical_messages(self, payload)
+        for message in messages:
+            # Ignored messages, and native ones that only the adapter's own
+            # handlers read (their type is outside the canonical schema), skip
+            # the canonical validation.
+            if message.get("ignore_reason") or message.get("native"):
+                continue
+            # A translation is held to the same schema as what the API accepts.
+            try:
+                validate_event(message)
+            except SchemaError as exc:
+                raise EventValidationError(
+                    self.env._("The translation of this event is invalid: %s", exc)
+                ) from exc
+        return messages
+
+    def _process_one(self):
+        """Run one event through its handler and record the attempt."""
+        self.ensure_one()
+        started = time.monotonic()
+        start_at = fields.Datetime.now()
+        self.env["saas.event.record"].flush_model()
+        touched_before = len(self.record_ids)
+        outcome, error_class, message, notes, detail = "done", False, False, [], False
+        try:
+            with self.env.cr.savepoint():
+                applied, reasons = self._apply_messages(notes)
+                if not applied:
+                    # Nothing applied: every message was ignored (or there was none).
+                    outcome = "ignored"
+                    message = "; ".join(reasons) or self.env._("Nothing to apply.")
+                self.env.flush_all()
+        except Exception as exc:
+            error_class, message, is_bug = classify_error(exc)
+            outcome = "needs_mapping" if isinstance(exc, MappingError) else "error"
+            if outcome == "needs_mapping":
+                self._park_for_mapping(exc)
+            if is_bug:
+                # A defect in a handler, not in the event: dead letter at once,
+                # with the traceback to fix it.
+                _logger.exception("Event %s failed on a handler bug", self.id)
+                detail = traceback.format_exc()
+        duration_ms = int((time.monotonic() - started) * 1000)
+        self._record_outcome(
+            outcome,
+            error_class,
+            message,
+            notes,
+            start_at,
+            duration_ms,
+            touched_before,
+            detail=detail,
+        )
+
+    def _apply_messages(self, notes):
+        """Run each canonical message through its handler.
+
+        Returns the number of messages applied and the reasons of those ignored.
+        An event is ignored only when none of its messages applied.
+        """
+        applied, reasons = 0, []
+        for canonical in self._canonical_messages():
+            event_type = canonical.get("type", self.event_type)
+            handler = self.env["saas.handler"]._find_handler(self.system_id.kind, event_type)
+            if not handler:
+                reasons.append(
+                    canonical.get("ignore_reason")
+                    or self.env._(
+                        "No handler for %(type)s events from %(kind)s systems.",
+                        type=event_type,
+                        kind=self.system_id.kind,
+                    )
+                )
+                continue
+            result = handler(self, canonical)
+            if result is not None:
+                notes.extend(result.notes)
+            if result is not None and result.ignored:
+                reasons.append(result.reason)
+            else:
+                applied += 1
+        return applied, reasons
+
+    def _record_outcome(
+        self,
+        outcome,
+        error_class,
+        message,
+        notes,
+        start_at,
+        duration_ms,
+        touched_before,
+        detail=None,
+    ):
+        """Write the outcome on the event and append the attempt row.
+
+        ``detail`` (a traceback) goes on the attempt only; the event keeps
+        the one-line ``message``.
+        """
+        attempts = self.attempt_count + 1
+        values = {"attempt_count": attempts, "error_class": error_class, "last_error": message}
+        now = fields.Datetime.now()
+        if outcome in ("done", "ignored"):
+            values.update(
+                state=outcome,
+                processed_at=now,
+                next_attempt_at=False,
+                last_error=False,
+                ignore_reason=message if outcome == "ignored" else False,
+                missing_mapping_id=False,
+            )
+        elif outcome == "needs_mapping":
+            values.update(state="needs_mapping", next_attempt_at=False)
+        else:
+            policy = backoff_policy(self.env)
+            if error_class in DEAD_AT_ONCE or policy.exhausted(attempts):
+                values.update(state="dead", next_attempt_at=False)
+            else:
+                delay = policy.delay(attempts, random)
+                values.update(state="retry", next_attempt_at=now + timedelta(seconds=delay))
+        self.write(values)
+        if outcome in ("done", "ignored"):
+            self._store_latency()
+        self.env["saas.event.record"].flush_model()
+        self.env["saas.event.attempt"].sudo().create(
+            {
+                "event_id": self.id,
+                "started_at": start_at,
+                "duration_ms": duration_ms,
+                "outcome": values["state"],
+                "error_class": error_class,
+                "error": detail or message,
+                "records_touched": len(self.record_ids) - touched_before,
+                "notes": "\n".join(notes) or False,
+            }
+        )
+
+    def _store_latency(self):
+        # create_date keeps microseconds in the database; the ORM rounds to seconds.
+        self.env.cr.execute(
+            """UPDATE saas_event SET latency_ms = GREATEST(0, ROUND(1000 * EXTRACT(EPOCH FROM
+                   (clock_timestamp() AT TIME ZONE 'UTC') - create_date)))
+                WHERE id IN %s""",
+            (tuple(self.ids),),
+        )
+        self.invalidate_recordset(["latency_ms"])
+
+    def _park_for_mapping(self, exc):
+        mapping = (
+            self.env["saas.mapping"]
+            .sudo()
+            ._ensure_draft(exc.kind, exc.external_key, exc.system or self.system_id)
+        )
+        self.missing_mapping_id = mapping
+
+    def _log_record(self, record, operation="write"):
+        """Remember that this event created or changed ``record``."""
+        self.ensure_one()
+        self.env["saas.event.record"].sudo().create(
+            [
+                {
+                    "event_id": self.id,
+                    "res_model": rec._name,
+                    "res_id": rec.id,
+                    "operation": operation,
+                }
+                for rec in record
+            ]
+        )
