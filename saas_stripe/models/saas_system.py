@@ -180,10 +180,23 @@ class SaasSystem(models.Model):
         }
 
     def _stripe_call(self, call):
+        """Run a Stripe API call. What may pass with time is a TransientError,
+        so an event retries with backoff instead of dying: the network, a rate
+        limit, Stripe's own server errors (5xx) and a key Stripe refuses (an
+        administrator fixes it, then the retry passes)."""
         try:
             return call()
-        except (stripe.RateLimitError, stripe.APIConnectionError) as exc:
+        except (
+            stripe.RateLimitError,
+            stripe.APIConnectionError,
+            stripe.AuthenticationError,
+            stripe.PermissionError,
+        ) as exc:
             raise TransientError(self.env._("Stripe is unreachable: %s", exc)) from exc
+        except stripe.APIError as exc:
+            if (exc.http_status or 500) < 500:
+                raise
+            raise TransientError(self.env._("Stripe answered a server error: %s", exc)) from exc
 
     def _stripe_payouts(self, since=None):
         """Payouts created since ``since`` (a datetime), as dicts; [] without a key."""

@@ -39,22 +39,25 @@ class SaasSystem(models.Model):
         if not client or not object_id:
             return None
         try:
-            return as_dict(getattr(client.v1, resource).retrieve(object_id))
+            return as_dict(
+                self._stripe_call(lambda: getattr(client.v1, resource).retrieve(object_id))
+            )
         except stripe.InvalidRequestError:
             return None
-        except (stripe.RateLimitError, stripe.APIConnectionError) as exc:
-            raise TransientError(self.env._("Stripe is unreachable: %s", exc)) from exc
 
     def _stripe_subscriptions(self):
         client = self._stripe_client()
         if not client:
             raise UserError(self.env._("Enter the Stripe secret key of %s first.", self.name))
-        try:
-            # status=all: a cancellation missed while the endpoint was down is drift too.
-            page = client.v1.subscriptions.list(params={"limit": 100, "status": "all"})
-            return [as_dict(sub) for sub in page.auto_paging_iter()]
-        except (stripe.RateLimitError, stripe.APIConnectionError) as exc:
-            raise TransientError(self.env._("Stripe is unreachable: %s", exc)) from exc
+        # status=all: a cancellation missed while the endpoint was down is drift too.
+        return self._stripe_call(
+            lambda: [
+                as_dict(sub)
+                for sub in client.v1.subscriptions.list(
+                    params={"limit": 100, "status": "all"}
+                ).auto_paging_iter()
+            ]
+        )
 
     # ------------------------------------------------------------ drift check
     def _stripe_expected_state(self, sub, currency):

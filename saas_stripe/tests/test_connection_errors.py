@@ -3,9 +3,14 @@
 Stripe cannot be reached, instead of a traceback or a misleading "refused"."""
 
 import socket
+from unittest.mock import patch
+
+import stripe
 
 from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.saas_sync.exceptions import TransientError
 
 
 def closed_local_port():
@@ -56,3 +61,45 @@ class TestStripeUnreachable(TransactionCase):
             self.system.action_stripe_reconcile_payouts, "Reconcile payouts now"
         )
         self.assertFalse(self.system.stripe_last_payout_sync)
+
+
+class _Raising:
+    """A stand-in for ``client.v1.<resource>`` whose calls raise ``error``."""
+
+    def __init__(self, error):
+        self.error = error
+
+    def __getattr__(self, _name):
+        def call(*_args, **_kwargs):
+            raise self.error
+
+        return call
+
+
+@tagged("post_install", "-at_install")
+class TestStripeErrorClasses(TransactionCase):
+    """What may pass with time retries (TransientError); a missing object is None."""
+
+    def retrieve_with(self, error):
+        system = self.env["saas.system"].create(
+            {"name": "Stripe errors", "code": "stripe-errors", "kind": "stripe"}
+        )
+        client = type("Client", (), {"v1": type("V1", (), {"customers": _Raising(error)})()})()
+        with patch.object(type(system), "_stripe_client", lambda _self: client):
+            return system._stripe_retrieve("customers", "cus_1")
+
+    def test_server_errors_and_refused_keys_are_transient(self):
+        for error in (
+            stripe.APIError("Stripe is down", http_status=503),
+            stripe.AuthenticationError("Invalid API Key provided", http_status=401),
+            stripe.RateLimitError("Too many requests", http_status=429),
+            stripe.APIConnectionError("Connection refused"),
+        ):
+            with self.subTest(error=type(error).__name__):
+                with self.assertRaises(TransientError):
+                    self.retrieve_with(error)
+
+    def test_missing_object_is_none_and_other_errors_stay_errors(self):
+        self.assertIsNone(self.retrieve_with(stripe.InvalidRequestError("No such customer", "id")))
+        with self.assertRaises(stripe.APIError):
+            self.retrieve_with(stripe.APIError("Bad request shape", http_status=400))
