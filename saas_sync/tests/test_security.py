@@ -191,7 +191,10 @@ class TestRpcSurface(SaasSyncCommon, HttpCase):
                         "model": "saas.event",
                         "method": "name_search",
                         "args": [],
-                        "kwargs": {"name": "customer.upserted"},
+                        "kwargs": {
+                            "name": "customer.upserted",
+                            "args": [["system_id", "=", self.system.id]],
+                        },
                     },
                 }
             ),

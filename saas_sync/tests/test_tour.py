@@ -27,7 +27,7 @@ class TestDashboardTour(SaasSyncCommon, HttpCase):
         """The runbook's fix: open the parked event, its draft mapping, pick the
         record, approve; the lane worker then runs the event to done."""
         event = self.store(canonical_event("evt_dollar"))
-        with scripted_handler() as handler:
+        with scripted_handler(self.registry) as handler:
             handler.script["evt_dollar"] = [("mapping", "currency", "DOLLAR"), "ok"]
             self.process()
             self.assertEqual(event.state, "needs_mapping")
