@@ -490,6 +490,14 @@ def translate_charge(translation):
             return translation.ignored(
                 "invoice.payment_failed books the failed payment of an invoice."
             )
+        if "invoice" not in charge and _id(charge.get("payment_intent")):
+            # The current shape names no invoice on a charge (nor on its
+            # PaymentIntent): it cannot be told apart from the attempt that
+            # invoice.payment_failed reports, so it is not counted twice.
+            return translation.ignored(
+                "A failed PaymentIntent charge of Stripe's current API shape: "
+                "invoice.payment_failed books the failed payments of invoices."
+            )
         data = {
             "payment_id": f"{charge['id']}:failed",
             "customer_id": _id(charge["customer"]),

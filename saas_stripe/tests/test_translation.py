@@ -9,6 +9,7 @@ from odoo.tests import tagged
 from odoo.addons.saas_subscription.tests.common import SubscriptionCommon
 
 from ..lib.inbox import stripe_header
+from ..wizards.stripe_backfill import _invoice_type
 from .common import stripe_event, stripe_fixture
 
 PRICE = "price_1PgafmB7WZ01zgkW6dKueIc5"  # the price of Stripe's sample subscription
@@ -458,6 +459,61 @@ class TestStripeOutOfOrder(StripeCase):
         voided = self.deliver("invoice.voided", dict(invoice, status="void"), created=1767398400)
         self.assertDone(voided)
         self.assertEqual(self.bound("account.move", "in_fail").payment_state, "reversed")
+
+    def test_backfilled_void_invoice_is_booked_then_reversed(self):
+        """A voided invoice pulled by the backfill is never left open."""
+        self.given_customer()
+        invoice = self.open_invoice("in_void_backfill", 2000, status="void", number="INV-VOID")
+        wizard = self.env["saas.stripe.backfill"].create({"system_id": self.stripe.id})
+        events = wizard._store(self.stripe, "t1", invoice, _invoice_type)
+        self.assertEqual(events.mapped("event_type"), ["invoice.finalized", "invoice.voided"])
+        self.env["saas.event"].process_pending(system_ids=self.stripe.ids)
+        for event in events:
+            self.assertDone(event)
+        move = self.bound("account.move", "in_void_backfill")
+        self.assertEqual((move.state, move.payment_state), ("posted", "reversed"))
+        # Pulled again: nothing is booked twice.
+        again = wizard._store(self.stripe, "t2", invoice, _invoice_type)
+        self.env["saas.event"].process_pending(system_ids=self.stripe.ids)
+        self.assertEqual(set(again.mapped("state")), {"ignored"})
+        self.assertEqual(
+            self.env["account.move"].search_count(
+                [("move_type", "=", "out_invoice"), ("partner_id", "=", move.partner_id.id)]
+            ),
+            1,
+        )
+
+    def test_current_shape_failed_invoice_payment_counts_once(self):
+        """charge.failed and invoice.payment_failed of one failed attempt (the
+        current shape links neither to the other): one failure, one activity."""
+        self.given_customer()
+        self.deliver("customer.subscription.created", self.current_subscription())
+        subscription = self.bound("saas.subscription", "sub_1Pgc6rB7WZ01zgkWNy0Cn5nw")
+        invoice = self.open_invoice(
+            "in_fail_once",
+            2000,
+            amount_due=2000,
+            parent={"subscription_details": {"subscription": "sub_1Pgc6rB7WZ01zgkWNy0Cn5nw"}},
+        )
+        self.assertDone(self.deliver("invoice.finalized", invoice))
+        charge = stripe_fixture(
+            "charge",
+            id="ch_fail_once",
+            customer=CUSTOMER,
+            status="failed",
+            payment_intent="pi_fail_once",
+            amount=2000,
+            currency="usd",
+            failure_message="Your card was declined.",
+        )
+        self.assertNotIn("invoice", charge)  # the current shape names no invoice
+        for event in (
+            self.deliver("charge.failed", charge, created=1767312000),
+            self.deliver("invoice.payment_failed", invoice, created=1767312001),
+        ):
+            self.assertIn(event.state, ("done", "ignored"), event.last_error)
+        self.assertEqual(subscription.failed_payment_count, 1)
+        self.assertEqual(len(subscription.activity_ids), 1)
 
 
 @tagged("post_install", "-at_install")

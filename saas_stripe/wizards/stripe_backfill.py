@@ -22,7 +22,12 @@ MAX_ROUNDS = 20
 
 
 def _invoice_type(invoice):
-    return "invoice.paid" if invoice.get("status") == "paid" else "invoice.finalized"
+    """The event(s) that bring an invoice in its current state: a voided
+    invoice is booked and then reversed (never left open), a paid one paid."""
+    status = invoice.get("status")
+    if status == "void":
+        return ("invoice.finalized", "invoice.voided")
+    return "invoice.paid" if status == "paid" else "invoice.finalized"
 
 
 def _charge_type(charge):
@@ -127,21 +132,26 @@ class SaasStripeBackfill(models.TransientModel):
         return []
 
     def _store(self, system, run, obj, event_type):
+        """Store the synthetic event(s) of one pulled object; return them."""
         if event_type is None:  # subscriptions: the current state, new or known
             known = self.env["saas.binding"].find_binding(system, "saas.subscription", obj["id"])
-            kind = "customer.subscription.updated" if known else "customer.subscription.created"
+            kinds = "customer.subscription.updated" if known else "customer.subscription.created"
         else:
-            kind = event_type(obj)
-        payload = {
-            "id": f"backfill_{run}_{obj['id']}",
-            "object": "event",
-            "type": kind,
-            "created": int(time.time()),
-            "livemode": bool(obj.get("livemode")),
-            "api_version": None,
-            "data": {"object": obj, "previous_attributes": {"items": {}}},
-        }
-        return system._stripe_receive(payload)
+            kinds = event_type(obj)
+        kinds = (kinds,) if isinstance(kinds, str) else kinds
+        events = self.env["saas.event"]
+        for index, kind in enumerate(kinds):
+            payload = {
+                "id": f"backfill_{run}_{obj['id']}" + (f":{index}" if index else ""),
+                "object": "event",
+                "type": kind,
+                "created": int(time.time()),
+                "livemode": bool(obj.get("livemode")),
+                "api_version": None,
+                "data": {"object": obj, "previous_attributes": {"items": {}}},
+            }
+            events |= system._stripe_receive(payload)
+        return events
 
     def _write_report(self, counts, events, stopped):
         states = events.mapped("state")
