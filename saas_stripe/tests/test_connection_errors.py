@@ -80,10 +80,15 @@ class _Raising:
 class TestStripeErrorClasses(TransactionCase):
     """What may pass with time retries (TransientError); a missing object is None."""
 
-    def retrieve_with(self, error):
-        system = self.env["saas.system"].create(
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.system = cls.env["saas.system"].create(
             {"name": "Stripe errors", "code": "stripe-errors", "kind": "stripe"}
         )
+
+    def retrieve_with(self, error):
+        system = self.system
         client = type("Client", (), {"v1": type("V1", (), {"customers": _Raising(error)})()})()
         with patch.object(type(system), "_stripe_client", lambda _self: client):
             return system._stripe_retrieve("customers", "cus_1")
