@@ -151,7 +151,7 @@ def _items_rate(ctx, subscription):
     (new records, not saved: the same precision and rounding as stored lines)."""
     lines = ctx.env["saas.subscription.line"]
     total = ZERO
-    for _op, _id, values in _line_commands(ctx, subscription.currency_id)[1:]:
+    for _op, _id, values in _line_commands(ctx)[1:]:
         total += to_decimal(lines.new(dict(values, subscription_id=subscription.id)).mrr)
     return quantize(total, subscription.currency_id.decimal_places)
 
