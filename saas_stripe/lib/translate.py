@@ -19,39 +19,17 @@ only: its payment comes with the charge, payment intent or invoice payment.
 
 :func:`translate` returns a list of canonical messages; an empty list means
 the event changes nothing the suite keeps (the caller records why through
-``IGNORED`` reasons). ``resolve_plan_key`` chooses, among a price's id,
-lookup key and product, the key to map to a product.
+``ignore_reason``). ``EVENT_TYPES`` is the one table of the Stripe event
+types stored for processing: each maps to the function that translates it,
+or to the reason it is stored and ignored; ``HANDLED_TYPES`` and
+``NOT_MODELED`` are derived from it. ``plan_key`` chooses, among a price's
+id, lookup key and product, the key to map to a product.
 """
 
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from .amounts import to_major
-
-HANDLED_TYPES = frozenset(
-    """
-    customer.created customer.updated customer.deleted
-    customer.subscription.created customer.subscription.updated
-    customer.subscription.deleted customer.subscription.paused
-    customer.subscription.resumed
-    invoice.created invoice.finalized invoice.paid invoice.payment_succeeded
-    invoice.payment_failed invoice.voided invoice.marked_uncollectible
-    invoice_payment.paid payment_intent.succeeded
-    charge.succeeded charge.failed charge.refunded
-    refund.created refund.updated
-    credit_note.created credit_note.voided
-    charge.dispute.created charge.dispute.closed
-    payout.paid payout.failed
-    """.split()
-)
-
-NOT_MODELED = {
-    "customer.deleted": "Deleted Stripe customers keep their Odoo partner and history.",
-    "invoice.marked_uncollectible": "Uncollectible invoices stay open for collections.",
-    "credit_note.voided": "Voided credit notes are not reversed automatically yet.",
-    "payout.paid": "Payouts are reconciled by the daily payout reconciliation, not per event.",
-    "payout.failed": "Payouts are reconciled by the daily payout reconciliation, not per event.",
-}
 
 
 class Translation:
@@ -121,6 +99,10 @@ def customer_data(customer):
     if tax_ids:
         data["vat"] = tax_ids[0].get("value")
     return {key: value for key, value in data.items() if value}
+
+
+def translate_customer(translation):
+    return [translation.message("customer.upserted", customer_data(translation.obj))]
 
 
 # -------------------------------------------------------------- subscriptions
@@ -446,9 +428,8 @@ def translate_invoice(translation):
         return [
             translation.message("payment.failed", {k: v for k, v in data.items() if v is not None})
         ]
-    if event_type == "invoice.voided":
-        return [translation.message("invoice.voided", {"invoice_id": invoice["id"]})]
-    return translation.ignored(NOT_MODELED[event_type])
+    # invoice.voided
+    return [translation.message("invoice.voided", {"invoice_id": invoice["id"]})]
 
 
 # ------------------------------------------------------------ payments, refunds
@@ -510,18 +491,13 @@ def translate_charge(translation):
         if invoice_id:
             data["invoice_id"] = invoice_id
         return [translation.message("payment.failed", data)]
-    payment_id, alias_ids = _payment_ids(charge.get("payment_intent"), charge["id"])
-    data = {
-        "payment_id": payment_id,
-        "customer_id": _id(charge["customer"]),
-        "currency": (currency or "").upper(),
-        "amount": to_major(charge.get("amount_captured") or charge.get("amount") or 0, currency),
-        "invoice_ids": [invoice_id] if invoice_id else [],
-        "date": day(charge.get("created")),
-    }
-    if alias_ids:
-        data["alias_ids"] = alias_ids
-    return [translation.message("payment.succeeded", data)]
+    return _payment_succeeded(
+        translation,
+        charge,
+        _payment_ids(charge.get("payment_intent"), charge["id"]),
+        charge.get("amount_captured") or charge.get("amount") or 0,
+        invoice_id,
+    )
 
 
 def translate_payment_intent(translation):
@@ -533,16 +509,27 @@ def translate_payment_intent(translation):
         )
     charges = (intent.get("charges") or {}).get("data") or []  # legacy shape
     charge = intent.get("latest_charge") or (charges[0] if charges else None)
-    payment_id, alias_ids = _payment_ids(intent["id"], charge)
-    currency = intent.get("currency")
-    invoice_id = _id(intent.get("invoice"))  # legacy shape only
+    return _payment_succeeded(
+        translation,
+        intent,
+        _payment_ids(intent["id"], charge),
+        intent.get("amount_received") or intent.get("amount") or 0,
+        _id(intent.get("invoice")),  # legacy shape only
+    )
+
+
+def _payment_succeeded(translation, obj, ids, amount, invoice_id):
+    """The payment.succeeded of a charge or payment intent ``obj``: ``ids``
+    is its (payment_id, alias_ids), ``amount`` in minor units."""
+    payment_id, alias_ids = ids
+    currency = obj.get("currency")
     data = {
         "payment_id": payment_id,
-        "customer_id": _id(intent["customer"]),
+        "customer_id": _id(obj["customer"]),
         "currency": (currency or "").upper(),
-        "amount": to_major(intent.get("amount_received") or intent.get("amount") or 0, currency),
+        "amount": to_major(amount, currency),
         "invoice_ids": [invoice_id] if invoice_id else [],
-        "date": day(intent.get("created")),
+        "date": day(obj.get("created")),
     }
     if alias_ids:
         data["alias_ids"] = alias_ids
@@ -570,8 +557,6 @@ def translate_refund(translation):
 
 def translate_credit_note(translation):
     note = translation.obj
-    if translation.event["type"] != "credit_note.created":
-        return translation.ignored(NOT_MODELED[translation.event["type"]])
     currency = note.get("currency")
     lines = []
     for line in (note.get("lines") or {}).get("data") or []:
@@ -626,29 +611,53 @@ def translate_dispute(translation):
     return [message]
 
 
+# ------------------------------------------------------------------------ table
+_PAYOUTS_REASON = "Payouts are reconciled by the daily payout reconciliation, not per event."
+
+# Every Stripe event type stored for processing -> the function translating
+# it, or (a string) the reason it is stored and ignored: not modelled.
+EVENT_TYPES = {
+    "customer.created": translate_customer,
+    "customer.updated": translate_customer,
+    "customer.deleted": "Deleted Stripe customers keep their Odoo partner and history.",
+    "customer.subscription.created": translate_subscription,
+    "customer.subscription.updated": translate_subscription,
+    "customer.subscription.deleted": translate_subscription,
+    "customer.subscription.paused": translate_subscription,
+    "customer.subscription.resumed": translate_subscription,
+    "invoice.created": translate_invoice,
+    "invoice.finalized": translate_invoice,
+    "invoice.paid": translate_invoice,
+    "invoice.payment_succeeded": translate_invoice,
+    "invoice.payment_failed": translate_invoice,
+    "invoice.voided": translate_invoice,
+    "invoice.marked_uncollectible": "Uncollectible invoices stay open for collections.",
+    "invoice_payment.paid": translate_invoice_payment,
+    "payment_intent.succeeded": translate_payment_intent,
+    "charge.succeeded": translate_charge,
+    "charge.failed": translate_charge,
+    "charge.refunded": translate_charge,
+    "refund.created": translate_refund,
+    "refund.updated": translate_refund,
+    "credit_note.created": translate_credit_note,
+    "credit_note.voided": "Voided credit notes are not reversed automatically yet.",
+    "charge.dispute.created": translate_dispute,
+    "charge.dispute.closed": translate_dispute,
+    "payout.paid": _PAYOUTS_REASON,
+    "payout.failed": _PAYOUTS_REASON,
+}
+HANDLED_TYPES = frozenset(EVENT_TYPES)
+NOT_MODELED = {key: value for key, value in EVENT_TYPES.items() if isinstance(value, str)}
+
+
 # ------------------------------------------------------------------------ entry
 def translate(event, plan_key=None):
     """The canonical messages a Stripe event stands for."""
     translation = Translation(event, plan_key)
     event_type = event["type"]
-    if event_type not in HANDLED_TYPES:
+    translator = EVENT_TYPES.get(event_type)
+    if translator is None:
         return translation.ignored(f"Stripe event type {event_type} is not handled.")
-    if event_type in ("customer.created", "customer.updated"):
-        return [translation.message("customer.upserted", customer_data(translation.obj))]
-    if event_type.startswith("customer.subscription."):
-        return translate_subscription(translation)
-    if event_type.startswith("invoice."):
-        return translate_invoice(translation)
-    if event_type == "invoice_payment.paid":
-        return translate_invoice_payment(translation)
-    if event_type == "payment_intent.succeeded":
-        return translate_payment_intent(translation)
-    if event_type.startswith("charge.dispute."):
-        return translate_dispute(translation)
-    if event_type.startswith("charge."):
-        return translate_charge(translation)
-    if event_type.startswith("refund."):
-        return translate_refund(translation)
-    if event_type.startswith("credit_note."):
-        return translate_credit_note(translation)
-    return translation.ignored(NOT_MODELED.get(event_type, "Not handled."))
+    if isinstance(translator, str):
+        return translation.ignored(translator)
+    return translator(translation)

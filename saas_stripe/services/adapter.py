@@ -142,16 +142,9 @@ def _customer_from_invoices(env, system, messages):
             continue
         for invoice_id in data.get("invoice_ids") or []:
             move = Binding.find_record(system, "account.move", invoice_id)
-            customer = move and Binding.search(
-                [
-                    ("system_id", "=", system.id),
-                    ("res_model", "=", "res.partner"),
-                    ("res_id", "=", move.partner_id.id),
-                ],
-                limit=1,
-            )
-            if customer:
-                data["customer_id"] = customer.external_id
+            customer_id = Binding._external_id_of(system, move.partner_id)
+            if customer_id:
+                data["customer_id"] = customer_id
                 break
         else:
             raise DependencyError(

@@ -1,7 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
 
-from ..services import billing
+from ..services import invoices, payments
 
 
 class SaasHandlerBilling(models.AbstractModel):
@@ -18,19 +18,29 @@ class SaasHandlerBilling(models.AbstractModel):
     }
 
     def _apply_invoice_issued(self, event, message):
-        return billing.apply_invoice_issued(self.env, event, message)
+        return invoices.apply_invoice_issued(self.env, event, message)
 
     def _apply_invoice_voided(self, event, message):
-        return billing.apply_invoice_voided(self.env, event, message)
+        return invoices.apply_invoice_voided(self.env, event, message)
 
     def _apply_credit_note_issued(self, event, message):
-        return billing.apply_credit_note(self.env, event, message)
+        return invoices.apply_credit_note(self.env, event, message)
 
     def _apply_payment_succeeded(self, event, message):
-        return billing.apply_payment_succeeded(self.env, event, message)
+        return payments.apply_payment_succeeded(self.env, event, message)
 
     def _apply_payment_failed(self, event, message):
-        return billing.apply_payment_failed(self.env, event, message)
+        return payments.apply_payment_failed(self.env, event, message)
 
     def _apply_refund_issued(self, event, message):
-        return billing.apply_refund_issued(self.env, event, message)
+        return payments.apply_refund_issued(self.env, event, message)
+
+    def _prepare_invoice_values(self, ctx, move_type, external_id, lines, extra=None):
+        """The values ``account.move.create`` receives for the invoice
+        (``out_invoice``) or credit note with lines (``out_refund``) of the
+        event of ``ctx`` (an ``EventContext``): ``external_id`` is the source's
+        id of the document, ``lines`` its source lines, ``extra`` values set
+        last. Extend it with ``_inherit`` and ``super()`` to adjust how an
+        invoice is built; the amounts are still checked against the source's
+        after creation."""
+        return invoices.invoice_values(ctx, move_type, external_id, lines, extra=extra)

@@ -7,4 +7,6 @@ adjusts a handler with ``_inherit`` and ``super()`` on those models.
 
 from . import customers
 from . import subscriptions
-from . import billing
+from . import documents
+from . import invoices
+from . import payments

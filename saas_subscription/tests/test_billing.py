@@ -89,6 +89,24 @@ class TestBilling(SubscriptionCommon):
             self.system, "account.payment", payment_id
         )
 
+    def credit_note(self, credit_note_id, invoice_id="in_1", **extra):
+        """A credit note of 50.00 + VAT 20% on a Starter line."""
+        line = {"plan": "starter", "quantity": "1", "unit_amount": "50.00", "tax_code": "VAT20"}
+        event = self.emit(
+            "credit_note.issued",
+            {
+                "credit_note_id": credit_note_id,
+                "invoice_id": invoice_id,
+                "currency": self.currency.name,
+                "total": "60.00",
+                "lines": [line],
+                **extra,
+            },
+        )
+        return event, self.env["saas.binding"].find_record(
+            self.system, "account.move", credit_note_id
+        )
+
     def assertBalanced(self, moves):
         for move in moves:
             self.assertEqual(move.state, "posted")
@@ -182,26 +200,8 @@ class TestBilling(SubscriptionCommon):
     def test_credit_note_and_refund(self):
         _event, _invoice = self.invoice()
         _event, _payment = self.pay("pay_1", "120.00")
-        event = self.emit(
-            "credit_note.issued",
-            {
-                "credit_note_id": "cn_1",
-                "invoice_id": "in_1",
-                "customer_id": "cus_1",
-                "currency": self.currency.name,
-                "total": "60.00",
-                "lines": [
-                    {
-                        "plan": "starter",
-                        "quantity": "1",
-                        "unit_amount": "50.00",
-                        "tax_code": "VAT20",
-                    }
-                ],
-            },
-        )
+        event, credit_note = self.credit_note("cn_1", customer_id="cus_1")
         self.assertDone(event)
-        credit_note = self.env["saas.binding"].find_record(self.system, "account.move", "cn_1")
         self.assertBalanced(credit_note)
         self.assertEqual((credit_note.move_type, credit_note.amount_total), ("out_refund", 60.0))
         # The invoice was paid in full: the credit note stays open until refunded.
@@ -237,6 +237,31 @@ class TestBilling(SubscriptionCommon):
         credit_note = self.env["saas.binding"].find_record(self.system, "account.move", "cn_full")
         self.assertEqual(invoice.payment_state, "reversed")
         self.assertEqual(credit_note.amount_residual, 0.0)
+
+    def test_credit_note_with_lines_takes_the_customer_of_its_invoice(self):
+        """Without customer_id, a credit note with lines goes to the customer
+        this system knows the invoice's partner by (one lookup, on saas.binding)."""
+        _event, invoice = self.invoice()
+        Binding = self.env["saas.binding"]
+        other = self.env["saas.system"].create(
+            {
+                "name": "Other billing",
+                "code": "other-billing-cn",
+                "kind": "billing",
+                "environment": "sandbox",
+                "company_id": self.company.id,
+            }
+        )
+        Binding.bind(other, self.partner, "cus_elsewhere")
+        self.assertEqual(Binding._external_id_of(self.system, self.partner), "cus_1")
+        self.assertEqual(Binding._external_id_of(other, self.partner), "cus_elsewhere")
+        self.assertFalse(Binding._external_id_of(self.system, self.env["res.partner"]))
+        event, credit_note = self.credit_note("cn_lines")  # no customer_id
+        self.assertDone(event)
+        self.assertEqual(credit_note.move_type, "out_refund")
+        self.assertEqual(credit_note.partner_id, invoice.partner_id)
+        self.assertEqual(credit_note.reversed_entry_id, invoice)
+        self.assertEqual(invoice.amount_residual, 60.0)
 
     def test_void_reverses_an_unpaid_invoice(self):
         _event, invoice = self.invoice()

@@ -85,6 +85,25 @@ class SaasBinding(models.Model):
 
     @api.private
     @api.model
+    def _external_id_of(self, system, record):
+        """The id ``system`` knows ``record`` by (its latest binding), or False:
+        the reverse of :meth:`find_record`."""
+        if not record:
+            return False
+        return (
+            self.sudo()
+            .search(
+                [
+                    ("system_id", "=", system.id),
+                    ("res_model", "=", record._name),
+                    ("res_id", "=", record.id),
+                ],
+                limit=1,
+            )
+            .external_id
+        )
+
+    @api.model
     def bind(
         self, system, record, external_id, event=None, source_updated_at=None, source_version=None
     ):

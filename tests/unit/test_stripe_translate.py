@@ -6,7 +6,13 @@ from pathlib import Path
 import pytest
 
 from odoo.addons.saas_stripe.lib.amounts import exponent, to_major
-from odoo.addons.saas_stripe.lib.translate import day, translate
+from odoo.addons.saas_stripe.lib.translate import (
+    EVENT_TYPES,
+    HANDLED_TYPES,
+    NOT_MODELED,
+    day,
+    translate,
+)
 
 RESOURCES = json.loads(
     (
@@ -299,3 +305,30 @@ def test_every_report_of_a_payment_names_the_intent_and_its_aliases():
         ["ch_1"],
     ]
     assert reports[1]["data"]["amount"] == "10.99"
+
+
+def test_every_handled_type_has_a_translator_or_a_reason():
+    # One table: each stored type is translated by a function or ignored with
+    # a reason, never both, never neither; the webhook's list is its keys.
+    assert HANDLED_TYPES == frozenset(EVENT_TYPES)
+    for event_type in HANDLED_TYPES:
+        translator = EVENT_TYPES[event_type]
+        if event_type in NOT_MODELED:
+            assert isinstance(translator, str) and translator.strip(), event_type
+            assert translate(event(event_type, {"id": "obj_1"})) == [
+                {"id": "evt_1", "type": event_type, "ignore_reason": NOT_MODELED[event_type]}
+            ]
+        else:
+            assert callable(translator), event_type
+    assert set(NOT_MODELED) == {
+        "customer.deleted",
+        "invoice.marked_uncollectible",
+        "credit_note.voided",
+        "payout.paid",
+        "payout.failed",
+    }
+    assert len(HANDLED_TYPES) == 28
+    unknown = translate(event("customer.source.created", {"id": "src_1"}))
+    assert (
+        unknown[0]["ignore_reason"] == "Stripe event type customer.source.created is not handled."
+    )

@@ -1,0 +1,316 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Invoices, voids and credit notes become posted Odoo documents whose
+amounts equal the source's (or carry a rounding line, when allowed).
+
+An invoice's values come from ``saas.handler.billing._prepare_invoice_values``
+(a model hook another addon extends with ``_inherit`` and ``super()``), which
+calls :func:`invoice_values`."""
+
+from odoo.addons.saas_sync.exceptions import EventValidationError
+
+from ..lib.mrr import ZERO, quantize, split_amount, to_decimal
+from .context import EventContext
+from .documents import already_recorded, post_and_bind, reconcile
+
+
+def _move_line_commands(ctx, lines, currency):
+    """Invoice line commands of the source lines; each Odoo line carries the
+    index of its source line as ``sequence`` (see :func:`_check_amounts`)."""
+    commands = []
+    for index, line in enumerate(lines):
+        key = line.get("plan") or line.get("product")
+        shares = ctx.product_shares(key) if key else [(ctx.env["product.product"], 100.0)]
+        weights = [to_decimal(s) for _p, s in shares]
+        unit_price = ctx.unit_price("unit_amount", line)
+        prices = split_amount(unit_price, weights, ctx.price_digits)
+        discount_amount = ctx.amount("discount_amount", line, default=ZERO)
+        if discount_amount < 0:
+            raise EventValidationError(
+                ctx.env._("lines[%s].discount_amount is an amount off: not negative.", index)
+            )
+        discounts = split_amount(discount_amount, weights, currency.decimal_places)
+        taxes = ctx.taxes(
+            line.get("tax_codes") or ([line["tax_code"]] if line.get("tax_code") else [])
+        )
+        analytic = _analytic_distribution(ctx, line, key)
+        for (product, _share), price, discount in zip(shares, prices, discounts, strict=True):
+            values = {
+                "sequence": index,
+                "name": line.get("description") or product.display_name or key or "/",
+                "quantity": float(ctx.amount("quantity", line)),
+                "price_unit": float(price),
+                "discount": float(ctx.amount("discount_percent", line, default=ZERO)),
+                "tax_ids": [(6, 0, taxes.ids)],
+                "saas_period_start": ctx.date("period_start", line),
+                "saas_period_end": ctx.date("period_end", line),
+            }
+            if product:
+                values["product_id"] = product.id
+            if analytic:
+                values["analytic_distribution"] = analytic
+            commands.append((0, 0, values))
+            if discount:
+                # An amount off: its own line, taxed and booked like the line,
+                # so the discount is exact whatever the quantity.
+                commands.append(
+                    (
+                        0,
+                        0,
+                        dict(
+                            values,
+                            name=ctx.env._("Discount on %s", values["name"]),
+                            quantity=1.0,
+                            price_unit=float(-discount),
+                            discount=0.0,
+                        ),
+                    )
+                )
+    return commands
+
+
+def _analytic_distribution(ctx, line, key):
+    """The analytic distribution of a source line: the ``analytic`` key of the
+    line (else of the document) through its ``analytic`` mapping, which must
+    exist; without one, an approved ``analytic`` mapping of the line's plan or
+    product key, if any."""
+    code = line.get("analytic") or ctx.data.get("analytic")
+    if code:
+        account = ctx.env["saas.mapping"].resolve(ctx.system, "analytic", str(code))
+    elif key:
+        mapping = ctx.env["saas.mapping"]._find_approved(ctx.system, "analytic", str(key))
+        account = mapping.target_ref
+    else:
+        account = None
+    return {str(account.id): 100.0} if account else False
+
+
+def _refuse_unless_rounding_lines(ctx, message):
+    """Refuse the event with ``message`` (dead letter) unless Settings allow
+    rounding lines for amounts that differ from the source's."""
+    policy = (
+        ctx.env["ir.config_parameter"]
+        .sudo()
+        .get_param("saas_subscription.total_mismatch_policy", "error")
+    )
+    if policy != "rounding_line":
+        raise EventValidationError(message)
+
+
+def _check_amounts(ctx, move, lines):
+    """The source's ``subtotal`` (after discount, before tax) and ``tax_amount``,
+    on the document and on each line, must equal Odoo's computed amounts.
+
+    Same policy as the total: refused (dead letter) unless rounding lines are
+    allowed; then the total gets its rounding line and each difference is
+    noted on the attempt."""
+    digits = move.currency_id.decimal_places
+    checks = [
+        ("subtotal", ctx.data, move.amount_untaxed),
+        ("tax_amount", ctx.data, move.amount_tax),
+    ]
+    for index, line in enumerate(lines):
+        own = move.invoice_line_ids.filtered(lambda ml, i=index: ml.sequence == i)
+        untaxed = sum((to_decimal(ml.price_subtotal) for ml in own), ZERO)
+        total = sum((to_decimal(ml.price_total) for ml in own), ZERO)
+        checks += [
+            (f"lines[{index}].subtotal", line, untaxed),
+            (f"lines[{index}].tax_amount", line, total - untaxed),
+        ]
+    differences = []
+    for field, source, computed in checks:
+        key = field.rsplit(".", 1)[-1]
+        if source.get(key) is None:
+            continue
+        expected = quantize(ctx.amount(key, source), digits)
+        if expected != quantize(computed, digits):
+            differences.append(
+                ctx.env._(
+                    "%(field)s %(sent)s differs from Odoo's %(odoo)s",
+                    field=field,
+                    sent=expected,
+                    odoo=quantize(computed, digits),
+                )
+            )
+    if not differences:
+        return
+    _refuse_unless_rounding_lines(
+        ctx,
+        ctx.env._(
+            "The source amounts differ from Odoo's computation: %(diffs)s. Fix the tax "
+            "mapping, or allow rounding lines in Settings.",
+            diffs="; ".join(differences),
+        ),
+    )
+    ctx.notes.extend(differences)
+
+
+def _check_total(ctx, move, source_total):
+    """Odoo's total must equal the source's: add a rounding line or refuse."""
+    currency = move.currency_id
+    difference = quantize(source_total, currency.decimal_places) - quantize(
+        move.amount_total, currency.decimal_places
+    )
+    if not difference:
+        return
+    _refuse_unless_rounding_lines(
+        ctx,
+        ctx.env._(
+            "The source total %(source_total)s differs from Odoo's computed total %(odoo)s "
+            "(%(diff)s). Fix the tax mapping, or allow rounding lines in Settings.",
+            source_total=source_total,
+            odoo=move.amount_total,
+            diff=difference,
+        ),
+    )
+    account = move.company_id.saas_rounding_account_id or move.journal_id.default_account_id
+    move.write(
+        {
+            "invoice_line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "name": ctx.env._("Rounding difference with the source total"),
+                        "quantity": 1,
+                        "price_unit": float(difference),
+                        "account_id": account.id,
+                        "tax_ids": [(5, 0, 0)],
+                    },
+                )
+            ]
+        }
+    )
+    ctx.notes.append(ctx.env._("Added a rounding line of %s.", difference))
+
+
+def invoice_values(ctx, move_type, external_id, lines, extra=None):
+    """The values of the invoice (or credit note, ``move_type`` ``out_refund``)
+    that ``ctx``'s event issues, as passed to ``account.move.create``: header,
+    due date, subscription and the lines of the source ``lines``; ``extra``
+    last. Reached through ``saas.handler.billing._prepare_invoice_values``."""
+    currency = ctx.currency()
+    partner = ctx.customer()
+    values = {
+        "move_type": move_type,
+        "partner_id": partner.id,
+        "currency_id": currency.id,
+        "company_id": ctx.company.id,
+        "journal_id": ctx.journal("sale").id,
+        "invoice_date": ctx.date("date", default=ctx.occurred_date),
+        "saas_source_number": ctx.data.get("number") or external_id,
+        "ref": ctx.data.get("number") or external_id,
+        "saas_event_id": ctx.event.id,
+        "invoice_line_ids": _move_line_commands(ctx, lines, currency),
+    }
+    values.update(_due_values(ctx, partner, values["invoice_date"]))
+    subscription_id = ctx.data.get("subscription_id")
+    if subscription_id:
+        values["saas_subscription_id"] = ctx.bound("saas.subscription", subscription_id).id
+    values.update(extra or {})
+    return values
+
+
+def _create_document(ctx, move_type, external_id, lines, extra=None):
+    """Create, check, post and bind the invoice or credit note of the event;
+    its values come from the handler model's hook."""
+    values = ctx.env["saas.handler.billing"]._prepare_invoice_values(
+        ctx, move_type, external_id, lines, extra=extra
+    )
+    move = ctx.env["account.move"].create(values)
+    _check_amounts(ctx, move, lines)
+    _check_total(ctx, move, ctx.amount("total"))
+    return post_and_bind(ctx, move, external_id)
+
+
+def _due_values(ctx, partner, invoice_date):
+    """The source's due date; else the customer's payment terms from the
+    invoice date; else the invoice date (never the day the event was processed)."""
+    due = ctx.date("due_date")
+    if due:
+        return {"invoice_payment_term_id": False, "invoice_date_due": due}
+    if partner.with_company(ctx.company).property_payment_term_id:
+        return {}
+    return {"invoice_date_due": invoice_date}
+
+
+def apply_invoice_issued(env, event, message):
+    ctx = EventContext(env, event, message)
+    external_id = ctx.data["invoice_id"]
+    return already_recorded(ctx, "account.move", external_id) or (
+        _create_document(ctx, "out_invoice", external_id, ctx.data["lines"]) and ctx.result()
+    )
+
+
+def apply_invoice_voided(env, event, message):
+    ctx = EventContext(env, event, message)
+    invoice = ctx.require("account.move", ctx.data["invoice_id"], ctx.env._("Invoice"))
+    if invoice.state == "cancel" or invoice.payment_state == "reversed":
+        return ctx.ignored(ctx.env._("Invoice %s is already voided.", invoice.name))
+    if invoice.state == "draft":
+        invoice.button_cancel()
+    else:
+        if invoice.payment_state not in ("not_paid", "reversed"):
+            raise EventValidationError(
+                ctx.env._(
+                    "Invoice %s is (partly) paid: the source should issue a credit note and a "
+                    "refund, not a void.",
+                    invoice.name,
+                )
+            )
+        reversal = invoice._reverse_moves(
+            [{"ref": ctx.env._("Void of %s", invoice.name), "saas_event_id": ctx.event.id}],
+            cancel=True,
+        )
+        ctx.log(reversal, "create")
+    ctx.log(invoice, "write")
+    return ctx.result()
+
+
+def apply_credit_note(env, event, message):
+    ctx = EventContext(env, event, message)
+    external_id = ctx.data["credit_note_id"]
+    done = already_recorded(ctx, "account.move", external_id)
+    if done:
+        return done
+    invoice = ctx.require("account.move", ctx.data["invoice_id"], ctx.env._("Invoice"))
+    if "customer_id" not in ctx.data:
+        ctx.data = dict(
+            ctx.data,
+            customer_id=ctx.env["saas.binding"]._external_id_of(ctx.system, invoice.partner_id),
+        )
+    lines = ctx.data.get("lines")
+    if lines:
+        refund = _create_document(
+            ctx, "out_refund", external_id, lines, {"reversed_entry_id": invoice.id}
+        )
+    else:
+        refund = _full_credit_note(ctx, invoice, external_id)
+    reconcile(invoice.line_ids | refund.line_ids)
+    return ctx.result()
+
+
+def _full_credit_note(ctx, invoice, external_id):
+    total = ctx.amount("total")
+    if quantize(total, invoice.currency_id.decimal_places) != quantize(
+        invoice.amount_total, invoice.currency_id.decimal_places
+    ):
+        raise EventValidationError(
+            ctx.env._(
+                "A credit note without lines must credit the whole invoice (%(total)s), "
+                "not %(amount)s: send its lines.",
+                total=invoice.amount_total,
+                amount=total,
+            )
+        )
+    refund = invoice._reverse_moves(
+        [
+            {
+                "ref": ctx.data.get("number") or external_id,
+                "saas_source_number": ctx.data.get("number") or external_id,
+                "saas_event_id": ctx.event.id,
+                "invoice_date": ctx.date("date", default=ctx.occurred_date),
+            }
+        ]
+    )
+    _check_amounts(ctx, refund, [])
+    return post_and_bind(ctx, refund, external_id)
