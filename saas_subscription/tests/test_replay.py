@@ -97,6 +97,6 @@ class TestReplay(SubscriptionCommon):
         Event = self.env["saas.event"]
         for event in Event.search([("system_id", "=", self.system.id)], order="id"):
             payload = json.loads(event.payload)
-            Event._store_incoming(fresh, event.payload, payload, validate_event(payload))
+            Event._receive(fresh, [(event.payload, payload, validate_event(payload))])
         Event.with_company(fresh_company).process_pending(system_ids=fresh.ids)
         self.assertEqual(self._books(fresh), original)
