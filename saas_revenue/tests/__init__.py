@@ -1,0 +1,6 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import test_schedules
+from . import test_credits
+from . import test_batches
+from . import test_inbox
+from . import test_property
