@@ -8,4 +8,5 @@ from . import saas_revenue_batch
 from . import account_move
 from . import saas_subscription
 from . import saas_monitor
+from . import saas_revenue_demo
 from . import saas_revenue_waterfall

@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import Command, fields, models
 from odoo.exceptions import UserError
 
 from ..lib.recognition import allocate, spans_months, to_decimal
@@ -161,3 +161,45 @@ class AccountMoveLine(models.Model):
             if mapping.target_ref and mapping.target_ref._name == "account.account":
                 return mapping.target_ref
         return company.saas_revenue_deferred_account_id
+
+    def _saas_revenue_adopt(self, deferred_account):
+        """Give already posted invoice lines (posted before this addon or before a
+        deferred account was set) their schedules: one entry moves their revenue
+        from income to the deferred account at the invoice date."""
+        Schedule = self.env["saas.revenue.schedule"].sudo()
+        lines = self - Schedule.search([("move_line_id", "in", self.ids)]).move_line_id
+        values = []
+        for line in lines:
+            move = line.move_id
+            reclass = self.env["account.move"].create(
+                {
+                    "move_type": "entry",
+                    "journal_id": move.company_id._saas_revenue_journal().id,
+                    "date": move.date,
+                    "ref": self.env._("Deferral of %s", move.name),
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "name": line.name,
+                                "account_id": line.account_id.id,
+                                "currency_id": line.currency_id.id,
+                                "amount_currency": -line.amount_currency,
+                                "balance": -line.balance,
+                                "analytic_distribution": line.analytic_distribution,
+                            }
+                        ),
+                        Command.create(
+                            {
+                                "name": line.name,
+                                "account_id": deferred_account.id,
+                                "currency_id": line.currency_id.id,
+                                "amount_currency": line.amount_currency,
+                                "balance": line.balance,
+                            }
+                        ),
+                    ],
+                }
+            )
+            reclass.action_post()
+            values.append(Schedule._values_for_line(line, deferred_account, line.account_id))
+        return Schedule.create(values)

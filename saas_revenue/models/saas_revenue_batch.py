@@ -200,13 +200,16 @@ class SaasRevenueBatch(models.Model):
 
     def action_view_entries(self):
         self.ensure_one()
-        return {
+        action = {
             "type": "ir.actions.act_window",
             "name": self.env._("Recognition entries"),
             "res_model": "account.move",
             "domain": [("id", "in", self.move_ids.ids)],
             "views": [(False, "list"), (False, "form")],
         }
+        if len(self.move_ids) == 1:
+            action.update(res_id=self.move_ids.id, views=[(False, "form")])
+        return action
 
     def action_view_lines(self):
         self.ensure_one()

@@ -47,7 +47,9 @@ class SaasRevenueSchedule(models.Model):
     )
     product_id = fields.Many2one("product.product", index=True, readonly=True)
     currency_id = fields.Many2one("res.currency", required=True, readonly=True)
-    company_currency_id = fields.Many2one(related="company_id.currency_id")
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company currency"
+    )
     amount = fields.Monetary(
         required=True, readonly=True, help="Amount to recognize, invoice currency."
     )

@@ -31,7 +31,9 @@ class SaasRevenueScheduleLine(models.Model):
     kind = fields.Selection(KINDS, default="recognition", required=True, readonly=True)
     state = fields.Selection(LINE_STATES, default="pending", required=True, index=True)
     currency_id = fields.Many2one(related="schedule_id.currency_id", store=True)
-    company_currency_id = fields.Many2one(related="schedule_id.company_currency_id")
+    company_currency_id = fields.Many2one(
+        related="schedule_id.company_currency_id", string="Company currency"
+    )
     amount = fields.Monetary(required=True, readonly=True)
     amount_company = fields.Monetary(
         currency_field="company_currency_id", required=True, readonly=True

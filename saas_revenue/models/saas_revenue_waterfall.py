@@ -32,12 +32,10 @@ class SaasRevenueWaterfall(models.Model):
                   FROM saas_revenue_schedule GROUP BY 1, 2
             ), moves AS (
                 SELECT date_trunc('month', aml.date)::date AS month, aml.company_id,
-                       SUM(CASE WHEN m.saas_revenue_batch_id IS NULL
-                                 AND m.move_type = 'out_invoice' THEN -aml.balance ELSE 0 END)
-                           AS additions,
-                       SUM(CASE WHEN m.saas_revenue_batch_id IS NULL
-                                 AND m.move_type <> 'out_invoice' THEN aml.balance ELSE 0 END)
-                           AS reversed,
+                       SUM(CASE WHEN m.saas_revenue_batch_id IS NULL AND aml.balance < 0
+                                THEN -aml.balance ELSE 0 END) AS additions,
+                       SUM(CASE WHEN m.saas_revenue_batch_id IS NULL AND aml.balance > 0
+                                THEN aml.balance ELSE 0 END) AS reversed,
                        SUM(CASE WHEN m.saas_revenue_batch_id IS NOT NULL
                                 THEN aml.balance ELSE 0 END) AS recognized,
                        -SUM(aml.balance) AS net

@@ -4,3 +4,6 @@ from . import test_credits
 from . import test_batches
 from . import test_inbox
 from . import test_property
+from . import test_security
+from . import test_reports
+from . import test_tour
