@@ -39,7 +39,7 @@ class ResConfigSettings(models.TransientModel):
             settings.saas_revenue_cron_interval_type = cron.interval_type if cron else "months"
 
     def set_values(self):
-        super().set_values()
+        result = super().set_values()
         cron = self._saas_revenue_cron()
         if cron and self.env.user.has_group("saas_sync.group_saas_admin"):
             values = {
@@ -48,3 +48,4 @@ class ResConfigSettings(models.TransientModel):
             }
             if (cron.interval_number, cron.interval_type) != tuple(values.values()):
                 cron.sudo().write(values)
+        return result

@@ -96,7 +96,7 @@ class SaasMonitor(models.AbstractModel):
     def _check_revenue_tieout(self):
         """Alert the reviewers once per incident when a company's deferred revenue
         accounts and its schedules differ; close the alert when they agree again."""
-        companies = self.env["res.company"].sudo().search([])
+        companies = self.env["res.company"].sudo().search([("active", "=", True)])
         rows = {row["company_id"]: row for row in self._revenue_tieout(company_ids=companies.ids)}
         for company in companies:
             row = rows.get(company.id)

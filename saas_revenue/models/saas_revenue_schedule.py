@@ -79,11 +79,10 @@ class SaasRevenueSchedule(models.Model):
     @api.depends("move_id.name", "product_id", "date_start", "date_end")
     def _compute_name(self):
         for schedule_ in self:
-            schedule_.name = "%s - %s (%s .. %s)" % (
-                schedule_.move_id.name or "/",
-                schedule_.product_id.display_name or schedule_.move_line_id.name or "",
-                schedule_.date_start,
-                schedule_.date_end,
+            product = schedule_.product_id.display_name or schedule_.move_line_id.name or ""
+            schedule_.name = (
+                f"{schedule_.move_id.name or '/'} - {product} "
+                f"({schedule_.date_start} .. {schedule_.date_end})"
             )
 
     @api.depends("line_ids.amount", "line_ids.state")
@@ -180,7 +179,7 @@ class SaasRevenueSchedule(models.Model):
                     "left on schedule %(schedule)s.",
                     move=credit_move.display_name,
                     credit=credit,
-                    total=total,
+                    total=quantize(total, digits),
                     schedule=self.display_name,
                 )
             )

@@ -145,3 +145,27 @@ class TestBatches(RevenueCommon):
         self.assertEqual(batch.state, "cancelled")
         again = self.run_batch(date(2023, 1, 31))
         self.assertEqual((again.state, again.line_count), ("posted", 1))
+
+    def test_settings_write_the_company_and_the_cron(self):
+        settings = self.env["res.config.settings"].create(
+            {
+                "saas_revenue_method": "full_month",
+                "saas_revenue_auto_post": True,
+                "saas_revenue_cancel_policy": "recognize",
+                "saas_revenue_cron_interval_number": 2,
+                "saas_revenue_cron_interval_type": "weeks",
+            }
+        )
+        settings.execute()
+        self.assertEqual(
+            (
+                self.env.company.saas_revenue_method,
+                self.env.company.saas_revenue_auto_post,
+                self.env.company.saas_revenue_cancel_policy,
+            ),
+            ("full_month", True, "recognize"),
+        )
+        cron = self.env.ref("saas_revenue.ir_cron_saas_revenue_batches")
+        self.assertEqual((cron.interval_number, cron.interval_type), (2, "weeks"))
+        fresh = self.env["res.config.settings"].create({})
+        self.assertEqual(fresh.saas_revenue_cron_interval_type, "weeks")

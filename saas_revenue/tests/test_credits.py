@@ -2,6 +2,7 @@
 from datetime import date
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import RevenueCommon
@@ -124,4 +125,14 @@ class TestCredits(RevenueCommon):
         held.action_recognize_rest()
         self.run_batch(date.today())
         self.assertEqual(held.amount_remaining, 0.0)
+        self.assertTiesOut()
+
+    def test_credit_beyond_what_is_left_is_refused(self):
+        invoice = self.make_invoice(1200.0, date(2023, 1, 1), date(2023, 12, 31))
+        self.credit_note(invoice, 600.0, date(2023, 4, 10))
+        with (
+            self.assertRaisesRegex(UserError, "credits 700.00, more than the 600.00 left"),
+            self.env.cr.savepoint(),
+        ):
+            self.credit_note(invoice, 700.0, date(2023, 4, 11))
         self.assertTiesOut()
