@@ -21,22 +21,17 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.saas_revenue_cancel_policy", readonly=False
     )
     saas_revenue_cron_interval_number = fields.Integer(
-        string="Build batches every", compute="_compute_saas_revenue_cron", readonly=False
+        string="Build batches every",
+        default=lambda self: self._saas_revenue_cron().sudo().interval_number or 1,
     )
     saas_revenue_cron_interval_type = fields.Selection(
-        INTERVALS, compute="_compute_saas_revenue_cron", readonly=False
+        INTERVALS,
+        default=lambda self: self._saas_revenue_cron().sudo().interval_type or "months",
     )
 
     @api.model
     def _saas_revenue_cron(self):
         return self.env.ref("saas_revenue.ir_cron_saas_revenue_batches", raise_if_not_found=False)
-
-    @api.depends("company_id")
-    def _compute_saas_revenue_cron(self):
-        cron = self._saas_revenue_cron().sudo()
-        for settings in self:
-            settings.saas_revenue_cron_interval_number = cron.interval_number if cron else 1
-            settings.saas_revenue_cron_interval_type = cron.interval_type if cron else "months"
 
     def set_values(self):
         result = super().set_values()
