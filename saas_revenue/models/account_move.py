@@ -39,6 +39,17 @@ class AccountMove(models.Model):
             action.update(res_id=self.saas_revenue_schedule_ids.id, views=[(False, "form")])
         return action
 
+    def action_view_saas_revenue_lines(self):
+        """Drill down from a recognition entry to the schedule lines it recognized
+        (by product, customer, subscription)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "saas_revenue.action_saas_revenue_schedule_line"
+        )
+        action["domain"] = [("move_id", "=", self.id)]
+        action["context"] = {"search_default_group_subscription": 1}
+        return action
+
     # ------------------------------------------------------------ posting
     def _post(self, soft=True):
         self._saas_revenue_defer_lines()
