@@ -134,8 +134,18 @@ class SaasRevenueBatch(models.Model):
             batch.write({"accounting_date": day, "lock_note": note})
 
     def _journals(self):
+        """Journals of the batch's schedules, read in SQL (no line is loaded)."""
         self.ensure_one()
-        return self.line_ids.schedule_id.journal_id
+        self.env["saas.revenue.schedule.line"].flush_model(["batch_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT DISTINCT s.journal_id FROM saas_revenue_schedule_line l
+                     JOIN saas_revenue_schedule s ON s.id = l.schedule_id
+                    WHERE l.batch_id = %s""",
+                self.id,
+            )
+        )
+        return self.env["account.journal"].browse(row[0] for row in self.env.cr.fetchall())
 
     @api.model
     def _cron_build_batches(self, day=None):
