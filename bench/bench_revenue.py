@@ -1,0 +1,252 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Deferred revenue benchmark of saas_revenue against OCA
+``account_spread_cost_revenue`` (18.0, PyPI), driven by ``bench_revenue.sh``.
+
+Sub-commands:
+
+``install``
+    A fresh database with ``saas_revenue`` and the peer, without demo data
+    (``generic_coa`` loaded when the company has no chart of accounts).
+``run``
+    In one database and on the same invoices: N customer invoices of one line
+    with a 12-month service period are posted (the suite creates their
+    schedules while posting: timed apart); one month's batch (build, approve,
+    post); the 11 other months; then the peer spreads the first P of the same
+    invoice lines over 12 months and recognizes one month. Prints times, SQL
+    queries, peak Python memory (tracemalloc) and the ratio of recognized
+    lines per second.
+
+Nothing here is a test assertion.
+"""
+
+import argparse
+import time
+import tracemalloc
+from datetime import date
+
+from benchlib import open_registry
+
+import odoo
+from odoo import SUPERUSER_ID, Command, api
+from odoo.modules.registry import Registry
+
+START = date(2026, 1, 1)
+END = date(2026, 12, 31)
+PRICE = 1200.0
+
+
+def environment(cr):
+    return api.Environment(cr, SUPERUSER_ID, {})
+
+
+def cmd_install(args):
+    odoo.tools.config.parse_config(
+        [
+            *("-d", args.db, "--addons-path", args.addons_path, "--log-level", "warn"),
+            *("--without-demo=all", "-i", "saas_revenue,account_spread_cost_revenue"),
+            *("--max-cron-threads", "0"),
+        ],
+        setup_logging=True,
+    )
+    odoo.service.db._create_empty_database(args.db)
+    started = time.monotonic()
+    registry = Registry.new(args.db, update_module=True)
+    with registry.cursor() as cr:
+        env = environment(cr)
+        if not env.company.chart_template:
+            env["account.chart.template"].try_loading(
+                "generic_coa", company=env.company, install_demo=False
+            )
+        print(f"install: {args.db} in {time.monotonic() - started:.0f} s")
+
+
+class Probe:
+    """Wall time, SQL queries and peak Python memory of a block."""
+
+    def __init__(self, cr, label):
+        self.cr, self.label = cr, label
+
+    def __enter__(self):
+        tracemalloc.start()
+        self.queries = self.cr.sql_log_count
+        self.started = time.monotonic()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.monotonic() - self.started
+        self.count = self.cr.sql_log_count - self.queries
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        self.peak_mb = peak / 2**20
+        return False
+
+    def line(self, items=None, unit="lines"):
+        speed = f", {items / self.seconds:.0f} {unit}/s" if items and self.seconds else ""
+        return (
+            f"{self.label}: {self.seconds:.1f} s{speed}, {self.count} queries, "
+            f"peak Python memory {self.peak_mb:.1f} MB"
+        )
+
+
+def _setup(env):
+    company = env.company
+    deferred = env["account.account"].create(
+        {
+            "name": "Bench deferred revenue",
+            "code": "BDEF01",
+            "account_type": "liability_current",
+            "reconcile": True,  # the peer reconciles its entries with the invoice
+        }
+    )
+    journal = env["account.journal"].create(
+        {"name": "Bench recognition", "code": "BREC", "type": "general"}
+    )
+    company.write(
+        {
+            "saas_revenue_deferred_account_id": deferred.id,
+            "saas_revenue_journal_id": journal.id,
+            "saas_revenue_method": "month",
+        }
+    )
+    product = env["product.product"].create(
+        {"name": "Bench annual plan", "type": "service", "taxes_id": [Command.clear()]}
+    )
+    partner = env["res.partner"].create({"name": "Bench customer"})
+    return company, deferred, journal, product, partner
+
+
+def cmd_run(args):
+    registry = open_registry(args)
+    Schedule = registry["saas.revenue.schedule"]
+    timing = {"seconds": 0.0}
+    original = Schedule.create
+
+    def timed_create(self, vals_list):
+        started = time.monotonic()
+        try:
+            return original(self, vals_list)
+        finally:
+            timing["seconds"] += time.monotonic() - started
+
+    Schedule.create = api.model_create_multi(timed_create)
+    with registry.cursor() as cr:
+        env = environment(cr)
+        company, deferred, journal, product, partner = _setup(env)
+        cr.commit()
+        invoice_ids = []
+        started = time.monotonic()
+        for chunk in range(0, args.invoices, args.chunk):
+            count = min(args.chunk, args.invoices - chunk)
+            moves = env["account.move"].create(
+                [
+                    {
+                        "move_type": "out_invoice",
+                        "partner_id": partner.id,
+                        "invoice_date": START,
+                        "invoice_line_ids": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "price_unit": PRICE,
+                                    "tax_ids": [Command.clear()],
+                                    "saas_period_start": START,
+                                    "saas_period_end": END,
+                                }
+                            )
+                        ],
+                    }
+                    for _i in range(count)
+                ]
+            )
+            moves.action_post()
+            invoice_ids += moves.ids
+            cr.commit()
+            env.invalidate_all()
+        posting = time.monotonic() - started
+        lines = env["saas.revenue.schedule.line"].search_count([])
+        print(
+            f"suite: {args.invoices} invoices posted in {posting:.1f} s; their {lines} "
+            f"schedule lines created in {timing['seconds']:.1f} s "
+            f"({lines / timing['seconds']:.0f} lines/s)"
+        )
+        Batch = env["saas.revenue.batch"]
+        with Probe(cr, "suite: one month's batch (build + approve + post)") as first:
+            batch = Batch._build(company, date(2026, 1, 31))
+            batch._approve()
+            batch._post_batch()
+        cr.commit()
+        first_lines = batch.line_count
+        print(
+            first.line(first_lines),
+            f"[{first_lines} lines, {batch.state}, {len(batch.move_ids)} entry]",
+        )
+        peaks, total = [], 0
+        with Probe(cr, "suite: the 11 other months") as rest:
+            for month in range(2, 13):
+                env.invalidate_all()
+                tracemalloc.reset_peak()
+                month_end = date(2026, month, 28)
+                batch = Batch._build(company, month_end)
+                batch._approve()
+                batch._post_batch()
+                total += batch.line_count
+                peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
+                cr.commit()
+        print(rest.line(total), f"[peak per month {min(peaks):.1f}..{max(peaks):.1f} MB]")
+        suite_rate = first_lines / first.seconds
+        # ---------------------------------------------------------------- peer
+        invoice_lines = env["account.move"].browse(invoice_ids[: args.peer]).invoice_line_ids
+        income = env["saas.revenue.schedule"].search([], limit=1).income_account_id
+        with Probe(cr, "peer: spreads created and computed") as spreads_probe:
+            spreads = env["account.spread"].create(
+                [
+                    {
+                        "name": line.move_id.name,
+                        "invoice_type": "out_invoice",
+                        "period_number": 12,
+                        "period_type": "month",
+                        "spread_date": START,
+                        "debit_account_id": deferred.id,
+                        "credit_account_id": income.id,
+                        "journal_id": journal.id,
+                        "invoice_line_id": line.id,
+                    }
+                    for line in invoice_lines
+                ]
+            )
+            for spread in spreads:
+                spread.compute_spread_board()
+        cr.commit()
+        print(spreads_probe.line(len(spreads), "spreads"))
+        first_month = env["account.spread.line"].search(
+            [("spread_id", "in", spreads.ids), ("move_id", "=", False)], order="date"
+        )
+        first_month = first_month.filtered(lambda line, d=first_month[:1].date: line.date == d)
+        with Probe(cr, "peer: one month recognized") as peer:
+            first_month.create_and_reconcile_moves()
+            env["account.move"].search(
+                [("id", "in", first_month.move_id.ids), ("state", "!=", "posted")]
+            ).action_post()
+        cr.commit()
+        peer_rate = len(first_month) / peer.seconds
+        print(peer.line(len(first_month)))
+        print(
+            f"recognized lines per second: suite {suite_rate:.0f}, peer {peer_rate:.1f}: "
+            f"ratio {suite_rate / peer_rate:.0f}x (target 100x)"
+        )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("command", choices=["install", "run"])
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--addons-path", required=True)
+    parser.add_argument("--invoices", type=int, default=10000)
+    parser.add_argument("--peer", type=int, default=2000)
+    parser.add_argument("--chunk", type=int, default=500)
+    args = parser.parse_args()
+    {"install": cmd_install, "run": cmd_run}[args.command](args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,283 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..lib.recognition import (
+    allocate,
+    month_end,
+    quantize,
+    schedule,
+    split_credit,
+    to_decimal,
+)
+from .res_company import METHODS
+
+STATES = [
+    ("running", "Running"),
+    ("stopped", "Stopped"),
+    ("done", "Done"),
+    ("cancelled", "Cancelled"),
+]
+REVIEWER = "saas_sync.group_saas_reviewer"
+
+
+class SaasRevenueSchedule(models.Model):
+    _name = "saas.revenue.schedule"
+    _description = "Revenue recognition schedule"
+    _inherit = ["mail.thread"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(compute="_compute_name", store=True)
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    move_id = fields.Many2one(
+        "account.move",
+        string="Invoice",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+    )
+    move_line_id = fields.Many2one(
+        "account.move.line", string="Invoice line", index=True, ondelete="set null", readonly=True
+    )
+    partner_id = fields.Many2one("res.partner", string="Customer", index=True, readonly=True)
+    subscription_id = fields.Many2one(
+        "saas.subscription", index="btree_not_null", readonly=True, ondelete="set null"
+    )
+    product_id = fields.Many2one("product.product", index=True, readonly=True)
+    currency_id = fields.Many2one("res.currency", required=True, readonly=True)
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company currency"
+    )
+    amount = fields.Monetary(
+        required=True, readonly=True, help="Amount to recognize, invoice currency."
+    )
+    amount_company = fields.Monetary(
+        currency_field="company_currency_id", required=True, readonly=True
+    )
+    date_start = fields.Date(string="Service start", required=True, readonly=True)
+    date_end = fields.Date(string="Service end", required=True, readonly=True)
+    method = fields.Selection(METHODS, required=True, readonly=True)
+    journal_id = fields.Many2one("account.journal", required=True, readonly=True)
+    income_account_id = fields.Many2one("account.account", required=True, readonly=True)
+    deferred_account_id = fields.Many2one("account.account", required=True, readonly=True)
+    analytic_distribution = fields.Json(readonly=True)
+    state = fields.Selection(STATES, default="running", required=True, index=True, tracking=True)
+    line_ids = fields.One2many("saas.revenue.schedule.line", "schedule_id", readonly=True)
+    credit_move_ids = fields.Many2many(
+        "account.move",
+        "saas_revenue_schedule_credit_rel",
+        "schedule_id",
+        "move_id",
+        string="Credit notes",
+        readonly=True,
+    )
+    amount_recognized = fields.Monetary(compute="_compute_amounts")
+    amount_remaining = fields.Monetary(compute="_compute_amounts", string="Still deferred")
+
+    @api.depends("move_id.name", "product_id", "date_start", "date_end")
+    def _compute_name(self):
+        for schedule_ in self:
+            product = schedule_.product_id.display_name or schedule_.move_line_id.name or ""
+            schedule_.name = (
+                f"{schedule_.move_id.name or '/'} - {product} "
+                f"({schedule_.date_start} .. {schedule_.date_end})"
+            )
+
+    @api.depends("line_ids.amount", "line_ids.state")
+    def _compute_amounts(self):
+        sums = {
+            (schedule_, state): amount
+            for schedule_, state, amount in self.env["saas.revenue.schedule.line"]._read_group(
+                [("schedule_id", "in", self.ids)], ["schedule_id", "state"], ["amount:sum"]
+            )
+        }
+        for schedule_ in self:
+            schedule_.amount_recognized = sums.get((schedule_, "posted"), 0.0)
+            schedule_.amount_remaining = sums.get((schedule_, "pending"), 0.0) + sums.get(
+                (schedule_, "stopped"), 0.0
+            )
+
+    # ------------------------------------------------------------ creation
+    @api.model
+    def _values_for_line(self, line, deferred_account, income_account):
+        """The schedule of one posted invoice or credit note line."""
+        move = line.move_id
+        company = move.company_id
+        product = line.product_id
+        method = product.saas_revenue_method or company.saas_revenue_method
+        amount = to_decimal(-line.amount_currency)
+        amount_company = to_decimal(-line.balance)
+        currency = line.currency_id
+        start, end = line.saas_period_start, line.saas_period_end
+        lines = schedule(
+            quantize(amount, currency.decimal_places),
+            start,
+            end,
+            method,
+            currency.decimal_places,
+            not_before=move.date,
+        )
+        company_shares = allocate(
+            quantize(amount_company, company.currency_id.decimal_places),
+            [abs(share) for _day, share in lines] if amount else [1] * len(lines),
+            company.currency_id.decimal_places,
+        )
+        return {
+            "company_id": company.id,
+            "move_id": move.id,
+            "move_line_id": line.id,
+            "partner_id": move.commercial_partner_id.id,
+            "subscription_id": move.saas_subscription_id.id,
+            "product_id": product.id,
+            "currency_id": currency.id,
+            "amount": float(amount),
+            "amount_company": float(amount_company),
+            "date_start": start,
+            "date_end": end,
+            "method": method,
+            "journal_id": company._saas_revenue_journal().id,
+            "income_account_id": income_account.id,
+            "deferred_account_id": deferred_account.id,
+            "analytic_distribution": line.analytic_distribution,
+            "line_ids": [
+                (
+                    0,
+                    0,
+                    {
+                        "date": day,
+                        "amount": float(share),
+                        "amount_company": float(share_company),
+                    },
+                )
+                for (day, share), share_company in zip(lines, company_shares, strict=True)
+            ],
+        }
+
+    # ------------------------------------------------------------- credits
+    def _apply_credit(self, credit, credit_company, credit_move):
+        """Reduce this schedule by a credit (same sign as the schedule): pro rata
+        over the months still to recognize; the share matching what was already
+        recognized is reversed as contra revenue by the next batch."""
+        self.ensure_one()
+        digits = self.currency_id.decimal_places
+        company_digits = self.company_currency_id.decimal_places
+        lines = self.line_ids.filtered(lambda line: line.state != "cancelled")
+        open_lines = lines.filtered(
+            lambda line: line.state in ("pending", "stopped") and line.kind == "recognition"
+        )
+        total = sum(to_decimal(line.amount) for line in lines)
+        total_company = sum(to_decimal(line.amount_company) for line in lines)
+        remaining = sum(to_decimal(line.amount) for line in open_lines)
+        remaining_company = sum(to_decimal(line.amount_company) for line in open_lines)
+        credit, credit_company = quantize(credit, digits), quantize(credit_company, company_digits)
+        if abs(credit) > abs(total) or credit * total < 0:
+            raise UserError(
+                self.env._(
+                    "The credit note %(move)s credits %(credit)s, more than the %(total)s "
+                    "left on schedule %(schedule)s.",
+                    move=credit_move.display_name,
+                    credit=credit,
+                    total=quantize(total, digits),
+                    schedule=self.display_name,
+                )
+            )
+        from_remaining, reversed_ = split_credit(credit, total, remaining, digits)
+        from_remaining_company, reversed_company = split_credit(
+            credit_company, total_company, remaining_company, company_digits
+        )
+        if open_lines:
+            self._reduce_lines(open_lines, remaining - from_remaining, digits, "amount")
+            self._reduce_lines(
+                open_lines,
+                remaining_company - from_remaining_company,
+                company_digits,
+                "amount_company",
+            )
+            open_lines.filtered(lambda line: not line.amount and not line.amount_company).write(
+                {"state": "cancelled"}
+            )
+        if reversed_ or reversed_company:
+            self.env["saas.revenue.schedule.line"].create(
+                {
+                    "schedule_id": self.id,
+                    "date": month_end(credit_move.date),
+                    "amount": float(-reversed_),
+                    "amount_company": float(-reversed_company),
+                    "kind": "reversal",
+                    "credit_move_id": credit_move.id,
+                }
+            )
+        self.credit_move_ids = [(4, credit_move.id)]
+        if credit == total:
+            self.state = "cancelled"
+        self.message_post(
+            body=self.env._(
+                "%(move)s credits %(credit)s: %(remaining)s off the months still to "
+                "recognize, %(reversed)s of recognized revenue reversed.",
+                move=credit_move.display_name,
+                credit=credit,
+                remaining=from_remaining,
+                reversed=reversed_,
+            )
+        )
+
+    @api.model
+    def _reduce_lines(self, lines, new_total, digits, field):
+        weights = [abs(to_decimal(line[field])) for line in lines]
+        if not any(weights):
+            weights = [1] * len(lines)
+        shares = allocate(new_total, weights, digits)
+        for line, share in zip(lines, shares, strict=True):
+            line[field] = float(share)
+
+    # ------------------------------------------------------------- policy
+    def _stop_after(self, day):
+        """A cancelled subscription: hold the months after ``day``."""
+        lines = self.line_ids.filtered(
+            lambda line: line.state == "pending" and line.date > month_end(day)
+        )
+        lines.write({"state": "stopped", "batch_id": False})
+        self.filtered(lambda s: s.state == "running").state = "stopped"
+
+    def _recognize_rest_at(self, day):
+        """Recognize what is left by the month of ``day``: later months move into
+        it, held months are released."""
+        last = month_end(day)
+        for schedule_ in self:
+            lines = schedule_.line_ids.filtered(lambda line: line.state in ("pending", "stopped"))
+            lines.filtered(lambda line: line.date > last).write({"date": last})
+            lines.filtered(lambda line: line.state == "stopped").write({"state": "pending"})
+            if schedule_.state == "stopped":
+                schedule_.state = "running"
+
+    def action_recognize_rest(self):
+        """Button: recognize what a stopped schedule still holds in the next batch."""
+        if not self.env.user.has_group(REVIEWER):
+            raise UserError(self.env._("Only a Finance Reviewer recognizes held revenue."))
+        self._recognize_rest_at(fields.Date.context_today(self))
+
+    def action_view_entries(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Recognition entries"),
+            "res_model": "account.move",
+            "domain": [("id", "in", self.line_ids.move_id.ids)],
+            "views": [(False, "list"), (False, "form")],
+        }
+
+    def _refresh_state(self):
+        """Running schedules with nothing left to recognize are done."""
+        Line = self.env["saas.revenue.schedule.line"]
+        open_counts = dict(
+            Line._read_group(
+                [("schedule_id", "in", self.ids), ("state", "in", ("pending", "stopped"))],
+                ["schedule_id"],
+                ["__count"],
+            )
+        )
+        self.filtered(lambda s: s.state == "running" and not open_counts.get(s)).write(
+            {"state": "done"}
+        )

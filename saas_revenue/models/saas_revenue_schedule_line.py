@@ -1,0 +1,58 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+LINE_STATES = [
+    ("pending", "To recognize"),
+    ("stopped", "Held"),
+    ("posted", "Recognized"),
+    ("cancelled", "Cancelled"),
+]
+KINDS = [
+    ("recognition", "Recognition"),
+    ("reversal", "Reversal (contra revenue)"),
+]
+
+
+class SaasRevenueScheduleLine(models.Model):
+    _name = "saas.revenue.schedule.line"
+    _description = "Revenue recognition schedule line (one month)"
+    _order = "date, id"
+    _check_company_auto = True
+
+    schedule_id = fields.Many2one(
+        "saas.revenue.schedule", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one(
+        related="schedule_id.company_id", store=True, index=True, readonly=True
+    )
+    date = fields.Date(
+        string="Recognition date", required=True, index=True, help="Last day of the month."
+    )
+    kind = fields.Selection(KINDS, default="recognition", required=True, readonly=True)
+    state = fields.Selection(LINE_STATES, default="pending", required=True, index=True)
+    currency_id = fields.Many2one(related="schedule_id.currency_id", store=True)
+    company_currency_id = fields.Many2one(
+        related="schedule_id.company_currency_id", string="Company currency"
+    )
+    amount = fields.Monetary(required=True, readonly=True)
+    amount_company = fields.Monetary(
+        currency_field="company_currency_id", required=True, readonly=True
+    )
+    batch_id = fields.Many2one(
+        "saas.revenue.batch", index="btree_not_null", readonly=True, ondelete="set null"
+    )
+    move_id = fields.Many2one(
+        "account.move",
+        string="Recognition entry",
+        index="btree_not_null",
+        readonly=True,
+        ondelete="restrict",
+    )
+    credit_move_id = fields.Many2one(
+        "account.move", string="Credit note", readonly=True, ondelete="set null"
+    )
+    # Stored copies for the reports (group by customer, product, subscription).
+    partner_id = fields.Many2one(related="schedule_id.partner_id", store=True)
+    product_id = fields.Many2one(related="schedule_id.product_id", store=True)
+    subscription_id = fields.Many2one(related="schedule_id.subscription_id", store=True)
+    invoice_id = fields.Many2one(related="schedule_id.move_id", store=True, string="Invoice")

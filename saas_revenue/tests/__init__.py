@@ -1,0 +1,9 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import test_schedules
+from . import test_credits
+from . import test_batches
+from . import test_inbox
+from . import test_property
+from . import test_security
+from . import test_reports
+from . import test_tour

@@ -1,0 +1,180 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from odoo.addons.saas_revenue.lib.recognition import (
+    allocate,
+    month_weights,
+    schedule,
+    spans_months,
+    split_credit,
+)
+
+D = Decimal
+
+
+def amounts(lines):
+    return [amount for _date, amount in lines]
+
+
+def test_odoo_documentation_day_method():
+    # Odoo documentation, "Deferred revenues": 1,200.00 over 2023 by day
+    # recognizes 101.92 in January and 92.05 in February.
+    lines = schedule(D("1200.00"), date(2023, 1, 1), date(2023, 12, 31), "day", 2)
+    assert len(lines) == 12
+    assert lines[0] == (date(2023, 1, 31), D("101.92"))
+    assert lines[1] == (date(2023, 2, 28), D("92.05"))
+    assert sum(amounts(lines)) == D("1200.00")
+
+
+def test_odoo_documentation_month_method():
+    # Odoo documentation: with "Months", 800.00 is recognized by the end of
+    # August and 400.00 remains.
+    lines = schedule(D("1200.00"), date(2023, 1, 1), date(2023, 12, 31), "month", 2)
+    assert amounts(lines) == [D("100.00")] * 12
+    assert sum(a for d, a in lines if d <= date(2023, 8, 31)) == D("800.00")
+    assert sum(a for d, a in lines if d > date(2023, 8, 31)) == D("400.00")
+
+
+def test_odoo_documentation_grouped_month_example():
+    # Odoo documentation, grouped example: A 1,200.00 and B 600.00 over 2023,
+    # C 600.00 not started yet (from 2023-03-01): 2,250.00 deferred after
+    # January, 2,100.00 after February.
+    schedules = [
+        schedule(D("1200.00"), date(2023, 1, 1), date(2023, 12, 31), "month", 2),
+        schedule(D("600.00"), date(2023, 1, 1), date(2023, 12, 31), "month", 2),
+        schedule(D("600.00"), date(2023, 3, 1), date(2024, 2, 29), "month", 2),
+    ]
+
+    def deferred_after(day):
+        return sum(a for lines in schedules for d, a in lines if d > day)
+
+    assert deferred_after(date(2023, 1, 31)) == D("2250.00")
+    assert deferred_after(date(2023, 2, 28)) == D("2100.00")
+
+
+def test_stripe_documentation_day_method():
+    # Stripe revenue recognition documentation: 120.00 over 2026-06-15 ..
+    # 2026-10-13 (end exclusive, so the last day is 2026-10-12) by day.
+    lines = schedule(
+        D("120.00"), date(2026, 6, 15), date(2026, 10, 13) - timedelta(days=1), "day", 2
+    )
+    assert amounts(lines) == [D("16.00"), D("31.00"), D("31.00"), D("30.00"), D("12.00")]
+
+
+def test_month_prorates_partial_months_and_full_month_counts_started_ones():
+    # month: 15 Jan .. 14 Apr = 17/31 + 1 + 1 + 14/30 months.
+    weights = dict(month_weights(date(2023, 1, 15), date(2023, 4, 14), "month"))
+    assert weights[date(2023, 1, 1)] * 31 == 17
+    assert weights[date(2023, 4, 1)] * 30 == 14
+    # full_month: a year from 15 January: twelve equal months, January to December.
+    lines = schedule(D("1200.00"), date(2023, 1, 15), date(2024, 1, 14), "full_month", 2)
+    assert amounts(lines) == [D("100.00")] * 12
+    assert lines[-1][0] == date(2023, 12, 31)
+    # ... and a period reaching its final month's last day counts that month.
+    lines = schedule(D("300.00"), date(2023, 1, 15), date(2023, 3, 31), "full_month", 2)
+    assert amounts(lines) == [D("100.00")] * 3
+
+
+def test_currencies_without_and_with_three_decimals():
+    jpy = schedule(D("1000"), date(2023, 1, 1), date(2023, 3, 31), "month", 0)
+    assert amounts(jpy) == [D("333"), D("334"), D("333")]
+    assert sum(amounts(jpy)) == D("1000")
+    kwd = schedule(D("10.000"), date(2023, 1, 1), date(2023, 3, 31), "month", 3)
+    assert amounts(kwd) == [D("3.333"), D("3.334"), D("3.333")]
+
+
+def test_months_before_the_accounting_date_are_merged_into_its_month():
+    lines = schedule(
+        D("300.00"), date(2023, 1, 1), date(2023, 3, 31), "month", 2, not_before=date(2023, 2, 10)
+    )
+    assert lines == [(date(2023, 2, 28), D("200.00")), (date(2023, 3, 31), D("100.00"))]
+
+
+def test_spans_months():
+    assert not spans_months(date(2023, 1, 1), date(2023, 1, 31), date(2023, 1, 15))
+    assert spans_months(date(2023, 1, 15), date(2023, 2, 14), date(2023, 1, 15))
+    assert not spans_months(None, date(2023, 2, 14), date(2023, 1, 15))
+    # A period billed in arrears, before the invoice month, is not deferred.
+    assert not spans_months(date(2022, 12, 1), date(2022, 12, 31), date(2023, 1, 5))
+
+
+def test_bad_input_is_refused():
+    with pytest.raises(ValueError, match="before it starts"):
+        schedule(D("10.00"), date(2023, 2, 1), date(2023, 1, 1), "day", 2)
+    with pytest.raises(ValueError, match="unknown recognition method"):
+        schedule(D("10.00"), date(2023, 1, 1), date(2023, 2, 1), "week", 2)
+    with pytest.raises(ValueError, match="more than 2 decimals"):
+        allocate(D("10.001"), [1, 1], 2)
+    with pytest.raises(ValueError, match="exceeds"):
+        split_credit(D("20.00"), D("10.00"), D("5.00"), 2)
+
+
+def test_split_credit_pro_rata():
+    # 1,200.00, 300.00 recognized: a 600.00 credit takes 450.00 from what
+    # remains and reverses 150.00 of what was recognized.
+    assert split_credit(D("600.00"), D("1200.00"), D("900.00"), 2) == (D("450.00"), D("150.00"))
+    assert split_credit(D("-600.00"), D("-1200.00"), D("-900.00"), 2) == (
+        D("-450.00"),
+        D("-150.00"),
+    )
+
+
+DIGITS = st.sampled_from([0, 2, 3])
+
+
+@st.composite
+def schedules(draw):
+    digits = draw(DIGITS)
+    minor = draw(st.integers(min_value=-(10**9), max_value=10**9))
+    amount = Decimal(minor).scaleb(-digits)
+    start = draw(st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31)))
+    end = start + timedelta(days=draw(st.integers(min_value=0, max_value=1200)))
+    method = draw(st.sampled_from(["day", "month", "full_month"]))
+    return amount, start, end, method, digits
+
+
+@given(schedules())
+def test_property_schedules_sum_exactly_with_the_amounts_sign(case):
+    amount, start, end, method, digits = case
+    lines = schedule(amount, start, end, method, digits)
+    assert sum(amounts(lines)) == amount
+    assert lines, "a schedule has at least one line"
+    for day, share in lines:
+        assert share.as_tuple().exponent >= -digits
+        assert share * amount >= 0, (share, amount)
+        assert start.replace(day=1) <= day
+    assert [d for d, _a in lines] == sorted({d for d, _a in lines})
+
+
+@given(
+    DIGITS,
+    st.lists(st.integers(min_value=0, max_value=10**7), min_size=1, max_size=30),
+    st.integers(min_value=-(10**8), max_value=10**8),
+)
+def test_property_allocate_is_exact_and_keeps_the_sign(digits, weights, minor):
+    amount = Decimal(minor).scaleb(-digits)
+    shares = allocate(amount, weights, digits)
+    assert sum(shares) == amount
+    assert all(share * amount >= 0 for share in shares)
+
+
+@given(
+    DIGITS,
+    st.integers(min_value=1, max_value=10**8),
+    st.data(),
+)
+def test_property_credit_split_is_exact(digits, total_minor, data):
+    remaining_minor = data.draw(st.integers(min_value=0, max_value=total_minor))
+    credit_minor = data.draw(st.integers(min_value=0, max_value=total_minor))
+    total, remaining, credit = (
+        Decimal(v).scaleb(-digits) for v in (total_minor, remaining_minor, credit_minor)
+    )
+    from_remaining, reversed_ = split_credit(credit, total, remaining, digits)
+    assert from_remaining + reversed_ == credit
+    assert 0 <= from_remaining <= remaining
+    assert reversed_ >= 0
