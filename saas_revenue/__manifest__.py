@@ -8,6 +8,8 @@
     "website": "https://github.com/saas-finance/odoo-saas-finance",
     "author": "SaaS Finance contributors",
     "license": "LGPL-3",
+    "development_status": "Beta",
+    "maintainers": ["saas-finance"],
     "application": False,
     "installable": True,
     "depends": ["saas_subscription"],

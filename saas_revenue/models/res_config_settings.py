@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 
+from odoo.addons.saas_sync.const import ADMIN_GROUP
+
 INTERVALS = [("days", "Days"), ("weeks", "Weeks"), ("months", "Months")]
 
 
@@ -36,7 +38,7 @@ class ResConfigSettings(models.TransientModel):
     def set_values(self):
         result = super().set_values()
         cron = self._saas_revenue_cron()
-        if cron and self.env.user.has_group("saas_sync.group_saas_admin"):
+        if cron and self.env.user.has_group(ADMIN_GROUP):
             values = {
                 "interval_number": max(1, self.saas_revenue_cron_interval_number or 1),
                 "interval_type": self.saas_revenue_cron_interval_type or "months",

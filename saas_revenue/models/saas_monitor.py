@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
-REVIEWER = "saas_sync.group_saas_reviewer"
+from odoo.addons.saas_sync.const import REVIEWER_GROUP
 
 
 class ResCompany(models.Model):
@@ -113,7 +113,7 @@ class SaasMonitor(models.AbstractModel):
                 )
                 target = company.partner_id
                 target.message_post(body=message, subtype_xmlid="mail.mt_note")
-                for user in self.env.ref(REVIEWER).users.filtered(lambda u: not u.share):
+                for user in self.env.ref(REVIEWER_GROUP).users.filtered(lambda u: not u.share):
                     target.activity_schedule(
                         "saas_sync.mail_activity_saas_alert",
                         summary=self.env._("SaaS alert: deferred revenue tie-out"),

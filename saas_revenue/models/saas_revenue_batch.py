@@ -5,8 +5,11 @@ import threading
 from datetime import timedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import UserError
 from odoo.tools import SQL
+
+from odoo.addons.saas_sync.const import REVIEWER_GROUP
+from odoo.addons.saas_sync.tools import check_group
 
 from ..lib.recognition import month_end, to_decimal
 
@@ -18,7 +21,6 @@ STATES = [
     ("posted", "Posted"),
     ("cancelled", "Cancelled"),
 ]
-REVIEWER = "saas_sync.group_saas_reviewer"
 LOCK_LABELS = {
     "fiscalyear_lock_date": "fiscal year lock date",
     "tax_lock_date": "tax lock date",
@@ -168,10 +170,11 @@ class SaasRevenueBatch(models.Model):
 
     # ------------------------------------------------------------- actions
     def _check_reviewer(self):
-        if not self.env.su and not self.env.user.has_group(REVIEWER):
-            raise AccessError(
-                self.env._("Only a Finance Reviewer approves or posts revenue batches.")
-            )
+        check_group(
+            self.env,
+            REVIEWER_GROUP,
+            self.env._("Only a Finance Reviewer approves or posts revenue batches."),
+        )
 
     def action_approve(self):
         self._check_reviewer()
@@ -371,7 +374,7 @@ class SaasRevenueBatch(models.Model):
             body=self.env._("Posting failed, nothing was posted: %s", message),
             subtype_xmlid="mail.mt_note",
         )
-        reviewers = self.env.ref(REVIEWER).users.filtered(lambda u: not u.share)
+        reviewers = self.env.ref(REVIEWER_GROUP).users.filtered(lambda u: not u.share)
         for user in reviewers:
             self.activity_schedule(
                 "saas_revenue.mail_activity_revenue_batch_failed",

@@ -2,6 +2,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from odoo.addons.saas_sync.const import REVIEWER_GROUP
+from odoo.addons.saas_sync.tools import check_group
+
 from ..lib.recognition import (
     allocate,
     month_end,
@@ -18,7 +21,6 @@ STATES = [
     ("done", "Done"),
     ("cancelled", "Cancelled"),
 ]
-REVIEWER = "saas_sync.group_saas_reviewer"
 
 
 class SaasRevenueSchedule(models.Model):
@@ -254,8 +256,9 @@ class SaasRevenueSchedule(models.Model):
 
     def action_recognize_rest(self):
         """Button: recognize what a stopped schedule still holds in the next batch."""
-        if not self.env.user.has_group(REVIEWER):
-            raise UserError(self.env._("Only a Finance Reviewer recognizes held revenue."))
+        check_group(
+            self.env, REVIEWER_GROUP, self.env._("Only a Finance Reviewer recognizes held revenue.")
+        )
         self._recognize_rest_at(fields.Date.context_today(self))
 
     def action_view_entries(self):

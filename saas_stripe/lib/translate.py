@@ -488,8 +488,6 @@ def translate_charge(translation):
             or charge.get("failure_code")
             or "charge failed",
         }
-        if invoice_id:
-            data["invoice_id"] = invoice_id
         return [translation.message("payment.failed", data)]
     return _payment_succeeded(
         translation,
