@@ -103,6 +103,7 @@ class SaasBinding(models.Model):
             .external_id
         )
 
+    @api.private
     @api.model
     def bind(
         self, system, record, external_id, event=None, source_updated_at=None, source_version=None
