@@ -58,7 +58,7 @@ class SaasCashForecastLine(models.Model):
             self.env.user.has_group("account.group_account_invoice")
         ):
             raise AccessError(self.env._("You are not allowed to see the cash forecast."))
-        self.sudo()._rebuild_forecast(self.env.companies)
+        self._rebuild_forecast(self.env.companies)
         return self.env["ir.actions.act_window"]._for_xml_id(
             "saas_metrics.action_saas_cash_forecast_line"
         )
@@ -78,7 +78,9 @@ class SaasCashForecastLine(models.Model):
     def _rebuild_forecast(self, companies, today=None):
         today = today or fields.Date.context_today(self)
         start = self._forecast_start(today)
-        self.search([("company_id", "in", companies.ids)]).unlink()
+        # The sources are read with the user's rights; the lines are written
+        # by the suite only (users have no write access to them).
+        self.sudo().search([("company_id", "in", companies.ids)]).unlink()
         values = []
         for company in companies:
             delays = self._average_delays(company)
@@ -88,7 +90,7 @@ class SaasCashForecastLine(models.Model):
             index = week_index(vals["date"], start, WEEKS)
             vals["week"] = start + timedelta(days=7 * index)
             vals["week_number"] = index + 1
-        return self.create(values)
+        return self.sudo().create(values).sudo(False)
 
     @api.model
     def _average_delays(self, company):
