@@ -17,6 +17,8 @@
         "security/ir.model.access.csv",
         "security/saas_metrics_rules.xml",
         "data/ir_cron.xml",
+        "report/saas_executive_report.xml",
+        "wizards/saas_executive_report_wizard_views.xml",
         "views/saas_mrr_snapshot_views.xml",
         "views/saas_mrr_movement_views.xml",
         "views/saas_subscription_views.xml",

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import calendar
 from datetime import date
+from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
@@ -305,15 +306,20 @@ class SaasMetrics(models.AbstractModel):
         figures = self._month_figures(months, companies, currency)
         current, previous = figures[-1], figures[-2]
         headline = [
-            ("closing", "MRR", "amount"),
-            ("arr", "ARR", "amount"),
-            ("customers", "Customers", "count"),
-            ("arpa", "ARPA", "amount"),
-            ("logo_churn", "Logo churn", "percent"),
-            ("net_mrr_churn", "Net MRR churn", "percent"),
-            ("nrr", "Net revenue retention", "percent"),
-            ("quick_ratio", "Quick ratio", "ratio"),
-            ("ltv", "LTV", "amount"),
+            row
+            for row in self._kpi_definitions()
+            if row[0]
+            in (
+                "closing",
+                "arr",
+                "customers",
+                "arpa",
+                "logo_churn",
+                "net_mrr_churn",
+                "nrr",
+                "quick_ratio",
+                "ltv",
+            )
         ]
         cards = []
         for key, label, kind in headline:
@@ -330,8 +336,6 @@ class SaasMetrics(models.AbstractModel):
                     "change_display": self._format(change, kind="percent")
                     if change is not None
                     else "",
-                    # lower is better for churn
-                    "good": (change or 0) >= 0,
                 }
             )
         return {
@@ -377,3 +381,143 @@ class SaasMetrics(models.AbstractModel):
     def _first_day(self, value):
         value = fields.Date.to_date(value) if not isinstance(value, date) else value
         return m.month_start(value)
+
+    # ------------------------------------------------------------- executive report
+    @api.model
+    def _executive_values(self, month, company=None):
+        """What the executive report prints for ``month`` and ``company``
+        (None: all the user's companies, converted to the current company's
+        currency), as display strings."""
+        self._check_reader()
+        month = self._first_day(month)
+        companies = self._report_companies(company)
+        currency = company.currency_id if company else self.env.company.currency_id
+        self.env["saas.mrr.snapshot"].sudo()._refresh_stale()
+        months = [m.add_months(month, i - 12) for i in range(13)]
+        figures = self._month_figures(months, companies, currency)
+        current, previous = figures[-1], figures[-2]
+        fmt = self._format
+        kpis = []
+        for key, label, kind in self._kpi_definitions():
+            change = (
+                m.change_percent(current[key], previous[key])
+                if kind in ("amount", "count")
+                else (
+                    None
+                    if current[key] is None or previous[key] is None
+                    else current[key] - previous[key]
+                )
+            )
+            kpis.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "value": fmt(current[key], currency, kind),
+                    "previous": fmt(previous[key], currency, kind),
+                    "change": ""
+                    if change is None
+                    else (f"{change:+.2f} %" if kind in ("amount", "count") else f"{change:+.2f}"),
+                }
+            )
+        trend = figures[1:]
+        top = max([row["closing"] for row in trend] + [ZERO]) or Decimal(1)
+        chart = []
+        for index, row in enumerate(trend):
+            height = float(row["closing"] / top * 120)
+            chart.append(
+                {
+                    "x": 40 + index * 50,
+                    "y": 140 - height,
+                    "height": height,
+                    "label": row["month"].strftime("%b %y"),
+                    "value": fmt(row["closing"], currency),
+                }
+            )
+        end = month_end(month)
+
+        def movement_rows(kind):
+            return [
+                {
+                    "customer": mv.partner_id.display_name,
+                    "subscription": mv.subscription_id.name,
+                    "date": mv.date,
+                    "amount": fmt(
+                        self._convert(mv.delta_company, mv.company_id, currency, end), currency
+                    ),
+                }
+                for mv in self._top_movements(month, companies, kind)
+            ]
+
+        cohorts = self._cohorts(month, companies, currency)
+        ages = list(range(12))
+        collections = self._collections_summary(companies, currency, month)
+        deferred = self._deferred_revenue_balance(end, companies, currency)
+        return {
+            "title": self.env._("SaaS executive report"),
+            "month_label": month.strftime("%B %Y"),
+            "scope": company.name if company else ", ".join(companies.mapped("name")),
+            "currency": currency,
+            "kpis": kpis,
+            "bridge": [
+                {"key": key, "label": label, "value": fmt(current[key], currency)}
+                for key, label in self._bridge_labels()
+            ],
+            "trend": [
+                {
+                    "label": row["month"].strftime("%b %Y"),
+                    "mrr": fmt(row["closing"], currency),
+                    "arr": fmt(row["arr"], currency),
+                    "customers": row["customers"],
+                }
+                for row in trend
+            ],
+            "chart": chart,
+            "top_expansions": movement_rows("expansion"),
+            "top_churns": movement_rows("churn"),
+            "cohort_ages": ages,
+            "cohorts": [
+                {
+                    "label": cohort.strftime("%b %Y"),
+                    "customers": data["customers"],
+                    "mrr": fmt(data["mrr"], currency),
+                    "cells": [
+                        fmt(data["ages"][age][3], kind="percent") if age in data["ages"] else ""
+                        for age in ages
+                    ],
+                }
+                for cohort, data in cohorts.items()
+            ],
+            "collections": {
+                "buckets": [
+                    (label, fmt(collections["buckets"][key], currency))
+                    for key, label, _first, _last in m.AGING_BUCKETS
+                ],
+                "total_due": fmt(collections["total_due"], currency),
+                "overdue": fmt(collections["overdue"], currency),
+                "dso": fmt(collections["dso"], kind="ratio"),
+                "failed_subscriptions": collections["failed_subscriptions"],
+                "failed_attempts": collections["failed_attempts"],
+                "failed_mrr": fmt(collections["failed_mrr"], currency),
+                "activities": collections["activities"],
+            },
+            "deferred_revenue": None if deferred is None else fmt(deferred, currency),
+            "figures": current,
+        }
+
+    @api.model
+    def _kpi_definitions(self):
+        return [
+            ("closing", self.env._("MRR"), "amount"),
+            ("arr", self.env._("ARR"), "amount"),
+            ("customers", self.env._("Customers"), "count"),
+            ("new_customers", self.env._("New customers"), "count"),
+            ("churned_customers", self.env._("Churned customers"), "count"),
+            ("arpa", self.env._("ARPA"), "amount"),
+            ("logo_churn", self.env._("Logo churn"), "percent"),
+            ("gross_mrr_churn", self.env._("Gross MRR churn"), "percent"),
+            ("net_mrr_churn", self.env._("Net MRR churn"), "percent"),
+            ("grr", self.env._("Gross revenue retention"), "percent"),
+            ("nrr", self.env._("Net revenue retention"), "percent"),
+            ("quick_ratio", self.env._("Quick ratio"), "ratio"),
+            ("ltv", self.env._("LTV"), "amount"),
+        ]
