@@ -27,6 +27,7 @@
         "views/saas_metrics_dashboard_views.xml",
         "views/saas_metrics_menus.xml",
     ],
+    "demo": ["demo/saas_metrics_demo.xml"],
     "assets": {
         "web.assets_backend": ["saas_metrics/static/src/dashboard/**/*"],
         "web.assets_tests": ["saas_metrics/static/src/tours/**/*"],

@@ -333,9 +333,7 @@ class SaasMetrics(models.AbstractModel):
                     "display": self._format(value, currency, kind),
                     "previous": self._format(before, currency, kind),
                     "change": None if change is None else float(change),
-                    "change_display": self._format(change, kind="percent")
-                    if change is not None
-                    else "",
+                    "change_display": "" if change is None else f"{change:+.2f} %",
                 }
             )
         return {

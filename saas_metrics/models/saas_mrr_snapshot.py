@@ -1,4 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -15,6 +17,7 @@ BRIDGE_COLUMNS = [
 ]
 PARAM_REFRESHED_AT = "saas_metrics.snapshot_refreshed_at"
 PARAM_HORIZON = "saas_metrics.snapshot_horizon"
+REFRESH_MARGIN = timedelta(minutes=15)
 
 
 class SaasMrrSnapshot(models.Model):
@@ -208,7 +211,9 @@ class SaasMrrSnapshot(models.Model):
                 {"last": last},
             )
             written = self._refresh_snapshot([row[0] for row in self.env.cr.fetchall()])
-        params.set_param(PARAM_REFRESHED_AT, fields.Datetime.to_string(started))
+        # A transaction that started before this one and commits after it wrote
+        # rows stamped before ``started``: the next refresh looks back a margin.
+        params.set_param(PARAM_REFRESHED_AT, fields.Datetime.to_string(started - REFRESH_MARGIN))
         return written
 
     @api.model

@@ -2,3 +2,5 @@
 from . import test_snapshot
 from . import test_collections
 from . import test_report
+from . import test_tour
+from . import test_views

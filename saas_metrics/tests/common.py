@@ -18,7 +18,7 @@ class MetricsCommon(SubscriptionCommon):
         """Oracle from the movement ledger alone: per month, the closing MRR
         (company currency), the movements by type and the customers whose
         subscriptions have MRR > 0 at the month end."""
-        movements = self.env["saas.mrr.movement"].search([("company_id", "=", company.id)])
+        movements = self.env["saas.mrr.movement"].sudo().search([("company_id", "=", company.id)])
         if not movements:
             return {}
         first = month_start(min(movements.mapped("date")))

@@ -29,4 +29,9 @@ class SaasExecutiveReportWizard(models.TransientModel):
     def action_print(self):
         self.ensure_one()
         self.env["saas.metrics"]._check_reader()
-        return self.env.ref("saas_metrics.action_report_saas_executive").report_action(self, config=False)
+        action = self.env.ref("saas_metrics.action_report_saas_executive").report_action(
+            self, config=False
+        )
+        # the wizard closes once the PDF is downloaded
+        action["close_on_report_download"] = True
+        return action

@@ -19,7 +19,7 @@ registry.category("web_tour.tours").add("saas_metrics_tour", {
         },
         {
             content: "The pivot shows MRR by month",
-            trigger: ".o_pivot .o_pivot_header_cell_closed, .o_pivot th:contains('2026')",
+            trigger: ".o_pivot_view .o_pivot table th:contains('MRR (company currency)')",
         },
         {
             content: "Back to the dashboard",
@@ -38,7 +38,7 @@ registry.category("web_tour.tours").add("saas_metrics_tour", {
         },
         {
             content: "The wizard closes once the report is downloaded",
-            trigger: ".o_saas_metrics_dashboard:not(:has(.modal))",
+            trigger: "body:not(:has(.modal)) .o_saas_metrics_dashboard",
         },
     ],
 });
