@@ -15,7 +15,6 @@ class SaasExecutiveReportWizard(models.TransientModel):
     )
     company_id = fields.Many2one(
         "res.company",
-        string="Company",
         domain=lambda self: [("id", "in", self.env.companies.ids)],
         help="Empty: all your companies, converted to the current company's currency at "
         "each month-end rate.",
