@@ -80,11 +80,13 @@ install_python_deps() {
     }
 }
 
-# Debian packages: Chromium for the web client tours, wkhtmltopdf for PDFs.
+# Debian packages: Chromium for the web client tours, wkhtmltopdf for PDFs,
+# poppler-utils (pdftotext) for the tests that read the text of a PDF.
 install_system_deps() {
     local missing=()
     command -v chromium >/dev/null 2>&1 || missing+=(chromium)
     command -v wkhtmltopdf >/dev/null 2>&1 || missing+=(wkhtmltopdf)
+    command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
     if [ ${#missing[@]} -gt 0 ]; then
         echo "Installing ${missing[*]} (Debian packages)..."
         if ! { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >/dev/null 2>&1; then

@@ -1,0 +1,174 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""saas_metrics benchmark (run by bench_metrics.sh): see bench/README.md."""
+
+import argparse
+import statistics
+import time
+from collections import defaultdict
+from decimal import Decimal
+
+from benchlib import open_registry
+
+from odoo import SUPERUSER_ID, api, fields
+
+from odoo.addons.saas_metrics.lib.metrics import add_months, month_start
+from odoo.addons.saas_subscription.lib.mrr import month_end, to_decimal
+
+TYPES = ["new", "expansion", "contraction", "churn", "reactivation", "fx"]
+
+
+def timed(function, repeat=1):
+    """(median seconds, last result) of ``repeat`` calls."""
+    times, result = [], None
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = function()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times), result
+
+
+def seed(env, subscriptions, movements, months):
+    """Partners, subscriptions and movements written with SQL (not the engine:
+    the benchmark measures the reads)."""
+    company = env.company
+    system = env["saas.system"].create(
+        {"name": "Bench", "code": "bench-metrics", "kind": "billing", "company_id": company.id}
+    )
+    partners = env["res.partner"].create(
+        [{"name": f"Bench customer {n}"} for n in range(max(1, subscriptions // 10))]
+    )
+    env.flush_all()
+    cr = env.cr
+    first = add_months(month_start(fields.Date.today()), -(months - 1))
+    cr.execute(
+        """INSERT INTO saas_subscription (name, partner_id, system_id, company_id, currency_id,
+                                         state, start_date, create_uid, write_uid,
+                                         create_date, write_date)
+           SELECT 'bench_' || g, (%(partners)s)[1 + g %% array_length(%(partners)s, 1)],
+                  %(system)s, %(company)s, %(currency)s, 'active', %(first)s,
+                  1, 1, now(), now()
+             FROM generate_series(1, %(count)s) g""",
+        {
+            "partners": partners.ids,
+            "system": system.id,
+            "company": company.id,
+            "currency": company.currency_id.id,
+            "first": first,
+            "count": subscriptions,
+        },
+    )
+    cr.execute("SELECT MIN(id) FROM saas_subscription WHERE name LIKE 'bench_%%'")
+    first_id = cr.fetchone()[0]
+    cr.execute(
+        """INSERT INTO saas_mrr_movement (date, subscription_id, partner_id, company_id,
+                                         currency_id, company_currency_id, movement_type,
+                                         delta, delta_company, mrr_before, mrr_after,
+                                         create_uid, write_uid, create_date, write_date)
+           SELECT (%(first)s::date + make_interval(
+                       months => ((g / %(subs)s) * %(months)s / %(per_sub)s)::int,
+                       days => (g %% 28)))::date,
+                  s.id, s.partner_id, s.company_id, s.currency_id, s.currency_id,
+                  (%(types)s)[1 + g %% 6],
+                  (g %% 97) - 40, (g %% 97) - 40, 0, 0, 1, 1, now(), now()
+             FROM generate_series(0, %(rows)s - 1) g
+             JOIN saas_subscription s ON s.id = %(first_id)s + g %% %(subs)s""",
+        {
+            "first": first,
+            "subs": subscriptions,
+            "months": months,
+            "per_sub": max(1, -(-movements // subscriptions)),
+            "types": TYPES,
+            "rows": movements,
+            "first_id": first_id,
+        },
+    )
+    # written long ago: the incremental refresh measured later does not take them
+    cr.execute("UPDATE saas_mrr_movement SET write_date = now() - interval '1 day'")
+    cr.execute("UPDATE saas_subscription SET write_date = now() - interval '1 day'")
+    cr.execute("UPDATE res_partner SET write_date = now() - interval '1 day'")
+    cr.execute("ANALYZE saas_mrr_movement")
+    return first
+
+
+def naive(env, months_list):
+    """The MRR by month computed per subscription in Python through the ORM."""
+    totals = defaultdict(Decimal)
+    subscriptions = env["saas.subscription"].search([])
+    for subscription in subscriptions:
+        rows = [(m.date, to_decimal(m.delta_company)) for m in subscription.movement_ids]
+        for month in months_list:
+            end = month_end(month)
+            totals[month] += sum((delta for day, delta in rows if day <= end), Decimal(0))
+        subscription.invalidate_recordset()
+        subscription.movement_ids.invalidate_recordset()
+    return totals
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--addons-path", required=True)
+    parser.add_argument("--movements", type=int, default=1_000_000)
+    parser.add_argument("--subscriptions", type=int, default=50_000)
+    parser.add_argument("--months", type=int, default=36)
+    args = parser.parse_args()
+    registry = open_registry(args)
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        started = time.perf_counter()
+        first = seed(env, args.subscriptions, args.movements, args.months)
+        print(
+            f"seeded {args.movements} movements, {args.subscriptions} subscriptions, "
+            f"{args.months} months in {time.perf_counter() - started:.1f} s"
+        )
+        cr.commit()
+        Snapshot = env["saas.mrr.snapshot"]
+        full, rows = timed(Snapshot._refresh_snapshot)
+        print(f"full snapshot refresh: {rows} rows in {full:.2f} s")
+        Snapshot._refresh_stale()  # sets the time of the last refresh
+        cr.commit()
+        pivot, groups = timed(
+            lambda: Snapshot.read_group([], ["mrr_company:sum"], ["month:month"], lazy=False),
+            repeat=3,
+        )
+        print(f"pivot read (read_group MRR by month over the snapshot): {pivot * 1000:.0f} ms")
+        months_list = [add_months(first, i) for i in range(args.months)]
+        admin = env.ref("base.user_admin")
+        dashboard, _data = timed(
+            lambda: env["saas.metrics"].with_user(admin).get_dashboard_data(), repeat=3
+        )
+        print(f"dashboard load (get_dashboard_data): {dashboard * 1000:.0f} ms")
+        wizard = env["saas.executive.report.wizard"].create({"month": months_list[-1]})
+        report = env.ref("saas_metrics.action_report_saas_executive")
+        html, _html = timed(lambda: report._render_qweb_html(report.report_name, wizard.ids))
+        print(f"executive report (values and QWeb HTML, before wkhtmltopdf): {html:.2f} s")
+        naive_time, totals = timed(lambda: naive(env, months_list))
+        print(f"naive per-subscription aggregation (ORM, Python): {naive_time:.2f} s")
+        by_month = {
+            month_start(
+                g["month:month"] and fields.Date.to_date(g["__range"]["month:month"]["from"][:10])
+            ): g["mrr_company"]
+            for g in groups
+        }
+        same = all(
+            abs(Decimal(str(by_month.get(month, 0))) - totals[month]) < Decimal("0.01")
+            for month in months_list
+        )
+        print(f"same MRR by month in both: {'OK' if same else 'DIFFERENT'}")
+        print(f"naive / pivot read: {naive_time / pivot:.0f}x")
+        cr.execute(
+            """INSERT INTO saas_mrr_movement (date, subscription_id, partner_id, company_id,
+                    currency_id, company_currency_id, movement_type, delta, delta_company,
+                    mrr_before, mrr_after, create_uid, write_uid, create_date, write_date)
+               SELECT CURRENT_DATE, s.id, s.partner_id, s.company_id, s.currency_id,
+                      s.currency_id, 'expansion', 1, 1, 0, 0, 1, 1, now(), now()
+                 FROM (SELECT * FROM saas_subscription ORDER BY id DESC LIMIT 1000) s"""
+        )
+        cr.commit()
+        refresh, rewritten = timed(Snapshot._refresh_stale)
+        print(f"snapshot refresh after 1,000 new movements: {rewritten} rows in {refresh:.2f} s")
+        cr.commit()
+
+
+if __name__ == "__main__":
+    main()

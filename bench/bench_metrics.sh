@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# Metrics benchmark of saas_metrics: an MRR ledger of N movement rows across S
+# subscriptions and M months written with SQL, then the MRR-by-month pivot read
+# (read_group over the snapshot), the dashboard load and the executive report,
+# against a naive per-subscription Python aggregation of the same numbers in
+# the same run, and the snapshot refresh after 1,000 new movements. Prints the
+# numbers; asserts nothing. See bench/README.md.
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+
+usage() {
+    cat <<USAGE
+Usage: bench/bench_metrics.sh [--quick] [--movements N] [--subscriptions N] [--months N]
+
+  --movements N      movement rows (default 1000000)
+  --subscriptions N  subscriptions (default 50000)
+  --months N         months of history ending with the current one (default 36)
+  --quick            100,000 movements across 5,000 subscriptions
+Environment: BENCH_KEEP_DB=1 keeps the database.
+USAGE
+}
+
+MOVEMENTS=1000000
+SUBSCRIPTIONS=50000
+MONTHS=36
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) MOVEMENTS=100000; SUBSCRIPTIONS=5000 ;;
+        --movements) MOVEMENTS="${2:?--movements needs a value}"; shift ;;
+        --subscriptions) SUBSCRIPTIONS="${2:?--subscriptions needs a value}"; shift ;;
+        --months) MONTHS="${2:?--months needs a value}"; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) usage >&2; exit 2 ;;
+    esac
+    shift
+done
+if ! [[ "$MOVEMENTS" =~ ^[1-9][0-9]*$ && "$SUBSCRIPTIONS" =~ ^[1-9][0-9]*$ && "$MONTHS" =~ ^[1-9][0-9]*$ ]]; then
+    usage >&2
+    exit 2
+fi
+
+find_odoo
+ensure_postgres
+BENCH_DIR="$REPO_DIR/bench"
+STAMP="$(date -u +%Y%m%d_%H%M%S)"
+DB="saas_bench_metrics_${STAMP}_$$"
+RUN_DIR="$BENCH_DIR/results/$DB"   # bench/results/ is git-ignored
+mkdir -p "$RUN_DIR"
+INSTALL_LOG="$RUN_DIR/install.log"
+ADDONS_PATH="$(odoo_addons_path)"
+cleanup() {
+    drop_bench_databases "$DB"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+echo "== saas_metrics benchmark, $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
+echo "   database $DB, logs in $RUN_DIR"
+echo "   $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
+echo "== Installing saas_metrics without demo data"
+started=$(date +%s)
+odoo_cmd -d "$DB" --addons-path "$ADDONS_PATH" -i saas_metrics --without-demo=all \
+    --stop-after-init --max-cron-threads 0 --http-port "$(free_port)" --db-filter "^${DB}\$" \
+    --log-level warn > "$INSTALL_LOG" 2>&1 || {
+    echo "ERROR: installing saas_metrics failed; last lines of $INSTALL_LOG:" >&2
+    tail -n 30 "$INSTALL_LOG" >&2
+    exit 1
+}
+echo "   installed in $(( $(date +%s) - started )) s"
+"$PYTHON" "$BENCH_DIR/bench_metrics.py" --db "$DB" --addons-path "$ADDONS_PATH" \
+    --movements "$MOVEMENTS" --subscriptions "$SUBSCRIPTIONS" --months "$MONTHS" \
+    2> "$RUN_DIR/run.log" || {
+    echo "ERROR: the benchmark failed; see $RUN_DIR/run.log" >&2
+    tail -n 30 "$RUN_DIR/run.log" >&2
+    exit 1
+}
+echo "== Done ($(date -u '+%H:%M:%S UTC')), load average $(cut -d' ' -f1-3 /proc/loadavg)"

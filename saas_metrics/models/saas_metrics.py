@@ -1,0 +1,521 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import calendar
+from datetime import date
+from decimal import Decimal
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+from odoo.tools.misc import formatLang
+
+from odoo.addons.saas_subscription.lib.mrr import ZERO, month_end, quantize, to_decimal
+
+from ..lib import metrics as m
+
+BRIDGE_KEYS = ("new", "expansion", "contraction", "churn", "reactivation", "fx")
+AMOUNT_KEYS = ("opening", *BRIDGE_KEYS, "closing")
+COUNT_KEYS = ("customers", "customers_start", "new_customers", "churned_customers")
+
+
+class SaasMetrics(models.AbstractModel):
+    """SaaS metrics of a month and a set of companies, read from the MRR
+    snapshot and the movement ledger with SQL aggregates."""
+
+    _name = "saas.metrics"
+    _description = "SaaS metrics"
+
+    # ------------------------------------------------------------- access
+    @api.model
+    def _check_reader(self):
+        user = self.env.user
+        if not (
+            user.has_group("saas_sync.group_saas_support")
+            or user.has_group("account.group_account_invoice")
+        ):
+            raise AccessError(self.env._("You are not allowed to read the SaaS metrics."))
+
+    # ------------------------------------------------------------- figures
+    @api.model
+    def _raw_month_figures(self, first, last, companies):
+        """``{(month, company_id): {amounts and counts}}`` in company currency."""
+        self.env.flush_all()
+        cr = self.env.cr
+        ids = companies.ids
+        figures = {}
+
+        def row(month, company_id):
+            return figures.setdefault(
+                (month, company_id),
+                dict.fromkeys(AMOUNT_KEYS, ZERO) | dict.fromkeys(COUNT_KEYS, 0),
+            )
+
+        cr.execute(
+            """SELECT month, company_id, SUM(opening_company), SUM(new_company),
+                      SUM(expansion_company), SUM(contraction_company), SUM(churn_company),
+                      SUM(reactivation_company), SUM(fx_company), SUM(mrr_company),
+                      COUNT(DISTINCT partner_id) FILTER (WHERE earning)
+                 FROM saas_mrr_snapshot
+                WHERE month BETWEEN %s AND %s AND company_id = ANY(%s)
+             GROUP BY month, company_id""",
+            [m.add_months(first, -1), last, ids],
+        )
+        for month, company_id, *amounts, customers in cr.fetchall():
+            values = row(month, company_id)
+            for key, amount in zip(AMOUNT_KEYS, amounts, strict=True):
+                values[key] = to_decimal(amount or 0)
+            values["customers"] = customers
+        # customers at the start of a month: those earning at the previous month end
+        for (month, company_id), values in list(figures.items()):
+            following = m.add_months(month, 1)
+            if following <= last:
+                row(following, company_id)["customers_start"] = values["customers"]
+        cr.execute(
+            """SELECT date_trunc('month', date)::date, company_id,
+                      COUNT(DISTINCT partner_id) FILTER (WHERE movement_type = 'new'),
+                      COUNT(DISTINCT partner_id) FILTER (WHERE movement_type = 'churn')
+                 FROM saas_mrr_movement
+                WHERE date BETWEEN %s AND %s AND company_id = ANY(%s)
+             GROUP BY 1, 2""",
+            [first, month_end(last), ids],
+        )
+        for month, company_id, new, churned in cr.fetchall():
+            values = row(month, company_id)
+            values["new_customers"], values["churned_customers"] = new, churned
+        return {key: value for key, value in figures.items() if key[0] >= first}
+
+    @api.model
+    def _convert(self, amount, company, currency, day):
+        if company.currency_id == currency or not amount:
+            return to_decimal(amount)
+        converted = company.currency_id._convert(float(amount), currency, company, day, round=False)
+        return quantize(converted, currency.decimal_places)
+
+    @api.model
+    def _month_figures(self, months, companies, currency=None):
+        """KPIs per month (a list of first days), for ``companies`` together,
+        in ``currency`` (default: the currency of the first company); each
+        company's amounts are converted at the month-end rate."""
+        currency = currency or companies[:1].currency_id
+        raw = self._raw_month_figures(months[0], months[-1], companies)
+        result = []
+        for month in months:
+            totals = dict.fromkeys(AMOUNT_KEYS, ZERO) | dict.fromkeys(COUNT_KEYS, 0)
+            for company in companies:
+                values = raw.get((month, company.id))
+                if not values:
+                    continue
+                for key in AMOUNT_KEYS:
+                    totals[key] += self._convert(values[key], company, currency, month_end(month))
+                for key in COUNT_KEYS:
+                    totals[key] += values[key]
+            if len(companies) > 1:
+                # conversion rounds each company apart: the fx line absorbs it
+                totals["fx"] = totals["closing"] - m.bridge_closing(
+                    totals["opening"], {k: totals[k] for k in BRIDGE_KEYS if k != "fx"}
+                )
+            result.append(self._kpis(month, totals, currency))
+        return result
+
+    @api.model
+    def _kpis(self, month, totals, currency):
+        kpis = dict(totals, month=month, currency=currency)
+        kpis["arr"] = m.arr(totals["closing"], currency.decimal_places)
+        kpis["arpa"] = m.arpa(totals["closing"], totals["customers"], currency.decimal_places)
+        kpis["logo_churn"] = m.logo_churn_rate(
+            totals["churned_customers"], totals["customers_start"]
+        )
+        kpis["revenue_churn"] = m.revenue_churn_rate(totals["churn"], totals["opening"])
+        kpis["gross_mrr_churn"] = m.gross_mrr_churn_rate(
+            totals["opening"], totals["churn"], totals["contraction"]
+        )
+        kpis["net_mrr_churn"] = m.net_mrr_churn_rate(
+            totals["opening"], totals["churn"], totals["contraction"], totals["expansion"]
+        )
+        kpis["grr"] = m.gross_revenue_retention(
+            totals["opening"], totals["churn"], totals["contraction"]
+        )
+        kpis["nrr"] = m.net_revenue_retention(
+            totals["opening"], totals["churn"], totals["contraction"], totals["expansion"]
+        )
+        kpis["quick_ratio"] = m.quick_ratio(
+            totals["new"], totals["expansion"], totals["contraction"], totals["churn"]
+        )
+        kpis["ltv"] = m.ltv(kpis["arpa"], kpis["logo_churn"], currency.decimal_places)
+        return kpis
+
+    @api.model
+    def _top_movements(self, month, companies, movement_type, limit=5):
+        """The largest movements of a type in the month (by company-currency size)."""
+        order = (
+            "delta_company asc"
+            if movement_type in ("churn", "contraction")
+            else ("delta_company desc")
+        )
+        return self.env["saas.mrr.movement"].search(
+            [
+                ("company_id", "in", companies.ids),
+                ("movement_type", "=", movement_type),
+                ("date", ">=", month),
+                ("date", "<=", month_end(month)),
+            ],
+            order=order,
+            limit=limit,
+        )
+
+    @api.model
+    def _cohorts(self, month, companies, currency, months=12):
+        """Cohort retention of the customers whose first MRR month falls in the
+        ``months`` months ending with ``month`` (see :func:`lib.metrics.cohort_table`)."""
+        window = [m.add_months(month, i - months + 1) for i in range(months)]
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT partner_id, company_id, month, SUM(mrr_company)
+                 FROM saas_mrr_snapshot
+                WHERE month <= %s AND company_id = ANY(%s)
+             GROUP BY partner_id, company_id, month""",
+            [month, companies.ids],
+        )
+        by_id = {company.id: company for company in companies}
+        rows = [
+            (
+                (partner_id, company_id),
+                day,
+                self._convert(amount or 0, by_id[company_id], currency, month_end(day)),
+            )
+            for partner_id, company_id, day, amount in self.env.cr.fetchall()
+        ]
+        table = m.cohort_table(rows, max_age=months - 1)
+        return {cohort: data for cohort, data in table.items() if cohort >= window[0]}
+
+    @api.model
+    def _collections_summary(self, companies, currency, month=None):
+        """Aging totals by bucket today, DSO of ``month``, failed payments and
+        collection activities."""
+        today = fields.Date.context_today(self)
+        month = month or m.month_start(today)
+        self.env.flush_all()
+        cr = self.env.cr
+        by_id = {company.id: company for company in companies}
+        buckets = dict.fromkeys((key for key, *_ in m.AGING_BUCKETS), ZERO)
+        cr.execute(
+            """SELECT company_id, bucket, SUM(amount_residual) FROM saas_receivable_aging
+                WHERE company_id = ANY(%s) GROUP BY 1, 2""",
+            [companies.ids],
+        )
+        for company_id, bucket, amount in cr.fetchall():
+            buckets[bucket] += self._convert(amount, by_id[company_id], currency, today)
+        end = month_end(month)
+        receivables = sales = ZERO
+        cr.execute(
+            """SELECT aml.company_id, SUM(aml.balance) FROM account_move_line aml
+                 JOIN account_account aa ON aa.id = aml.account_id
+                WHERE aa.account_type = 'asset_receivable' AND aml.parent_state = 'posted'
+                  AND aml.date <= %s AND aml.company_id = ANY(%s)
+             GROUP BY 1""",
+            [end, companies.ids],
+        )
+        for company_id, amount in cr.fetchall():
+            receivables += self._convert(amount or 0, by_id[company_id], currency, end)
+        cr.execute(
+            """SELECT company_id, SUM(amount_total_signed) FROM account_move
+                WHERE move_type IN ('out_invoice', 'out_refund') AND state = 'posted'
+                  AND invoice_date BETWEEN %s AND %s AND company_id = ANY(%s)
+             GROUP BY 1""",
+            [month, end, companies.ids],
+        )
+        for company_id, amount in cr.fetchall():
+            sales += self._convert(amount or 0, by_id[company_id], currency, end)
+        failed = self.env["saas.subscription"].search(
+            [
+                ("company_id", "in", companies.ids),
+                ("state", "=", "past_due"),
+                ("failed_payment_count", ">", 0),
+            ]
+        )
+        activities = (
+            self.env["mail.activity"]
+            .sudo()
+            .search_count(
+                [
+                    ("res_model", "in", ("saas.subscription", "account.move", "res.partner")),
+                    ("summary", "=like", "Collect failed payment%"),
+                ]
+            )
+        )
+        return {
+            "buckets": buckets,
+            "total_due": sum(buckets.values(), ZERO),
+            "overdue": sum((v for k, v in buckets.items() if k != "current"), ZERO),
+            "receivables": receivables,
+            "sales": sales,
+            "dso": m.dso(receivables, sales, calendar.monthrange(month.year, month.month)[1]),
+            "failed_subscriptions": len(failed),
+            "failed_attempts": sum(failed.mapped("failed_payment_count")),
+            "failed_mrr": sum(
+                (self._convert(s.mrr_company, s.company_id, currency, today) for s in failed),
+                ZERO,
+            ),
+            "activities": activities,
+        }
+
+    @api.model
+    def _deferred_revenue_balance(self, day, companies, currency):
+        """Deferred revenue balance at ``day`` in ``currency``, or None.
+
+        The bridge to ``saas_revenue``: this addon does not depend on it, so
+        the balance is None here; an addon that knows the deferred revenue
+        (``saas_revenue``, or a small glue module depending on both) overrides
+        this method and returns a Decimal. The executive report shows the
+        line only when it is not None."""
+        return None
+
+    # ------------------------------------------------------------- display
+    @api.model
+    def _format(self, value, currency=None, kind="amount"):
+        if value is None:
+            return self.env._("n/a")
+        if kind == "percent":
+            return f"{value:.2f} %"
+        if kind == "ratio":
+            return f"{value:.2f}"
+        if kind == "count":
+            return str(value)
+        return formatLang(self.env, float(value), currency_obj=currency)
+
+    @api.model
+    def _report_companies(self, company=None):
+        """The companies to aggregate: ``company``, else the user's allowed ones."""
+        if company:
+            if company not in self.env.companies and not self.env.su:
+                raise AccessError(self.env._("You are not allowed to read %s.", company.name))
+            return company
+        return self.env.companies
+
+    @api.model
+    def get_dashboard_data(self, month=None):
+        """Headline KPIs of ``month`` (default: the current month) for the
+        user's companies, their change against the previous month and the
+        12-month trend. Called by the dashboard (support or invoicing users)."""
+        self._check_reader()
+        month = m.month_start(
+            fields.Date.to_date(month) if month else fields.Date.context_today(self)
+        )
+        self.env["saas.mrr.snapshot"].sudo()._refresh_stale()
+        companies = self.env.companies
+        currency = self.env.company.currency_id
+        months = [m.add_months(month, i - 12) for i in range(13)]
+        figures = self._month_figures(months, companies, currency)
+        current, previous = figures[-1], figures[-2]
+        headline = [
+            row
+            for row in self._kpi_definitions()
+            if row[0]
+            in (
+                "closing",
+                "arr",
+                "customers",
+                "arpa",
+                "logo_churn",
+                "net_mrr_churn",
+                "nrr",
+                "quick_ratio",
+                "ltv",
+            )
+        ]
+        cards = []
+        for key, label, kind in headline:
+            value, before = current[key], previous[key]
+            change = m.change_percent(value, before) if kind in ("amount", "count") else None
+            cards.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "value": None if value is None else float(value),
+                    "display": self._format(value, currency, kind),
+                    "previous": self._format(before, currency, kind),
+                    "change": None if change is None else float(change),
+                    "change_display": "" if change is None else f"{change:+.2f} %",
+                }
+            )
+        return {
+            "month": fields.Date.to_string(month),
+            "month_label": month.strftime("%B %Y"),
+            "currency": currency.name,
+            "cards": cards,
+            "bridge": [
+                {
+                    "key": key,
+                    "label": label,
+                    "value": float(current[key]),
+                    "display": self._format(current[key], currency),
+                }
+                for key, label in self._bridge_labels()
+            ],
+            "trend": [
+                {
+                    "month": fields.Date.to_string(row["month"]),
+                    "label": row["month"].strftime("%b %Y"),
+                    "mrr": float(row["closing"]),
+                    "arr": float(row["arr"]),
+                    "display": self._format(row["closing"], currency),
+                }
+                for row in figures[1:]
+            ],
+        }
+
+    @api.model
+    def _bridge_labels(self):
+        return [
+            ("opening", self.env._("Opening MRR")),
+            ("new", self.env._("New")),
+            ("expansion", self.env._("Expansion")),
+            ("contraction", self.env._("Contraction")),
+            ("churn", self.env._("Churn")),
+            ("reactivation", self.env._("Reactivation")),
+            ("fx", self.env._("FX")),
+            ("closing", self.env._("Closing MRR")),
+        ]
+
+    @api.model
+    def _first_day(self, value):
+        value = fields.Date.to_date(value) if not isinstance(value, date) else value
+        return m.month_start(value)
+
+    # ------------------------------------------------------------- executive report
+    @api.model
+    def _executive_values(self, month, company=None):
+        """What the executive report prints for ``month`` and ``company``
+        (None: all the user's companies, converted to the current company's
+        currency), as display strings."""
+        self._check_reader()
+        month = self._first_day(month)
+        companies = self._report_companies(company)
+        currency = company.currency_id if company else self.env.company.currency_id
+        self.env["saas.mrr.snapshot"].sudo()._refresh_stale()
+        months = [m.add_months(month, i - 12) for i in range(13)]
+        figures = self._month_figures(months, companies, currency)
+        current, previous = figures[-1], figures[-2]
+        fmt = self._format
+        kpis = []
+        for key, label, kind in self._kpi_definitions():
+            change = (
+                m.change_percent(current[key], previous[key])
+                if kind in ("amount", "count")
+                else (
+                    None
+                    if current[key] is None or previous[key] is None
+                    else current[key] - previous[key]
+                )
+            )
+            kpis.append(
+                {
+                    "key": key,
+                    "label": label,
+                    "value": fmt(current[key], currency, kind),
+                    "previous": fmt(previous[key], currency, kind),
+                    "change": ""
+                    if change is None
+                    else (f"{change:+.2f} %" if kind in ("amount", "count") else f"{change:+.2f}"),
+                }
+            )
+        trend = figures[1:]
+        top = max([row["closing"] for row in trend] + [ZERO]) or Decimal(1)
+        chart = []
+        for index, row in enumerate(trend):
+            height = float(row["closing"] / top * 120)
+            chart.append(
+                {
+                    "x": 40 + index * 50,
+                    "y": 140 - height,
+                    "height": height,
+                    "label": row["month"].strftime("%b %y"),
+                    "value": fmt(row["closing"], currency),
+                }
+            )
+        end = month_end(month)
+
+        def movement_rows(kind):
+            return [
+                {
+                    "customer": mv.partner_id.display_name,
+                    "subscription": mv.subscription_id.name,
+                    "date": mv.date,
+                    "amount": fmt(
+                        self._convert(mv.delta_company, mv.company_id, currency, end), currency
+                    ),
+                }
+                for mv in self._top_movements(month, companies, kind)
+            ]
+
+        cohorts = self._cohorts(month, companies, currency)
+        ages = list(range(12))
+        collections = self._collections_summary(companies, currency, month)
+        deferred = self._deferred_revenue_balance(end, companies, currency)
+        return {
+            "title": self.env._("SaaS executive report"),
+            "month_label": month.strftime("%B %Y"),
+            "scope": company.name if company else ", ".join(companies.mapped("name")),
+            "currency": currency,
+            "kpis": kpis,
+            "bridge": [
+                {"key": key, "label": label, "value": fmt(current[key], currency)}
+                for key, label in self._bridge_labels()
+            ],
+            "trend": [
+                {
+                    "label": row["month"].strftime("%b %Y"),
+                    "mrr": fmt(row["closing"], currency),
+                    "arr": fmt(row["arr"], currency),
+                    "customers": row["customers"],
+                }
+                for row in trend
+            ],
+            "chart": chart,
+            "top_expansions": movement_rows("expansion"),
+            "top_churns": movement_rows("churn"),
+            "cohort_ages": ages,
+            "cohorts": [
+                {
+                    "label": cohort.strftime("%b %Y"),
+                    "customers": data["customers"],
+                    "mrr": fmt(data["mrr"], currency),
+                    "cells": [
+                        fmt(data["ages"][age][3], kind="percent") if age in data["ages"] else ""
+                        for age in ages
+                    ],
+                }
+                for cohort, data in cohorts.items()
+            ],
+            "collections": {
+                "buckets": [
+                    (label, fmt(collections["buckets"][key], currency))
+                    for key, label, _first, _last in m.AGING_BUCKETS
+                ],
+                "total_due": fmt(collections["total_due"], currency),
+                "overdue": fmt(collections["overdue"], currency),
+                "dso": fmt(collections["dso"], kind="ratio"),
+                "failed_subscriptions": collections["failed_subscriptions"],
+                "failed_attempts": collections["failed_attempts"],
+                "failed_mrr": fmt(collections["failed_mrr"], currency),
+                "activities": collections["activities"],
+            },
+            "deferred_revenue": None if deferred is None else fmt(deferred, currency),
+            "figures": current,
+        }
+
+    @api.model
+    def _kpi_definitions(self):
+        return [
+            ("closing", self.env._("MRR"), "amount"),
+            ("arr", self.env._("ARR"), "amount"),
+            ("customers", self.env._("Customers"), "count"),
+            ("new_customers", self.env._("New customers"), "count"),
+            ("churned_customers", self.env._("Churned customers"), "count"),
+            ("arpa", self.env._("ARPA"), "amount"),
+            ("logo_churn", self.env._("Logo churn"), "percent"),
+            ("gross_mrr_churn", self.env._("Gross MRR churn"), "percent"),
+            ("net_mrr_churn", self.env._("Net MRR churn"), "percent"),
+            ("grr", self.env._("Gross revenue retention"), "percent"),
+            ("nrr", self.env._("Net revenue retention"), "percent"),
+            ("quick_ratio", self.env._("Quick ratio"), "ratio"),
+            ("ltv", self.env._("LTV"), "amount"),
+        ]

@@ -1,0 +1,38 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import api, fields, models
+
+
+class SaasSubscription(models.Model):
+    _inherit = "saas.subscription"
+
+    plan_product_id = fields.Many2one(
+        "product.product",
+        string="Plan",
+        compute="_compute_plan_product_id",
+        store=True,
+        index="btree_not_null",
+        help="The product of the line with the most MRR (the first line when none earns).",
+    )
+    arr = fields.Monetary(
+        string="ARR",
+        currency_field="currency_id",
+        compute="_compute_arr",
+        help="Annual recurring revenue: 12 x MRR.",
+    )
+    arr_company = fields.Monetary(
+        string="ARR (company currency)",
+        currency_field="company_currency_id",
+        compute="_compute_arr",
+    )
+
+    @api.depends("line_ids.product_id", "line_ids.mrr", "line_ids.sequence")
+    def _compute_plan_product_id(self):
+        for subscription in self:
+            lines = subscription.line_ids.sorted(lambda line: (-line.mrr, line.sequence, line.id))
+            subscription.plan_product_id = lines[:1].product_id
+
+    @api.depends("mrr", "mrr_company")
+    def _compute_arr(self):
+        for subscription in self:
+            subscription.arr = 12 * subscription.mrr
+            subscription.arr_company = 12 * subscription.mrr_company

@@ -1,0 +1,52 @@
+/** @odoo-module **/
+// License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import { Component, onWillStart, useState } from "@odoo/owl";
+import { registry } from "@web/core/registry";
+import { useService } from "@web/core/utils/hooks";
+
+export class SaasMetricsDashboard extends Component {
+    static template = "saas_metrics.Dashboard";
+    static props = ["*"];
+
+    setup() {
+        this.orm = useService("orm");
+        this.action = useService("action");
+        this.state = useState({ data: null });
+        onWillStart(() => this.load());
+    }
+
+    async load() {
+        this.state.data = await this.orm.call("saas.metrics", "get_dashboard_data", []);
+    }
+
+    get maxMrr() {
+        return Math.max(1, ...this.state.data.trend.map((row) => row.mrr));
+    }
+
+    barHeight(row) {
+        return `${Math.max(2, Math.round((row.mrr / this.maxMrr) * 140))}px`;
+    }
+
+    changeClass(card) {
+        if (card.change === null) {
+            return "text-muted";
+        }
+        return card.change >= 0 ? "text-success" : "text-danger";
+    }
+
+    bridgeClass(line) {
+        if (["new", "expansion", "reactivation"].includes(line.key)) {
+            return "text-success";
+        }
+        if (["contraction", "churn"].includes(line.key)) {
+            return "text-danger";
+        }
+        return line.key === "fx" ? "text-muted" : "fw-bold";
+    }
+
+    openAction(xmlid) {
+        this.action.doAction(xmlid);
+    }
+}
+
+registry.category("actions").add("saas_metrics.dashboard", SaasMetricsDashboard);

@@ -1,0 +1,6 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import test_snapshot
+from . import test_collections
+from . import test_report
+from . import test_tour
+from . import test_views

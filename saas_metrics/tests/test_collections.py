@@ -1,0 +1,193 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date, timedelta
+from decimal import Decimal
+
+from odoo import fields
+from odoo.tests import tagged
+from odoo.tools.safe_eval import safe_eval
+
+from odoo.addons.saas_subscription.lib.mrr import to_decimal
+
+from .common import MetricsCommon
+
+D = Decimal
+
+
+@tagged("post_install", "-at_install")
+class TestCollections(MetricsCommon):
+    def setUp(self):
+        super().setUp()
+        self.today = fields.Date.context_today(self.env["saas.metrics"])
+        self.partner = self.customer("cus_c")
+
+    def invoice(self, inv_id, amount, due, day=None, customer="cus_c", sub_id=None):
+        day = day or min(due, self.today) - timedelta(days=30)
+        data = {
+            "invoice_id": inv_id,
+            "customer_id": customer,
+            "currency": self.currency.name,
+            "total": amount,
+            "date": str(day),
+            "due_date": str(due),
+            "lines": [{"plan": "starter", "quantity": "1", "unit_amount": amount}],
+        }
+        if sub_id:
+            data["subscription_id"] = sub_id
+        self.assertDone(self.emit("invoice.issued", data, occurred_at=f"{day}T08:00:00Z"))
+        return self.env["saas.binding"].find_record(self.system, "account.move", inv_id)
+
+    def pay(self, pay_id, inv_id, amount, day, customer="cus_c"):
+        data = {
+            "payment_id": pay_id,
+            "customer_id": customer,
+            "currency": self.currency.name,
+            "amount": amount,
+            "invoice_ids": [inv_id],
+            "date": str(day),
+        }
+        self.assertDone(self.emit("payment.succeeded", data, occurred_at=f"{day}T09:00:00Z"))
+
+    def test_aging_buckets(self):
+        today = self.today
+        moves = {
+            "current": self.invoice("in_a", "100.00", today + timedelta(days=10)),
+            "1_30": self.invoice("in_b", "200.00", today - timedelta(days=10)),
+            "31_60": self.invoice("in_c", "300.00", today - timedelta(days=45)),
+            "61_90": self.invoice("in_d", "400.00", today - timedelta(days=90)),
+            "over_90": self.invoice("in_e", "500.00", today - timedelta(days=91)),
+        }
+        self.pay("pay_e", "in_e", "100.00", today - timedelta(days=5))
+        Aging = self.env["saas.receivable.aging"]
+        rows = Aging.search([("company_id", "=", self.company.id)])
+        self.assertEqual({r.move_id: r.bucket for r in rows}, {m: b for b, m in moves.items()})
+        over = rows.filtered(lambda r: r.bucket == "over_90")
+        self.assertEqual((to_decimal(over.amount_residual), over.days_overdue), (D(400), 91))
+        self.assertEqual(to_decimal(over.amount_over_90), D(400))
+        self.assertEqual(to_decimal(over.amount_current), D(0))
+        # per customer, in the pivot's read_group
+        (group,) = Aging.read_group(
+            [("company_id", "=", self.company.id)],
+            [
+                "amount_current:sum",
+                "amount_1_30:sum",
+                "amount_31_60:sum",
+                "amount_61_90:sum",
+                "amount_over_90:sum",
+                "amount_residual:sum",
+            ],
+            ["partner_id"],
+        )
+        self.assertEqual(group["partner_id"][0], self.partner.id)
+        self.assertEqual(
+            [
+                group[k]
+                for k in (
+                    "amount_current",
+                    "amount_1_30",
+                    "amount_31_60",
+                    "amount_61_90",
+                    "amount_over_90",
+                    "amount_residual",
+                )
+            ],
+            [100.0, 200.0, 300.0, 400.0, 400.0, 1400.0],
+        )
+        summary = self.env["saas.metrics"]._collections_summary(self.company, self.currency)
+        self.assertEqual(summary["buckets"]["over_90"], D(400))
+        self.assertEqual(summary["total_due"], D(1400))
+        self.assertEqual(summary["overdue"], D(1300))
+        action = rows[0].action_open_document()
+        self.assertEqual(
+            (action["res_model"], action["res_id"]), ("account.move", rows[0].move_id.id)
+        )
+
+    def test_dso_of_a_month(self):
+        june = date(2026, 6, 1)
+        self.invoice("in_j1", "1000.00", date(2026, 7, 10), day=date(2026, 6, 10))
+        self.invoice("in_j2", "500.00", date(2026, 6, 20), day=date(2026, 6, 5))
+        self.pay("pay_j2", "in_j2", "500.00", date(2026, 6, 18))
+        self.invoice("in_jul", "700.00", date(2026, 8, 10), day=date(2026, 7, 2))
+        summary = self.env["saas.metrics"]._collections_summary(self.company, self.currency, june)
+        # receivables at June 30: 1,000.00; June's credit sales: 1,500.00; 30 days
+        self.assertEqual((summary["receivables"], summary["sales"]), (D(1000), D(1500)))
+        self.assertEqual(summary["dso"], D("20.0"))
+
+    def test_failed_payments_and_activities(self):
+        self.subscribe("subscription.activated", "sub_f", "cus_c", price="40.00")
+        for attempt in (1, 2):
+            data = {
+                "payment_id": f"pay_fail_{attempt}",
+                "customer_id": "cus_c",
+                "subscription_id": "sub_f",
+                "currency": self.currency.name,
+                "amount": "40.00",
+                "failure_message": "Card declined",
+            }
+            self.assertDone(self.emit("payment.failed", data))
+        summary = self.env["saas.metrics"]._collections_summary(self.company, self.currency)
+        self.assertEqual((summary["failed_subscriptions"], summary["failed_attempts"]), (1, 2))
+        self.assertEqual(summary["failed_mrr"], D(40))
+        self.assertGreaterEqual(summary["activities"], 2)
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "saas_metrics.action_saas_failed_payments"
+        )
+        listed = self.env["saas.subscription"].search(safe_eval(action["domain"]))
+        self.assertIn(self.subscription("sub_f"), listed)
+
+    def test_cash_forecast_lines_with_their_source(self):
+        today = self.today
+        # history: an invoice paid 4 days after its due date
+        self.invoice("in_old", "100.00", today - timedelta(days=40), day=today - timedelta(days=70))
+        self.pay("pay_old", "in_old", "100.00", today - timedelta(days=36))
+        # open: one invoice, and a paid one credited (the credit note is a refund to pay)
+        open_invoice = self.invoice("in_open", "250.00", today + timedelta(days=10))
+        self.invoice("in_cr", "80.00", today - timedelta(days=3))
+        self.pay("pay_cr", "in_cr", "80.00", today - timedelta(days=2))
+        credit = {
+            "credit_note_id": "cn_1",
+            "invoice_id": "in_cr",
+            "customer_id": "cus_c",
+            "currency": self.currency.name,
+            "total": "80.00",
+            "date": str(today),
+        }
+        self.assertDone(self.emit("credit_note.issued", credit))
+        credit_note = self.env["saas.binding"].find_record(self.system, "account.move", "cn_1")
+        # a monthly subscription renewing in 20 days
+        self.subscribe(
+            "subscription.activated",
+            "sub_r",
+            "cus_c",
+            price="50.00",
+            period_start=str(today - timedelta(days=10)),
+            period_end=str(today + timedelta(days=20)),
+        )
+        Forecast = self.env["saas.cash.forecast.line"]
+        lines = Forecast._rebuild_forecast(self.company)
+        by_source = {}
+        for line in lines:
+            by_source.setdefault(line.source_ref, []).append(line)
+        (invoice_line,) = by_source[open_invoice]
+        self.assertEqual(invoice_line.kind, "invoice")
+        # the customer's paid invoices: 4 days and 1 day late, 2.5 -> 3 days
+        self.assertEqual(invoice_line.date, today + timedelta(days=13))
+        self.assertEqual(to_decimal(invoice_line.amount), D(250))
+        (refund_line,) = by_source[credit_note]
+        self.assertEqual((refund_line.kind, to_decimal(refund_line.amount)), ("refund", D(-80)))
+        renewals = by_source[self.subscription("sub_r")]
+        self.assertEqual([r.kind for r in renewals], ["renewal"] * len(renewals))
+        self.assertGreaterEqual(len(renewals), 2)
+        self.assertEqual(renewals[0].date, today + timedelta(days=23))
+        self.assertEqual({to_decimal(r.amount) for r in renewals}, {D(50)})
+        self.assertNotIn(
+            self.env["saas.binding"].find_record(self.system, "account.move", "in_old"), by_source
+        )
+        for line in lines:
+            self.assertTrue(1 <= line.week_number <= 13)
+            self.assertEqual(line.week.weekday(), 0)
+        action = invoice_line.action_open_source()
+        self.assertEqual((action["res_model"], action["res_id"]), ("account.move", open_invoice.id))
+        # rebuilding replaces the lines
+        again = Forecast._rebuild_forecast(self.company)
+        self.assertEqual(len(again), len(lines))
+        self.assertFalse(lines.exists())

@@ -1,0 +1,171 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import shutil
+import subprocess
+import tempfile
+from datetime import date
+from decimal import Decimal
+
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from odoo.addons.saas_subscription.lib.mrr import to_decimal
+
+from .common import MetricsCommon
+
+D = Decimal
+
+
+@tagged("post_install", "-at_install")
+class TestExecutiveReport(MetricsCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.support = new_test_user(
+            cls.env,
+            login="metrics_support",
+            password="metrics_support_pw",
+            groups="base.group_user,saas_sync.group_saas_support",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
+        cls.outsider = new_test_user(
+            cls.env,
+            login="metrics_outsider",
+            password="metrics_outsider_pw",
+            groups="base.group_user",
+            company_id=cls.company.id,
+            company_ids=[cls.company.id],
+        )
+
+    def history(self):
+        for cus in ("cus_1", "cus_2", "cus_3", "cus_4"):
+            self.customer(cus, name=f"Customer {cus.upper()}")
+        jan, feb = "2026-01-05T00:00:00Z", "2026-02-10T00:00:00Z"
+        self.subscribe("subscription.activated", "s1", "cus_1", price="100.00", when=jan)
+        self.subscribe("subscription.activated", "s2", "cus_2", price="100.00", when=jan)
+        self.subscribe("subscription.activated", "s3", "cus_3", price="100.00", when=jan)
+        self.subscribe("subscription.changed", "s1", "cus_1", price="130.00", when=feb)
+        self.subscribe("subscription.changed", "s2", "cus_2", price="80.00", when=feb)
+        self.sub_event("subscription.cancelled", "s3", "cus_3", when=feb)
+        self.subscribe("subscription.activated", "s4", "cus_4", price="60.00", when=feb)
+
+    def test_pdf_renders_with_the_kpis(self):
+        self.history()
+        wizard = self.env["saas.executive.report.wizard"].create(
+            {"month": date(2026, 2, 17), "company_id": self.company.id}
+        )
+        wizard._onchange_month()
+        self.assertEqual(wizard.month, date(2026, 2, 1))
+        action = wizard.action_print()
+        report = self.env["ir.actions.report"]._get_report_from_name(action["report_name"])
+        self.assertTrue(report.report_name.startswith("saas_metrics."))
+        self.assertEqual(report.report_type, "qweb-pdf")
+        values = self.env["saas.metrics"]._executive_values(wizard.month, self.company)
+        figures = values["figures"]
+        self.assertEqual(figures["closing"], D(270))
+        self.assertEqual(figures["logo_churn"], D("33.33"))
+        self.assertIsNone(values["deferred_revenue"])  # saas_revenue bridge not overridden
+        pdf, kind = report.with_context(force_report_rendering=True)._render_qweb_pdf(
+            report.report_name, wizard.ids
+        )
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        pdftotext = shutil.which("pdftotext")
+        self.assertTrue(pdftotext, "pdftotext (poppler-utils) is needed by this test")
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(pdf)
+            handle.flush()
+            text = subprocess.run(
+                [pdftotext, "-layout", handle.name, "-"],
+                capture_output=True,
+                check=True,
+                text=True,
+            ).stdout.replace("\xa0", " ")
+        fmt = self.env["saas.metrics"]._format
+        expected = [
+            "SaaS executive report",
+            "February 2026",
+            fmt(figures["closing"], self.currency),  # MRR 270.00
+            fmt(figures["arr"], self.currency),  # ARR 3,240.00
+            fmt(figures["arpa"], self.currency),  # ARPA 90.00
+            "33.33 %",  # logo churn
+            "40.00 %",  # gross MRR churn
+            "30.00 %",  # net MRR churn
+            "70.00 %",  # net revenue retention
+            "0.75",  # quick ratio
+            fmt(figures["ltv"], self.currency),
+            "Customer CUS_3",  # top churn
+            "Customer CUS_1",  # top expansion
+            "Opening MRR",
+            "Closing MRR",
+        ]
+        for snippet in expected:
+            self.assertIn(snippet.replace("\xa0", " "), text)
+
+    def test_all_companies_converted(self):
+        self.history()
+        values = self.env["saas.metrics"]._executive_values(date(2026, 2, 1))
+        one = self.env["saas.metrics"]._executive_values(date(2026, 2, 1), self.company)
+        # the demo companies add their own MRR; the bridge still closes
+        figures = values["figures"]
+        bridge = sum(
+            (
+                figures[k]
+                for k in ("new", "expansion", "contraction", "churn", "reactivation", "fx")
+            ),
+            D(0),
+        )
+        self.assertEqual(figures["opening"] + bridge, figures["closing"])
+        self.assertGreaterEqual(figures["customers"], one["figures"]["customers"])
+
+    def test_dashboard_over_json_rpc_for_the_support_group(self):
+        self.history()
+        self.authenticate("metrics_support", "metrics_support_pw")
+        data = self.make_jsonrpc_request(
+            "/web/dataset/call_kw/saas.metrics/get_dashboard_data",
+            {
+                "model": "saas.metrics",
+                "method": "get_dashboard_data",
+                "args": [],
+                "kwargs": {"month": "2026-02-01"},
+            },
+        )
+        cards = {card["key"]: card for card in data["cards"]}
+        self.assertEqual(cards["closing"]["value"], 270.0)
+        self.assertEqual(cards["closing"]["change"], -10.0)  # 300 -> 270
+        self.assertEqual(len(data["trend"]), 12)
+        self.assertEqual(data["trend"][-1]["mrr"], 270.0)
+        self.assertEqual(
+            [line["key"] for line in data["bridge"]],
+            [
+                "opening",
+                "new",
+                "expansion",
+                "contraction",
+                "churn",
+                "reactivation",
+                "fx",
+                "closing",
+            ],
+        )
+
+    def test_dashboard_refused_without_group(self):
+        self.authenticate("metrics_outsider", "metrics_outsider_pw")
+        with self.assertRaises(Exception) as caught:
+            self.make_jsonrpc_request(
+                "/web/dataset/call_kw/saas.metrics/get_dashboard_data",
+                {"model": "saas.metrics", "method": "get_dashboard_data", "args": [], "kwargs": {}},
+            )
+        self.assertIn("AccessError", str(caught.exception))
+
+    def test_mrr_as_of_a_date(self):
+        self.history()
+        wizard = self.env["saas.mrr.asof.wizard"].create({"date": date(2026, 1, 31)})
+        action = wizard.action_open()
+        groups = self.env["saas.mrr.movement"].read_group(
+            action["domain"] + [("company_id", "=", self.company.id)],
+            ["delta_company:sum"],
+            ["partner_id"],
+        )
+        self.assertEqual(len(groups), 3)
+        self.assertEqual({to_decimal(g["delta_company"]) for g in groups}, {D(100)})
+        self.assertEqual(action["context"]["pivot_row_groupby"], ["partner_id"])

@@ -1,0 +1,258 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import date
+from decimal import Decimal
+
+from odoo import fields
+from odoo.tests import tagged
+
+from odoo.addons.saas_metrics.lib.metrics import BRIDGE_TYPES
+from odoo.addons.saas_subscription.lib.mrr import to_decimal
+
+from .common import MetricsCommon
+
+D = Decimal
+BRIDGE = ["opening", *BRIDGE_TYPES, "closing"]
+
+
+def _d(value):
+    return to_decimal(value)
+
+
+@tagged("post_install", "-at_install")
+class TestSnapshot(MetricsCommon):
+    def month_rows(self, month):
+        return self.env["saas.mrr.snapshot"].search(
+            [("month", "=", month), ("company_id", "=", self.company.id)]
+        )
+
+    def test_snapshot_equals_the_ledger_every_month(self):
+        # The demo data of the suite (every demo company) plus a history here.
+        self.customer("cus_a")
+        self.customer("cus_b")
+        self.subscribe(
+            "subscription.activated", "sub_a", "cus_a", price="50.00", when="2026-01-10T00:00:00Z"
+        )
+        self.subscribe(
+            "subscription.activated",
+            "sub_b",
+            "cus_b",
+            price="1200.00",
+            interval="year",
+            when="2026-02-03T00:00:00Z",
+        )
+        self.sub_event("subscription.cancelled", "sub_a", "cus_a", when="2026-04-02T00:00:00Z")
+        self.refresh()
+        # every company, the demo company of the suite included
+        Metrics = self.env["saas.metrics"].sudo()
+        companies = self.env["saas.mrr.snapshot"].sudo().search([]).company_id | self.company
+        self.assertGreater(len(companies), 1)
+        checked = 0
+        for company in companies:
+            oracle = self.ledger_by_month(company)
+            months = sorted(oracle)
+            figures = Metrics._month_figures(months, company)
+            self.assertEqual([f["month"] for f in figures], months)
+            previous_closing = D(0)
+            for row in figures:
+                expected = oracle[row["month"]]
+                self.assertEqual(row["closing"], expected["closing"], row["month"])
+                self.assertEqual(row["opening"], previous_closing, row["month"])
+                bridge = sum((row[key] for key in BRIDGE_TYPES), D(0))
+                self.assertEqual(row["opening"] + bridge, row["closing"], row["month"])
+                for kind in BRIDGE_TYPES:
+                    self.assertEqual(row[kind], expected["by_type"].get(kind, D(0)))
+                self.assertEqual(row["customers"], expected["customers"], row["month"])
+                previous_closing = row["closing"]
+                checked += 1
+        self.assertGreaterEqual(checked, 25)
+
+    def test_bridge_and_kpis_of_a_month(self):
+        # January: 3 new customers; February: one expands, one contracts,
+        # one churns, and a fourth arrives.
+        for cus in ("cus_1", "cus_2", "cus_3", "cus_4"):
+            self.customer(cus)
+        jan, feb = "2026-01-05T00:00:00Z", "2026-02-10T00:00:00Z"
+        self.subscribe("subscription.activated", "s1", "cus_1", price="100.00", when=jan)
+        self.subscribe("subscription.activated", "s2", "cus_2", price="100.00", when=jan)
+        self.subscribe("subscription.activated", "s3", "cus_3", price="100.00", when=jan)
+        self.subscribe("subscription.changed", "s1", "cus_1", price="130.00", when=feb)
+        self.subscribe("subscription.changed", "s2", "cus_2", price="80.00", when=feb)
+        self.sub_event("subscription.cancelled", "s3", "cus_3", when=feb)
+        self.subscribe("subscription.activated", "s4", "cus_4", price="60.00", when=feb)
+        self.refresh()
+        # the snapshot has one row per subscription and month, MRR at the month end
+        row = self.env["saas.mrr.snapshot"].search(
+            [("subscription_id", "=", self.subscription("s1").id), ("month", "=", "2026-02-01")]
+        )
+        self.assertEqual(
+            (_d(row.mrr), _d(row.mrr_company), _d(row.arr_company)), (D(130), D(130), D(1560))
+        )
+        self.assertEqual(row.partner_id, self.subscription("s1").partner_id)
+        self.assertEqual(row.product_id, self.product_starter)
+        (kpis,) = self.env["saas.metrics"]._month_figures([date(2026, 2, 1)], self.company)
+        # the demo companies are others: only this test's customers are here
+        self.assertEqual(
+            [kpis[k] for k in BRIDGE],
+            [D(300), D(60), D(30), D(-20), D(-100), D(0), D(0), D(270)],
+        )
+        self.assertEqual(kpis["arr"], D("3240.00"))
+        self.assertEqual((kpis["customers"], kpis["customers_start"]), (3, 3))
+        self.assertEqual((kpis["new_customers"], kpis["churned_customers"]), (1, 1))
+        self.assertEqual(kpis["arpa"], D("90.00"))
+        self.assertEqual(kpis["logo_churn"], D("33.33"))
+        self.assertEqual(kpis["revenue_churn"], D("33.33"))
+        self.assertEqual(kpis["gross_mrr_churn"], D("40.00"))  # (100 + 20) / 300
+        self.assertEqual(kpis["net_mrr_churn"], D("30.00"))  # (100 + 20 - 30) / 300
+        self.assertEqual(kpis["nrr"], D("70.00"))
+        self.assertEqual(kpis["quick_ratio"], D("0.75"))  # (60 + 30) / 120
+        self.assertEqual(kpis["ltv"], D("270.03"))  # 90.00 / 33.33 %
+        # January has no churn: LTV undefined, not zero
+        (jan_kpis,) = self.env["saas.metrics"]._month_figures([date(2026, 1, 1)], self.company)
+        self.assertIsNone(jan_kpis["ltv"])
+        self.assertIsNone(jan_kpis["logo_churn"])  # no customer at the start
+
+    def test_months_without_movement_have_rows(self):
+        self.customer("cus_q")
+        self.subscribe(
+            "subscription.activated",
+            "sq",
+            "cus_q",
+            price="90.00",
+            interval="month",
+            when="2026-01-05T00:00:00Z",
+            item={"interval_count": 3},
+        )
+        self.refresh()
+        rows = self.env["saas.mrr.snapshot"].search(
+            [("subscription_id", "=", self.subscription("sq").id)], order="month"
+        )
+        months = rows.mapped("month")
+        self.assertEqual(months[:4], [date(2026, m, 1) for m in (1, 2, 3, 4)])
+        self.assertEqual({_d(r.mrr) for r in rows}, {D(30)})
+        self.assertEqual(_d(rows[1].opening_company), D(30))
+        self.assertEqual(_d(rows[1].new_company), D(0))
+
+    def test_incremental_refresh(self):
+        Snapshot = self.env["saas.mrr.snapshot"]
+        Snapshot._refresh_stale()
+        # as if the last refresh had run just before this test's writes (the
+        # real one looks back 15 minutes more)
+        self.env.cr.execute("SELECT now() AT TIME ZONE 'UTC' - interval '1 second'")
+        self.env["ir.config_parameter"].set_param(
+            "saas_metrics.snapshot_refreshed_at",
+            fields.Datetime.to_string(self.env.cr.fetchone()[0]),
+        )
+        self.customer("cus_i")
+        self.subscribe(
+            "subscription.activated", "si", "cus_i", price="10.00", when="2026-03-01T00:00:00Z"
+        )
+        sub = self.subscription("si")
+        self.assertFalse(Snapshot.search([("subscription_id", "=", sub.id)]))
+        written = Snapshot._refresh_stale()
+        rows = Snapshot.search([("subscription_id", "=", sub.id)])
+        self.assertTrue(rows)
+        # only the subscriptions written since the last refresh are rewritten
+        self.assertEqual(written, len(rows))
+
+    def test_movements_group_in_bridge_order(self):
+        self.customer("cus_o")
+        self.subscribe(
+            "subscription.activated", "so", "cus_o", price="10.00", when="2026-01-01T00:00:00Z"
+        )
+        self.subscribe(
+            "subscription.changed", "so", "cus_o", price="20.00", when="2026-02-01T00:00:00Z"
+        )
+        self.subscribe(
+            "subscription.changed", "so", "cus_o", price="15.00", when="2026-03-01T00:00:00Z"
+        )
+        self.sub_event("subscription.cancelled", "so", "cus_o", when="2026-04-01T00:00:00Z")
+        self.subscribe(
+            "subscription.reactivated", "so", "cus_o", price="15.00", when="2026-05-01T00:00:00Z"
+        )
+        groups = self.env["saas.mrr.movement"].read_group(
+            [("subscription_id", "=", self.subscription("so").id)],
+            ["delta_company:sum"],
+            ["movement_type"],
+            lazy=False,
+        )
+        self.assertEqual(
+            [g["movement_type"] for g in groups],
+            ["new", "expansion", "contraction", "churn", "reactivation"],
+        )
+        sub = self.subscription("so")
+        self.assertEqual(sub.plan_product_id, self.product_starter)
+        self.assertEqual(_d(sub.arr), D(180))
+
+
+@tagged("post_install", "-at_install")
+class TestSnapshotFx(MetricsCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # 2.00 company units per EUR in January, 2.50 from February.
+        cls.eur = cls.setup_other_currency("EUR", rates=[("2026-01-01", 0.5), ("2026-02-01", 0.4)])
+
+    def test_rate_change_alone_is_only_fx(self):
+        self.customer()
+        self.assertDone(
+            self.subscribe(
+                "subscription.activated",
+                "sub_fx",
+                price="100.00",
+                currency="EUR",
+                when="2026-01-10T00:00:00Z",
+            )
+        )
+        # the scheduled action runs as superuser, over every company
+        self.env["saas.mrr.movement"].sudo()._cron_post_fx_movements(until=date(2026, 3, 15))
+        self.refresh()
+        jan, feb, mar = self.env["saas.metrics"]._month_figures(
+            [date(2026, 1, 1), date(2026, 2, 1), date(2026, 3, 1)], self.company
+        )
+        self.assertEqual((jan["new"], jan["closing"]), (D(200), D(200)))
+        self.assertEqual(
+            [feb[k] for k in BRIDGE], [D(200), D(0), D(0), D(0), D(0), D(0), D(50), D(250)]
+        )
+        self.assertEqual((mar["opening"], mar["fx"], mar["closing"]), (D(250), D(0), D(250)))
+        row = self.env["saas.mrr.snapshot"].search(
+            [("subscription_id", "=", self.subscription("sub_fx").id), ("month", "=", "2026-02-01")]
+        )
+        self.assertEqual(
+            (_d(row.mrr), _d(row.mrr_company), _d(row.fx_company)), (D(100), D(250), D(50))
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestDemoHistory(MetricsCommon):
+    def test_demo_history_went_through_the_engine(self):
+        # the demo belongs to the demo company: read it as superuser
+        self.env = self.env(su=True)
+        demo = self.env.ref("saas_subscription.demo_system_billing")
+        events = self.env["saas.event"].search(
+            [("system_id", "=", demo.id), ("external_id", "=like", "evt_demo_met_%")]
+        )
+        self.assertGreater(len(events), 800)
+        self.assertEqual(set(events.mapped("state")) - {"done", "ignored"}, set())
+        types = set(events.mapped("event_type"))
+        for kind in (
+            "subscription.changed",
+            "subscription.cancelled",
+            "subscription.reactivated",
+            "payment.failed",
+            "credit_note.issued",
+            "refund.issued",
+        ):
+            self.assertIn(kind, types)
+        subscriptions = self.env["saas.subscription"].search([("name", "=like", "sub_met_%")])
+        self.assertGreaterEqual(len(subscriptions), 200)
+        self.assertEqual(set(subscriptions.currency_id.mapped("name")), {"EUR", "USD"})
+        self.assertEqual(set(subscriptions.line_ids.mapped("interval")), {"month", "year"})
+        self.assertIn(3, subscriptions.line_ids.mapped("interval_count"))
+        movements = subscriptions.movement_ids
+        self.assertEqual(
+            set(movements.mapped("movement_type")),
+            {"new", "expansion", "contraction", "churn", "reactivation", "fx"},
+        )
+        months = {m.date.replace(day=1) for m in movements}
+        self.assertGreaterEqual(len(months), 17)
+        self.assertLedgerHolds()

@@ -1,0 +1,3 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import saas_executive_report_wizard
+from . import saas_mrr_asof_wizard
