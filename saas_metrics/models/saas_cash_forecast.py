@@ -7,6 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from odoo.addons.saas_subscription.lib.mrr import line_amount, quantize, to_decimal
+from odoo.addons.saas_sync.const import SUPPORT_GROUP
 
 from ..lib.metrics import average_delay_days, expected_payment_date, week_index
 
@@ -54,7 +55,7 @@ class SaasCashForecastLine(models.Model):
     @api.model
     def action_open_forecast(self):
         """Rebuild the forecast of the user's companies and open it."""
-        if not self.env.user.has_group("saas_sync.group_saas_support") and not (
+        if not self.env.user.has_group(SUPPORT_GROUP) and not (
             self.env.user.has_group("account.group_account_invoice")
         ):
             raise AccessError(self.env._("You are not allowed to see the cash forecast."))

@@ -8,6 +8,7 @@ from odoo.exceptions import AccessError
 from odoo.tools.misc import formatLang
 
 from odoo.addons.saas_subscription.lib.mrr import ZERO, month_end, quantize, to_decimal
+from odoo.addons.saas_sync.const import SUPPORT_GROUP
 
 from ..lib import metrics as m
 
@@ -27,10 +28,7 @@ class SaasMetrics(models.AbstractModel):
     @api.model
     def _check_reader(self):
         user = self.env.user
-        if not (
-            user.has_group("saas_sync.group_saas_support")
-            or user.has_group("account.group_account_invoice")
-        ):
+        if not (user.has_group(SUPPORT_GROUP) or user.has_group("account.group_account_invoice")):
             raise AccessError(self.env._("You are not allowed to read the SaaS metrics."))
 
     # ------------------------------------------------------------- figures
