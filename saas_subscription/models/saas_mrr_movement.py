@@ -86,10 +86,11 @@ class SaasMrrMovement(models.Model):
             """SELECT DISTINCT subscription_id FROM saas_mrr_movement
                 WHERE currency_id != company_currency_id"""
         )
-        subscriptions = self.env["saas.subscription"].browse(
-            [row[0] for row in self.env.cr.fetchall()]
+        # Every company's subscriptions, as the cron that runs this sees them.
+        subscriptions = (
+            self.env["saas.subscription"].sudo().browse([row[0] for row in self.env.cr.fetchall()])
         )
-        created = self.browse()
+        created = self.sudo().browse()
         for subscription in subscriptions:
             created |= subscription._post_fx_movements(last_end)
         return created

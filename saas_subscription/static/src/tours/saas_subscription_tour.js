@@ -5,6 +5,16 @@ import { registry } from "@web/core/registry";
 registry.category("web_tour.tours").add("saas_subscription_tour", {
     steps: () => [
         {
+            content: "Search the Acme subscription (the demo holds many)",
+            trigger: ".o_searchview_input",
+            run: "edit sub_acme",
+        },
+        {
+            content: "Apply the search",
+            trigger: ".o_searchview_input",
+            run: "press Enter",
+        },
+        {
             content: "Open the Acme subscription",
             trigger: ".o_list_view .o_data_row td.o_data_cell:contains('sub_acme')",
             run: "click",
