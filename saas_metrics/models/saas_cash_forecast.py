@@ -169,7 +169,10 @@ class SaasCashForecastLine(models.Model):
                 continue
             interval, count = lines[0].interval, max(lines[0].interval_count, 1)
             amount = sum(
-                (line_amount(line.price_unit, line.quantity, line.discount) for line in lines),
+                (
+                    line_amount(line.price_unit, line.quantity, line.discount, line.discount_amount)
+                    for line in lines
+                ),
                 to_decimal(0),
             )
             if not amount:

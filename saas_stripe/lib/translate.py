@@ -138,16 +138,55 @@ def _unit_amount(price):
     return price.get("amount_decimal") or price.get("amount") or 0
 
 
-def _discount_percent(obj):
+def _coupons(obj):
+    """The coupons of the discounts an object carries as objects (legacy
+    ``discount``, or expanded ``discounts``); discount ids are not coupons."""
     discounts = list(obj.get("discounts") or [])
     if obj.get("discount"):
         discounts.append(obj["discount"])
     for discount in discounts:
         if isinstance(discount, dict):
             coupon = discount.get("coupon") or (discount.get("source") or {}).get("coupon")
-            if isinstance(coupon, dict) and coupon.get("percent_off"):
-                return str(coupon["percent_off"])
+            if isinstance(coupon, dict):
+                yield coupon
+
+
+def _discount_percent(obj):
+    for coupon in _coupons(obj):
+        if coupon.get("percent_off"):
+            return str(coupon["percent_off"])
     return None
+
+
+def _discount_amount(obj, currency):
+    """The amount-off coupons of ``obj`` in ``currency`` (major units), per
+    billing period; coupons in another currency do not apply to it (Stripe
+    refuses them), nor do coupons that only apply once (they change one
+    invoice, not the recurring revenue)."""
+    total = 0
+    for coupon in _coupons(obj):
+        if not coupon.get("amount_off") or coupon.get("duration") == "once":
+            continue
+        if (coupon.get("currency") or currency or "").lower() == (currency or "").lower():
+            total += coupon["amount_off"]
+    return to_major(total, currency) if total else None
+
+
+def _line_discount(line, currency):
+    """What Stripe took off a line (its ``discount_amounts``, which hold the
+    line's share of invoice-level discounts too; in the newest API versions,
+    the ``discount`` entries of ``pretax_credit_amounts``), major units."""
+    amounts = [entry.get("amount") or 0 for entry in line.get("discount_amounts") or []]
+    if not amounts:
+        amounts = [
+            entry.get("amount") or 0
+            for entry in line.get("pretax_credit_amounts") or []
+            if entry.get("type") == "discount"
+        ]
+    if not amounts and line.get("discount_amount"):
+        amounts = [line["discount_amount"]]  # credit note lines of older API versions
+    total = sum(amounts)
+    return to_major(total, currency) if total else None
 
 
 def subscription_items(translation, subscription):
@@ -169,6 +208,9 @@ def subscription_items(translation, subscription):
         discount = _discount_percent(item)
         if discount:
             line["discount_percent"] = discount
+        amount_off = _discount_amount(item, currency)
+        if amount_off:
+            line["discount_amount"] = amount_off
         result.append(line)
     return result
 
@@ -200,6 +242,9 @@ def subscription_data(translation, subscription, with_items=True):
         discount = _discount_percent(subscription)
         if discount:
             data["discount_percent"] = discount
+        amount_off = _discount_amount(subscription, data["currency"])
+        if amount_off:
+            data["discount_amount"] = amount_off
     return {key: value for key, value in data.items() if value not in (None, "")}
 
 
@@ -298,7 +343,7 @@ def invoice_lines(translation, invoice):
     lines = []
     for line in (invoice.get("lines") or {}).get("data") or []:
         quantity = line.get("quantity") or 1
-        amount = line.get("amount", 0)  # minor units, after line discounts, before tax
+        amount = line.get("amount", 0)  # minor units, before discounts and tax
         tax_codes = [_id(rate) for rate in (line.get("tax_rates") or [])]
         for tax in line.get("taxes") or []:
             rate = (tax.get("tax_rate_details") or {}).get("tax_rate")
@@ -312,6 +357,7 @@ def invoice_lines(translation, invoice):
             "unit_amount": unit_amount,
             "period_start": day(period.get("start")),
             "period_end": day(period.get("end"), exclusive_end=True),
+            "discount_amount": _line_discount(line, currency),
         }
         plan = _line_plan(translation, line)
         if plan:
@@ -570,6 +616,9 @@ def translate_credit_note(translation):
         codes = [_id(rate) for rate in line.get("tax_rates") or []]
         if codes:
             canonical["tax_codes"] = codes
+        discount = _line_discount(line, currency)
+        if discount:
+            canonical["discount_amount"] = discount
         lines.append(canonical)
     data = {
         "credit_note_id": note["id"],

@@ -13,11 +13,11 @@ import stripe
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.saas_subscription.lib.mrr import monthly_amount
+from odoo.addons.saas_subscription.lib.mrr import item_discounts, monthly_amount
 from odoo.addons.saas_sync.exceptions import ReceiveRefused, TransientError
 
 from ..lib.inbox import stripe_header
-from ..lib.translate import SUBSCRIPTION_STATUS, subscription_items
+from ..lib.translate import SUBSCRIPTION_STATUS, subscription_data
 
 _logger = logging.getLogger(__name__)
 MRR_STATUSES = ("active", "past_due", "unpaid")
@@ -32,15 +32,19 @@ class SaasSystem(models.Model):
 
     stripe_last_drift_check = fields.Datetime(readonly=True)
 
-    def _stripe_retrieve(self, resource, object_id):
-        """The current object from Stripe as a dict; None without a key or if gone."""
+    def _stripe_retrieve(self, resource, object_id, expand=None):
+        """The current object from Stripe as a dict (with the ``expand`` paths
+        expanded); None without a key or if gone."""
         self.ensure_one()
         client = self._stripe_client()
         if not client or not object_id:
             return None
+        params = {"expand": list(expand)} if expand else None
         try:
             return as_dict(
-                self._stripe_call(lambda: getattr(client.v1, resource).retrieve(object_id))
+                self._stripe_call(
+                    lambda: getattr(client.v1, resource).retrieve(object_id, params=params)
+                )
             )
         except stripe.InvalidRequestError:
             return None
@@ -66,7 +70,14 @@ class SaasSystem(models.Model):
         status = SUBSCRIPTION_STATUS.get(sub.get("status"), "active")
         if status not in MRR_STATUSES:
             return status, Decimal(0)
-        items = subscription_items(_PlanKeyOnly(), sub)
+        data = subscription_data(_PlanKeyOnly(), sub)
+        items = data["items"]
+        discounts = item_discounts(
+            items,
+            data.get("discount_percent"),
+            data.get("discount_amount"),
+            currency.decimal_places,
+        )
         total = sum(
             (
                 monthly_amount(
@@ -74,11 +85,12 @@ class SaasSystem(models.Model):
                     item["quantity"],
                     item["interval"],
                     item["interval_count"],
-                    item.get("discount_percent") or 0,
+                    percent,
                     digits=currency.decimal_places,
                     metered=item["metered"],
+                    discount_amount=amount_off,
                 )
-                for item in items
+                for item, (percent, amount_off) in zip(items, discounts, strict=True)
             ),
             Decimal(0),
         )

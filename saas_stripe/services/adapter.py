@@ -9,16 +9,22 @@ With an API key, what a message needs but Odoo lacks is read from Stripe's
 current state first: an unknown customer, an unknown invoice that a payment
 settles, and a subscription that is unknown or whose stored state is newer
 than the event (the current subscription is applied instead of the old
-event). Without a key, those messages retry as dependencies (or are ignored
-as older) until the events that carry them arrive.
+event), and the coupons of a subscription whose discounts the event names by
+id only (read with Stripe's ``expand``; the event keeps its own type).
+Without a key, those messages retry as dependencies (or are ignored as older)
+until the events that carry them arrive.
 """
 
+import copy
 import time
 
 from odoo.addons.saas_sync.exceptions import DependencyError
 from odoo.addons.saas_sync.lib.schema import parse_timestamp
 
 from ..lib.translate import Translation, customer_data, invoice_issued, translate
+
+# What a subscription's coupons are read through (Stripe's ``expand``).
+DISCOUNT_PATHS = ("discounts", "items.data.discounts")
 
 
 def _plan_key(env, system):
@@ -105,19 +111,51 @@ class CurrentState:
             return dict(message, data=dict(message["data"], payment_id=intent))
         return message
 
+    def _unread_discounts(self):
+        """The payload's subscription names discounts by id only (the current
+        shape): their coupons must be read to know its MRR."""
+        obj = (self.payload.get("data") or {}).get("object") or {}
+        if obj.get("object") != "subscription":
+            return False
+        holders = [obj, *((obj.get("items") or {}).get("data") or [])]
+        return any(
+            isinstance(discount, str)
+            for holder in holders
+            for discount in holder.get("discounts") or []
+        )
+
     def subscription(self, message):
-        """The current subscription instead of an unknown or outdated one."""
+        """The current subscription instead of an unknown or outdated one; the
+        event itself with its coupons read when it names its discounts by id."""
         if not message.get("type", "").startswith("subscription."):
             return None
         sub_id = message["data"]["subscription_id"]
         binding = self.known("saas.subscription", sub_id)
-        if binding and not binding.is_stale(parse_timestamp(message["occurred_at"])):
+        unread = self._unread_discounts()
+        fresh = binding and not binding.is_stale(parse_timestamp(message["occurred_at"]))
+        if fresh and not unread:
             return None
-        current = self.system._stripe_retrieve("subscriptions", sub_id)
+        current = self.system._stripe_retrieve(
+            "subscriptions", sub_id, expand=DISCOUNT_PATHS if unread else None
+        )
         if not current:
             return None
+        if fresh:
+            return translate(self._with_discounts_of(current), self.plan_key)
         event_type = "customer.subscription.updated" if binding else "customer.subscription.created"
         return translate(self.synthetic(event_type, current, "current"), self.plan_key)
+
+    def _with_discounts_of(self, current):
+        """The payload, its subscription's discounts (and its items') taken
+        from ``current``, where they are expanded; nothing else changes."""
+        obj = copy.deepcopy(self.payload["data"]["object"])
+        obj["discounts"] = current.get("discounts") or []
+        current_items = {
+            item.get("id"): item for item in (current.get("items") or {}).get("data") or []
+        }
+        for item in (obj.get("items") or {}).get("data") or []:
+            item["discounts"] = (current_items.get(item.get("id")) or {}).get("discounts") or []
+        return dict(self.payload, data=dict(self.payload["data"], object=obj))
 
     def complete(self, messages):
         result = []

@@ -3,6 +3,10 @@
 
 import itertools
 import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 from odoo.tests import tagged
 
@@ -703,3 +707,135 @@ class TestStripeCurrencyDigits(StripeCase):
         due = self.open_invoice("in_due", 1000, number="N-2", due_date=1768435200)  # 2026-01-15
         self.assertDone(self.deliver("invoice.finalized", due))
         self.assertEqual(str(self.bound("account.move", "in_due").invoice_date_due), "2026-01-15")
+
+
+@tagged("post_install", "-at_install")
+class TestStripeDiscounts(StripeCase):
+    """Stripe's API reference: a coupon's ``amount_off`` is subtracted from each
+    invoice; an invoice line's ``discount_amounts`` hold what was taken off the
+    line, including its share of invoice-level discounts."""
+
+    def test_amount_off_coupon_reduces_the_mrr_and_is_no_drift(self):
+        self.given_customer()
+        sub = self.current_subscription(id="sub_amount_off")
+        coupon = {"object": "coupon", "id": "co_5", "amount_off": 500, "currency": "usd"}
+        sub["discount"] = {"object": "discount", "coupon": dict(coupon, duration="forever")}
+        self.assertDone(self.deliver("customer.subscription.created", sub))
+        subscription = self.bound("saas.subscription", "sub_amount_off")
+        # 20.00 a month less 5.00 off every invoice.
+        self.assertEqual(subscription.mrr, 15.0)
+        self.assertEqual(subscription.line_ids.discount_amount, 5.0)
+        self.assertIsNone(self.stripe._stripe_drifted(sub))
+        # Without the coupon Stripe would bill 20.00: that is drift.
+        sub["discount"] = None
+        self.assertTrue(self.stripe._stripe_drifted(sub))
+
+    def test_invoice_level_discount_books_the_stripe_total(self):
+        self.given_customer()
+        # 10.00 list price, 2.50 off (a 25% invoice coupon): Stripe charges 7.50.
+        invoice = self.open_invoice("in_discounted", 1000, number="D-1", subtotal=1000)
+        invoice["total"] = 750
+        invoice["lines"]["data"][0]["discount_amounts"] = [{"amount": 250, "discount": "di_1"}]
+        invoice["total_discount_amounts"] = [{"amount": 250, "discount": "di_1"}]
+        event = self.deliver("invoice.finalized", invoice)
+        self.assertDone(event)
+        move = self.bound("account.move", "in_discounted")
+        self.assertEqual(move.amount_total, 7.5)
+        self.assertEqual(sorted(move.invoice_line_ids.mapped("price_subtotal")), [-2.5, 10.0])
+        self.assertFalse(move.invoice_line_ids.filtered(lambda line: not line.product_id))
+
+
+class _SubscriptionsApi(BaseHTTPRequestHandler):
+    """A local stand-in for Stripe's ``GET /v1/subscriptions/<id>``: answers
+    the server's ``subscriptions`` dict, expanding ``discounts`` only when the
+    request asks for it (as Stripe does), and records the requests."""
+
+    def do_GET(self):
+        url = urlsplit(self.path)
+        self.server.requests.append((url.path, parse_qs(url.query)))
+        sub = self.server.subscriptions.get(url.path.rsplit("/", 1)[-1])
+        if not sub:
+            self._answer(
+                404, {"error": {"type": "invalid_request_error", "code": "resource_missing"}}
+            )
+            return
+        expand = set(parse_qs(url.query).get("expand[]", []))
+        expand |= {
+            v for k, vals in parse_qs(url.query).items() if k.startswith("expand[") for v in vals
+        }
+        answer = json.loads(json.dumps(sub))
+        if "discounts" not in expand:
+            answer["discounts"] = [d["id"] for d in answer.get("discounts") or []]
+        if "items.data.discounts" not in expand:
+            for item in answer["items"]["data"]:
+                item["discounts"] = [d["id"] for d in item.get("discounts") or []]
+        self._answer(200, answer)
+
+    def _answer(self, status, body):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def log_message(self, *_args):
+        pass
+
+
+@tagged("post_install", "-at_install")
+class TestStripeDiscountIds(StripeCase):
+    """The current shape names a subscription's discounts by id: with a secret
+    key, the adapter reads them (Stripe's ``expand``) so the MRR is net of the
+    coupon, and keeps the event's own type."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.api = ThreadingHTTPServer(("127.0.0.1", 0), _SubscriptionsApi)
+        cls.api.requests, cls.api.subscriptions = [], {}
+        threading.Thread(target=cls.api.serve_forever, daemon=True).start()
+        cls.addClassCleanup(cls.api.server_close)
+        cls.addClassCleanup(cls.api.shutdown)
+        cls.stripe.write(
+            {
+                "stripe_api_key": "sk_test_local",
+                "stripe_api_base": f"http://127.0.0.1:{cls.api.server_address[1]}",
+            }
+        )
+
+    def test_discount_ids_are_read_with_their_coupons(self):
+        self.given_customer()
+        sub = self.current_subscription(id="sub_ids")
+        discount = {
+            "object": "discount",
+            "id": "di_10off",
+            "source": {
+                "type": "coupon",
+                "coupon": {"id": "co_10", "amount_off": 1000, "currency": "usd"},
+            },
+        }
+        stored = json.loads(json.dumps(sub))
+        stored["discounts"] = [discount]
+        self.api.subscriptions["sub_ids"] = stored
+        sub["discounts"] = ["di_10off"]
+        self.assertDone(self.deliver("customer.subscription.created", sub))
+        subscription = self.bound("saas.subscription", "sub_ids")
+        self.assertEqual(subscription.mrr, 10.0)  # 20.00 less 10.00 off
+        path, query = self.api.requests[-1]
+        self.assertEqual(path, "/v1/subscriptions/sub_ids")
+        self.assertIn("items.data.discounts", [v for values in query.values() for v in values])
+        # A pause of the known subscription keeps its type (it is not replaced by
+        # Stripe's current state), and its coupon.
+        # (The first event was applied as Stripe's state read now: the pause is newer.)
+        paused = dict(sub, pause_collection={"behavior": "void"})
+        event = self.deliver(
+            "customer.subscription.updated",
+            paused,
+            {"pause_collection": None},
+            created=int(time.time()) + 60,
+        )
+        self.assertDone(event)
+        self.assertEqual(subscription.state, "paused")
+        self.assertEqual(self.api.requests[-1][0], "/v1/subscriptions/sub_ids")
+        self.assertEqual(subscription.line_ids.discount_amount, 10.0)

@@ -49,16 +49,30 @@ def quantize(amount, digits):
     return to_decimal(amount).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
 
 
-def line_amount(unit_price, quantity, discount_percent=0):
-    """Unit price x quantity after a percentage discount (excluding tax)."""
+def line_amount(unit_price, quantity, discount_percent=0, discount_amount=0):
+    """Unit price x quantity after a percentage discount, then less an amount
+    off (per billing period), excluding tax; never below zero (an amount off
+    larger than the line leaves nothing to pay, as at Stripe or Chargebee)."""
     discount = to_decimal(discount_percent or 0)
     if not ZERO <= discount <= HUNDRED:
         raise ValueError(f"a discount is between 0 and 100 percent, not {discount}")
-    return to_decimal(unit_price) * to_decimal(quantity) * (HUNDRED - discount) / HUNDRED
+    amount_off = to_decimal(discount_amount or 0)
+    if amount_off < 0:
+        raise ValueError(f"an amount off is not negative, not {amount_off}")
+    gross = to_decimal(unit_price) * to_decimal(quantity) * (HUNDRED - discount) / HUNDRED
+    return max(gross - amount_off, ZERO) if gross >= 0 else gross
 
 
 def monthly_amount(
-    unit_price, quantity, interval, interval_count=1, discount_percent=0, *, digits, metered=False
+    unit_price,
+    quantity,
+    interval,
+    interval_count=1,
+    discount_percent=0,
+    *,
+    digits,
+    metered=False,
+    discount_amount=0,
 ):
     """The MRR of one subscription line, rounded to the currency's ``digits``
     (0 for JPY, 3 for BHD: always the currency's own, never a default)."""
@@ -69,7 +83,11 @@ def monthly_amount(
     count = 1 if interval_count is None else int(interval_count)
     if count < 1:
         raise ValueError("the interval count is at least 1")
-    amount = line_amount(unit_price, quantity, discount_percent) * MONTHLY_FACTOR[interval] / count
+    amount = (
+        line_amount(unit_price, quantity, discount_percent, discount_amount)
+        * MONTHLY_FACTOR[interval]
+        / count
+    )
     if amount < 0:
         raise ValueError("MRR cannot be negative")
     return quantize(amount, digits)
@@ -157,6 +175,51 @@ def split_amount(total, shares, digits):
     parts = [quantize(total * share / HUNDRED, digits) for share in shares[:-1]]
     parts.append(quantize(total, digits) - sum(parts, ZERO))
     return parts
+
+
+def split_by_weights(total, weights, digits):
+    """Split ``total`` in proportion to ``weights`` (amounts, not percentages),
+    rounded to ``digits``; the rounding goes last. All weights zero: the
+    whole total goes to the first part."""
+    weights = [to_decimal(w) for w in weights]
+    if not weights or any(w < 0 for w in weights):
+        raise ValueError("the weights of a split are zero or positive")
+    total = to_decimal(total)
+    whole = sum(weights, ZERO)
+    if whole == ZERO:
+        return [quantize(total, digits)] + [quantize(ZERO, digits)] * (len(weights) - 1)
+    parts = [quantize(total * weight / whole, digits) for weight in weights[:-1]]
+    parts.append(quantize(total, digits) - sum(parts, ZERO))
+    return parts
+
+
+def combined_discount(*percents):
+    """Stacked percentage discounts (a 20% line discount after a 50% coupon is 60%)."""
+    remaining = HUNDRED
+    for percent in percents:
+        remaining = remaining * (HUNDRED - to_decimal(percent or 0)) / HUNDRED
+    return HUNDRED - remaining
+
+
+def item_discounts(items, coupon_percent, coupon_amount, digits):
+    """(percentage, amount off) of each subscription item.
+
+    ``items``: dicts with ``unit_amount``, ``quantity`` and optional
+    ``discount_percent`` and ``discount_amount`` (an amount off per billing
+    period). The subscription's ``coupon_percent`` stacks on each item's
+    percentage; its ``coupon_amount`` (per billing period) is split over the
+    items in proportion to their amounts after percentages, to ``digits``,
+    and added to each item's own amount off."""
+    percents = [combined_discount(item.get("discount_percent"), coupon_percent) for item in items]
+    weights = [
+        max(line_amount(item["unit_amount"], item["quantity"], percent), ZERO)
+        for item, percent in zip(items, percents, strict=True)
+    ]
+    shares = split_by_weights(to_decimal(coupon_amount or 0), weights, digits)
+    return [
+        (percent, to_decimal(item.get("discount_amount") or 0) + share)
+        for item, percent, share in zip(items, percents, shares, strict=True)
+    ]
 
 
 def month_end(day):

@@ -28,6 +28,12 @@ class SaasSubscriptionLine(models.Model):
         'Price" decimal accuracy); only the MRR is rounded to the currency.',
     )
     discount = fields.Float(string="Discount (%)", digits="Discount")
+    discount_amount = fields.Monetary(
+        string="Amount off",
+        currency_field="currency_id",
+        help="An amount off each billing period of the line (an amount-off coupon), after "
+        "the percentage discount.",
+    )
     interval = fields.Selection(INTERVALS, required=True, default="month")
     interval_count = fields.Integer(default=1, required=True)
     metered = fields.Boolean(help="Usage-based: invoiced and recognized, but not MRR.")
@@ -42,6 +48,7 @@ class SaasSubscriptionLine(models.Model):
     _sql_constraints = [
         ("interval_count_positive", "CHECK(interval_count >= 1)", "Interval count is >= 1."),
         ("discount_range", "CHECK(discount >= 0 AND discount <= 100)", "Discount is 0-100%."),
+        ("amount_off_positive", "CHECK(discount_amount >= 0)", "An amount off is not negative."),
         ("quantity_positive", "CHECK(quantity >= 0)", "Quantity cannot be negative."),
     ]
 
@@ -49,6 +56,7 @@ class SaasSubscriptionLine(models.Model):
         "price_unit",
         "quantity",
         "discount",
+        "discount_amount",
         "interval",
         "interval_count",
         "metered",
@@ -65,5 +73,6 @@ class SaasSubscriptionLine(models.Model):
                     line.discount,
                     digits=line.currency_id.decimal_places,
                     metered=line.metered,
+                    discount_amount=line.discount_amount,
                 )
             )

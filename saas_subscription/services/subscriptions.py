@@ -8,7 +8,7 @@ the MRR movement explaining it; older events never overwrite newer state.
 
 from odoo.addons.saas_sync.exceptions import DependencyError, EventValidationError
 
-from ..lib.mrr import HUNDRED, ZERO, quantize, split_amount, to_decimal
+from ..lib.mrr import ZERO, item_discounts, quantize, split_amount, to_decimal
 from ..models.saas_subscription import MRR_STATES
 from .context import EventContext
 
@@ -26,25 +26,43 @@ SOURCE_STATES = {
 }
 
 
-def _combined_discount(*percents):
-    """Stacked percentage discounts (a 20% line discount after a 50% coupon is 60%)."""
-    remaining = HUNDRED
-    for percent in percents:
-        remaining = remaining * (HUNDRED - to_decimal(percent or 0)) / HUNDRED
-    return HUNDRED - remaining
+def _item_discounts(ctx):
+    """(percentage, amount off per billing period) of each item: its own
+    discounts combined with the subscription's (see ``lib.mrr.item_discounts``)."""
+    items = ctx.data["items"]
+    for where in [*items, ctx.data]:
+        if ctx.amount("discount_amount", where, default=ZERO) < 0:
+            raise EventValidationError(
+                ctx.env._("discount_amount is an amount off: it cannot be negative.")
+            )
+    return item_discounts(
+        [
+            {
+                "unit_amount": ctx.unit_price("unit_amount", item),
+                "quantity": ctx.amount("quantity", item),
+                "discount_percent": item.get("discount_percent"),
+                "discount_amount": item.get("discount_amount"),
+            }
+            for item in items
+        ],
+        ctx.data.get("discount_percent"),
+        ctx.data.get("discount_amount"),
+        ctx.currency().decimal_places,
+    )
 
 
 def _line_commands(ctx):
-    coupon = ctx.data.get("discount_percent")
+    items = ctx.data["items"]
+    discounts = _item_discounts(ctx)
+    digits = ctx.currency().decimal_places
     commands = [(5, 0, 0)]
-    for index, item in enumerate(ctx.data["items"]):
+    for index, (item, (discount, amount_off)) in enumerate(zip(items, discounts, strict=True)):
         unit_price = ctx.unit_price("unit_amount", item)
-        discount = _combined_discount(item.get("discount_percent"), coupon)
         shares = ctx.product_shares(item["plan"])
-        prices = split_amount(
-            unit_price, [to_decimal(share) for _p, share in shares], ctx.price_digits
-        )
-        for (product, _share), price in zip(shares, prices, strict=True):
+        weights = [to_decimal(share) for _p, share in shares]
+        prices = split_amount(unit_price, weights, ctx.price_digits)
+        offs = split_amount(amount_off, weights, digits)
+        for (product, _share), price, off in zip(shares, prices, offs, strict=True):
             commands.append(
                 (
                     0,
@@ -57,6 +75,7 @@ def _line_commands(ctx):
                         "quantity": float(ctx.amount("quantity", item)),
                         "price_unit": float(price),
                         "discount": float(discount),
+                        "discount_amount": float(off),
                         "interval": item["interval"],
                         "interval_count": int(item.get("interval_count") or 1),
                         "metered": bool(item.get("metered")),

@@ -27,6 +27,31 @@ class TestMrrExamples(SubscriptionCommon):
         self.assertEqual(self._mrr("sub_free", price="10.00", discount_percent="100"), 0.0)
         self.assertFalse(self.subscription("sub_free").movement_ids)
 
+    def test_amount_off_coupons(self):
+        # Stripe's coupon object: ``amount_off`` is subtracted from every invoice; MRR
+        # is net of discounts. A 100.00 monthly plan with 20.00 off is 80.00 MRR; the
+        # subscription's amount off stacks after its percentage and the item's own.
+        self.assertEqual(self._mrr("sub_off", price="100.00", discount_amount="20.00"), 80.00)
+        self.assertEqual(
+            self._mrr(
+                "sub_off_mix",
+                price="100.00",
+                discount_percent="50",
+                discount_amount="20.00",
+                item={"discount_amount": "5.00"},
+            ),
+            25.00,
+        )
+        self.assertEqual(self.subscription("sub_off_mix").line_ids.discount_amount, 25.0)
+        self.assertEqual(self._mrr("sub_off_all", price="10.00", discount_amount="25.00"), 0.0)
+
+    def test_negative_amount_off_is_refused(self):
+        self.customer()
+        event = self.subscribe("subscription.activated", "sub_neg", discount_amount="-1.00")
+        self.assertEqual(event.state, "dead")
+        self.assertIn("discount_amount", event.last_error)
+        self.assertFalse(self.subscription("sub_neg"))
+
     def test_quarterly_plan(self):
         # ChartMogul, "MRR calculation": a 3-month plan at 90.00 is 30.00 MRR.
         self.assertEqual(self._mrr("sub_quarter", price="90.00", item={"interval_count": 3}), 30.00)

@@ -332,3 +332,73 @@ def test_every_handled_type_has_a_translator_or_a_reason():
     assert (
         unknown[0]["ignore_reason"] == "Stripe event type customer.source.created is not handled."
     )
+
+
+# Discounts (Stripe's API reference: a coupon's ``amount_off`` is "the amount
+# to subtract from an invoice total"; an invoice line's ``discount_amounts``
+# is "the amount of discount calculated per discount for this line item",
+# invoice-level discounts included).
+def _coupon(**values):
+    return {"object": "coupon", "id": "co_1", "duration": "forever", **values}
+
+
+def test_amount_off_coupons_reach_the_subscription_and_its_items():
+    sub = copy.deepcopy(RESOURCES["subscription"])
+    sub["status"] = "active"
+    sub["discount"] = {"object": "discount", "coupon": _coupon(amount_off=500, currency="usd")}
+    sub["items"]["data"][0]["discounts"] = [
+        {"object": "discount", "source": {"type": "coupon", "coupon": _coupon(amount_off=150)}},
+        "di_not_expanded",
+    ]
+    (message,) = translate(event("customer.subscription.created", sub))
+    assert message["data"]["discount_amount"] == "5.00"
+    assert message["data"]["items"][0]["discount_amount"] == "1.50"
+
+
+@pytest.mark.parametrize(
+    "coupon",
+    [
+        _coupon(amount_off=500, currency="eur"),  # another currency: Stripe refuses it
+        _coupon(amount_off=500, currency="usd", duration="once"),  # one invoice, not MRR
+        _coupon(percent_off=10),
+    ],
+)
+def test_amount_off_coupons_that_do_not_recur_are_left_out(coupon):
+    sub = copy.deepcopy(RESOURCES["subscription"])
+    sub["status"] = "active"
+    sub["discount"] = {"object": "discount", "coupon": coupon}
+    (message,) = translate(event("customer.subscription.created", sub))
+    assert "discount_amount" not in message["data"]
+
+
+def test_invoice_line_discounts_are_amounts_off_the_line():
+    invoice = copy.deepcopy(RESOURCES["invoice"])
+    line = invoice["lines"]["data"][0]
+    line.update(amount=1000, discount_amounts=[{"amount": 250, "discount": "di_1"}])
+    second = copy.deepcopy(line)
+    second.update(
+        id="il_2",
+        amount=400,
+        discount_amounts=[],
+        pretax_credit_amounts=[
+            {"amount": 100, "type": "discount", "discount": "di_1"},
+            {"amount": 50, "type": "credit_balance_transaction"},
+        ],
+    )
+    third = copy.deepcopy(line)
+    third.update(id="il_3", amount=300, discount_amounts=[])
+    invoice["lines"]["data"] = [line, second, third]
+    invoice.update(status="open", total=1350, subtotal=1700)
+    (message,) = translate(event("invoice.finalized", invoice))
+    lines = message["data"]["lines"]
+    assert [entry.get("discount_amount") for entry in lines] == ["2.50", "1.00", None]
+    assert [entry["unit_amount"] for entry in lines] == ["10.00", "4.00", "3.00"]
+
+
+def test_credit_note_line_discounts_are_amounts_off_the_line():
+    note = copy.deepcopy(RESOURCES["credit_note"])
+    line = note["lines"]["data"][0]
+    line.update(amount=1190, discount_amount=190, discount_amounts=[{"amount": 190}])
+    (message,) = translate(event("credit_note.created", note))
+    assert message["data"]["lines"][0]["discount_amount"] == "1.90"
+    assert message["data"]["lines"][0]["unit_amount"] == "11.90"

@@ -10,10 +10,12 @@ from ledger_oracle import Ledger
 from odoo.addons.saas_subscription.lib.matching import normalize_email, normalize_vat
 from odoo.addons.saas_subscription.lib.mrr import (
     fold_mrr_facts,
+    item_discounts,
     month_end,
     monthly_amount,
     movement_type,
     split_amount,
+    split_by_weights,
     type_customer_movements,
 )
 
@@ -142,3 +144,50 @@ def test_customer_types_follow_the_date_order_not_the_amounts_in_company_currenc
 def test_month_end():
     assert month_end(date(2028, 2, 3)) == date(2028, 2, 29)
     assert month_end(date(2026, 12, 31)) == date(2026, 12, 31)
+
+
+# Amount-off coupons. Stripe's coupon object: ``amount_off`` is "a positive
+# integer representing the amount to subtract from an invoice total"; Stripe's
+# billing analytics count MRR net of discounts (a 100.00 monthly plan with a
+# forever 20.00 amount-off coupon is 80.00 of MRR).
+def test_an_amount_off_reduces_the_mrr_per_billing_period():
+    assert monthly_amount("100.00", 1, "month", discount_amount="20.00", digits=2) == D("80.00")
+    # Per billing period: 20.00 off a yearly 1,200.00 is 1,180.00 / 12.
+    assert monthly_amount("1200.00", 1, "year", discount_amount="20.00", digits=2) == D("98.33")
+    # After the percentage: (100 x 0.5) - 20 = 30.
+    assert monthly_amount(
+        "100.00", 1, "month", discount_percent=50, discount_amount="20.00", digits=2
+    ) == D("30.00")
+    # Never below zero, as at the source (nothing left to pay).
+    assert monthly_amount("10.00", 1, "month", discount_amount="25.00", digits=2) == D("0.00")
+    with pytest.raises(ValueError):
+        monthly_amount("10.00", 1, "month", discount_amount="-1", digits=2)
+
+
+def test_a_subscription_amount_off_is_split_over_its_items_by_amount():
+    items = [
+        {"unit_amount": "30.00", "quantity": "1"},
+        {"unit_amount": "10.00", "quantity": "1", "discount_percent": "0"},
+        {"unit_amount": "5.00", "quantity": "2", "discount_amount": "1.00"},
+    ]
+    result = item_discounts(items, "50", "10.00", 2)
+    # Each item's percentage stacks on the coupon's 50%.
+    assert [percent for percent, _off in result] == [D(50), D(50), D(50)]
+    # 10.00 split 15 : 5 : 5 (after 50%): 6.00, 2.00, 2.00; the third keeps its own 1.00.
+    assert [off for _percent, off in result] == [D("6.00"), D("2.00"), D("3.00")]
+    assert sum(off for _p, off in result) == D("11.00")
+
+
+@given(
+    st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=6),
+    st.integers(min_value=0, max_value=10**6),
+    st.sampled_from([0, 2, 3]),
+)
+def test_split_by_weights_sums_exactly(weights, total_minor, digits):
+    total = D(total_minor).scaleb(-digits)
+    parts = split_by_weights(total, weights, digits)
+    assert sum(parts) == total
+    assert len(parts) == len(weights)
+    if sum(weights):
+        pairs = zip(parts[:-1], weights[:-1], strict=True)
+        assert all(part == 0 for part, weight in pairs if weight == 0)
