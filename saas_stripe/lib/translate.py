@@ -634,6 +634,13 @@ def translate_credit_note(translation):
     return [translation.message("credit_note.issued", data)]
 
 
+def translate_credit_note_voided(translation):
+    """A voided credit note is reversed like a voided invoice (the canonical
+    ``invoice.voided`` names either); its invoice is due again."""
+    note = translation.obj
+    return [translation.message("invoice.voided", {"invoice_id": note["id"]})]
+
+
 # ------------------------------------------------------------------- disputes
 def translate_dispute(translation):
     """Disputes have no canonical type: a native message for saas_stripe's own
@@ -687,7 +694,7 @@ EVENT_TYPES = {
     "refund.created": translate_refund,
     "refund.updated": translate_refund,
     "credit_note.created": translate_credit_note,
-    "credit_note.voided": "Voided credit notes are not reversed automatically yet.",
+    "credit_note.voided": translate_credit_note_voided,
     "charge.dispute.created": translate_dispute,
     "charge.dispute.closed": translate_dispute,
     "payout.paid": _PAYOUTS_REASON,

@@ -319,9 +319,24 @@ class TestStripeTranslation(StripeCase):
         )
 
     def test_not_modeled_types_are_ignored_with_reason(self):
-        event = self.deliver("credit_note.voided", stripe_fixture("credit_note"))
+        event = self.deliver("invoice.marked_uncollectible", stripe_fixture("invoice"))
         self.assertEqual(event.state, "ignored")
-        self.assertIn("not reversed automatically", event.ignore_reason)
+        self.assertIn("stay open for collections", event.ignore_reason)
+
+    def test_voided_credit_note_is_reversed_and_its_invoice_due_again(self):
+        self.given_customer()
+        invoice = self.open_invoice("in_cn_void", 1690, number="INV-CNV")
+        self.assertDone(self.deliver("invoice.finalized", invoice))
+        note = stripe_fixture("credit_note", id="cn_voided", invoice="in_cn_void", total=500)
+        note["lines"]["data"] = [note["lines"]["data"][1]]  # the 5.00 service credit
+        self.assertDone(self.deliver("credit_note.created", note))
+        move = self.bound("account.move", "in_cn_void")
+        self.assertEqual(move.amount_residual, 11.9)
+        event = self.deliver("credit_note.voided", dict(note, status="void"))
+        self.assertDone(event)
+        credit_note = self.bound("account.move", "cn_voided")
+        self.assertEqual(credit_note.reversal_move_ids.amount_residual, 0.0)
+        self.assertEqual(move.amount_residual, 16.9)
 
     def test_dispute_withdraws_then_a_won_dispute_reverses(self):
         self.given_customer()

@@ -10,7 +10,7 @@ from odoo.addons.saas_sync.exceptions import EventValidationError
 
 from ..lib.mrr import ZERO, quantize, split_amount, to_decimal
 from .context import EventContext
-from .documents import already_recorded, post_and_bind, reconcile
+from .documents import RECEIVABLE, already_recorded, post_and_bind, reconcile
 
 
 def _move_line_commands(ctx, lines, currency):
@@ -241,14 +241,42 @@ def apply_invoice_issued(env, event, message):
     )
 
 
+def _release_credit_note(ctx, credit_note):
+    """A credit note about to be voided gives back what it settled on its
+    invoices (they are due again); money it sent back cannot be voided."""
+    receivable = credit_note.line_ids.filtered(
+        lambda line: line.account_id.account_type == RECEIVABLE
+    )
+    partials = receivable.matched_debit_ids | receivable.matched_credit_ids
+    counterparts = (partials.debit_move_id | partials.credit_move_id) - receivable
+    if counterparts.move_id.filtered(lambda move: move.move_type != "out_invoice"):
+        raise EventValidationError(
+            ctx.env._(
+                "Credit note %s was refunded: the source should not void it (reverse the "
+                "refund first).",
+                credit_note.name,
+            )
+        )
+    if partials:
+        receivable.remove_move_reconcile()
+        ctx.log(counterparts.move_id, "write")
+
+
 def apply_invoice_voided(env, event, message):
+    """An invoice, or a credit note (``invoice_id`` names either), is voided: it
+    is reversed; a voided credit note's invoices are due again."""
     ctx = EventContext(env, event, message)
     invoice = ctx.require("account.move", ctx.data["invoice_id"], ctx.env._("Invoice"))
-    if invoice.state == "cancel" or invoice.payment_state == "reversed":
+    voided_credit_note = invoice.move_type == "out_refund" and invoice.reversal_move_ids.filtered(
+        lambda move: move.state == "posted"
+    )
+    if invoice.state == "cancel" or invoice.payment_state == "reversed" or voided_credit_note:
         return ctx.ignored(ctx.env._("Invoice %s is already voided.", invoice.name))
     if invoice.state == "draft":
         invoice.button_cancel()
     else:
+        if invoice.move_type == "out_refund":
+            _release_credit_note(ctx, invoice)
         if invoice.payment_state not in ("not_paid", "reversed"):
             raise EventValidationError(
                 ctx.env._(

@@ -274,6 +274,43 @@ class TestBilling(SubscriptionCommon):
         event = self.emit("invoice.voided", {"invoice_id": "in_paid"})
         self.assertEqual(event.state, "dead")
 
+    def test_void_of_a_credit_note_makes_its_invoice_due_again(self):
+        _event, invoice = self.invoice()
+        _event, credit_note = self.credit_note("cn_void")
+        self.assertEqual(invoice.amount_residual, 60.0)
+        event = self.emit("invoice.voided", {"invoice_id": "cn_void"})
+        self.assertDone(event)
+        # Reversed: settled by its reversal (Odoo labels a reversed credit note paid).
+        reversal = credit_note.reversal_move_ids
+        self.assertEqual((reversal.move_type, reversal.amount_total), ("out_invoice", 60.0))
+        self.assertEqual((credit_note.amount_residual, reversal.amount_residual), (0.0, 0.0))
+        self.assertBalanced(reversal)
+        # The invoice is due in full again; the books hold the invoice only.
+        self.assertEqual((invoice.amount_residual, invoice.payment_state), (120.0, "not_paid"))
+        receivable = self.partner.commercial_partner_id.with_company(self.company).credit
+        self.assertAlmostEqual(receivable, 120.0, places=2)
+        self.assertEqual(self.emit("invoice.voided", {"invoice_id": "cn_void"}).state, "ignored")
+
+    def test_a_refunded_credit_note_cannot_be_voided(self):
+        self.invoice()
+        self.pay("pay_cn", "120.00")
+        _event, credit_note = self.credit_note("cn_refunded")
+        refund = self.emit(
+            "refund.issued",
+            {
+                "refund_id": "re_cn",
+                "payment_id": "pay_cn",
+                "credit_note_id": "cn_refunded",
+                "currency": self.currency.name,
+                "amount": "60.00",
+            },
+        )
+        self.assertDone(refund)
+        event = self.emit("invoice.voided", {"invoice_id": "cn_refunded"})
+        self.assertEqual(event.state, "dead")
+        self.assertIn("was refunded", event.last_error)
+        self.assertEqual((credit_note.state, credit_note.payment_state), ("posted", "paid"))
+
     def test_failed_payment_makes_subscription_past_due(self):
         _event, invoice = self.invoice()
         self.partner.user_id = self.env.user

@@ -236,7 +236,6 @@ def test_charge_refunded_lists_each_refund():
     [
         "customer.deleted",
         "invoice.marked_uncollectible",
-        "credit_note.voided",
         "payout.failed",
     ],
 )
@@ -244,7 +243,6 @@ def test_not_booked_types_say_why(event_type):
     resource = {
         "customer.deleted": "customer",
         "invoice.marked_uncollectible": "invoice",
-        "credit_note.voided": "credit_note",
         "payout.failed": "payout",
     }[event_type]
     (message,) = translate(event(event_type, RESOURCES[resource]))
@@ -323,7 +321,6 @@ def test_every_handled_type_has_a_translator_or_a_reason():
     assert set(NOT_MODELED) == {
         "customer.deleted",
         "invoice.marked_uncollectible",
-        "credit_note.voided",
         "payout.paid",
         "payout.failed",
     }
@@ -402,3 +399,9 @@ def test_credit_note_line_discounts_are_amounts_off_the_line():
     (message,) = translate(event("credit_note.created", note))
     assert message["data"]["lines"][0]["discount_amount"] == "1.90"
     assert message["data"]["lines"][0]["unit_amount"] == "11.90"
+
+
+def test_a_voided_credit_note_is_voided_like_an_invoice():
+    note = copy.deepcopy(RESOURCES["credit_note"])
+    (message,) = translate(event("credit_note.voided", note))
+    assert (message["type"], message["data"]) == ("invoice.voided", {"invoice_id": note["id"]})
