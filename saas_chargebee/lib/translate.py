@@ -83,9 +83,7 @@ class Translation:
         return message
 
     def ignored(self, reason):
-        return [
-            {"id": self.event["id"], "type": self.event["event_type"], "ignore_reason": reason}
-        ]
+        return [{"id": self.event["id"], "type": self.event["event_type"], "ignore_reason": reason}]
 
 
 def _version(model, resource):
@@ -207,9 +205,13 @@ def translate_subscription(translation):
     event_type, with_items = SUBSCRIPTION_EVENTS[translation.event["event_type"]]
     extra = {}
     if event_type == "subscription.cancelled":
-        extra["ended_at"] = day(subscription.get("cancelled_at") or translation.event["occurred_at"])
+        extra["ended_at"] = day(
+            subscription.get("cancelled_at") or translation.event["occurred_at"]
+        )
     elif event_type == "subscription.paused":
-        extra["pause_start"] = day(subscription.get("pause_date") or translation.event["occurred_at"])
+        extra["pause_start"] = day(
+            subscription.get("pause_date") or translation.event["occurred_at"]
+        )
         extra["resume_at"] = day(subscription.get("resume_date"))
     return [subscription_message(translation, event_type, subscription, with_items, **extra)]
 
@@ -336,7 +338,9 @@ def translate_payment_succeeded(translation):
     if not transaction:
         return translation.ignored("The event carries no transaction.")
     if transaction.get("status") != "success":
-        return translation.ignored(f"Transaction status {transaction.get('status')}: no money moved.")
+        return translation.ignored(
+            f"Transaction status {transaction.get('status')}: no money moved."
+        )
     invoice = translation.content.get("invoice")
     currency = transaction.get("currency_code")
     payment_id, aliases = _transaction_ids(transaction)
@@ -356,7 +360,7 @@ def translate_payment_succeeded(translation):
     if invoice and invoice.get("status") not in ("pending", "voided"):
         # The invoice first, in case its own event is late (already booked: ignored).
         messages.append(invoice_issued(translation, invoice, ":invoice"))
-    return messages + [translation.message("payment.succeeded", data)]
+    return [*messages, translation.message("payment.succeeded", data)]
 
 
 def translate_payment_failed(translation):
@@ -401,7 +405,7 @@ def translate_payment_refunded(translation):
         "date": day(transaction.get("date")),
         "credit_note_id": note["id"] if note and note.get("status") != "voided" else None,
     }
-    return messages + [translation.message("refund.issued", data)]
+    return [*messages, translation.message("refund.issued", data)]
 
 
 # ------------------------------------------------------------------------ table

@@ -150,7 +150,9 @@ class SaasSystem(models.Model):
         ``resource_version``, so a repair is stored once); return the repairs."""
         self.ensure_one()
         if not self._chargebee_client():
-            raise UserError(self.env._("Enter the Chargebee site and API key of %s first.", self.name))
+            raise UserError(
+                self.env._("Enter the Chargebee site and API key of %s first.", self.name)
+            )
         current = {
             sub["id"]: sub
             for sub in self._chargebee_list("subscription", {"status": {"in": DRIFT_STATUSES}})
@@ -182,7 +184,9 @@ class SaasSystem(models.Model):
             lines = "".join(
                 f"<li>{sub_id}: {drift} → {event.state}</li>" for sub_id, drift, event in repairs
             )
-            self.message_post(body=self.env._("Chargebee drift check repaired:") + f"<ul>{lines}</ul>")
+            self.message_post(
+                body=self.env._("Chargebee drift check repaired:") + f"<ul>{lines}</ul>"
+            )
         self.chargebee_last_drift_check = fields.Datetime.now()
         return repairs
 

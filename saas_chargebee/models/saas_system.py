@@ -112,9 +112,7 @@ class SaasSystem(models.Model):
     chargebee_site_value = fields.Char(groups=SECRET_STORE_GROUP, copy=False, prefetch=False)
     chargebee_api_key_value = fields.Char(groups=SECRET_STORE_GROUP, copy=False, prefetch=False)
     chargebee_api_base_value = fields.Char(groups=SECRET_STORE_GROUP, copy=False, prefetch=False)
-    chargebee_api_key_set = fields.Boolean(
-        compute="_compute_chargebee_flags", string="API key set"
-    )
+    chargebee_api_key_set = fields.Boolean(compute="_compute_chargebee_flags", string="API key set")
     chargebee_site_set = fields.Boolean(compute="_compute_chargebee_flags", string="Site set")
     chargebee_webhook_url = fields.Char(
         compute="_compute_chargebee_webhook_url", string="Chargebee webhook URL"
@@ -184,7 +182,9 @@ class SaasSystem(models.Model):
                 raise UserError(self.env._("Enter the webhook user with the password."))
             # The pair is the core's webhook secret: a new one keeps the
             # current as the previous (two valid pairs during a rotation).
-            system.webhook_secret = f"{system.chargebee_webhook_user}:{system.chargebee_webhook_password}"
+            system.webhook_secret = (
+                f"{system.chargebee_webhook_user}:{system.chargebee_webhook_password}"
+            )
 
     def write(self, vals):
         if "chargebee_webhook_user" in vals and not vals.get("chargebee_webhook_password"):

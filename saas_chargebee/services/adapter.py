@@ -73,7 +73,11 @@ class CurrentState:
         return self.Binding.find_binding(self.system, model, external_id)
 
     def ignored(self, reason):
-        return {"id": self.payload["id"], "type": self.payload["event_type"], "ignore_reason": reason}
+        return {
+            "id": self.payload["id"],
+            "type": self.payload["event_type"],
+            "ignore_reason": reason,
+        }
 
     def customer(self, message):
         customer_id = (message.get("data") or {}).get("customer_id")
@@ -86,7 +90,9 @@ class CurrentState:
             return []
         customer = self.content.get("customer")
         if not customer or customer.get("id") != customer_id:
-            customer = self.system._chargebee_retrieve("customer", customer_id) if self.with_api else None
+            customer = (
+                self.system._chargebee_retrieve("customer", customer_id) if self.with_api else None
+            )
         if not customer:
             return []
         self.added.add(customer_id)
@@ -126,9 +132,7 @@ class CurrentState:
             extra["ended_at"] = day(current.get("cancelled_at") or self.payload["occurred_at"])
         else:
             event_type, with_items = "subscription.changed", True
-        message = subscription_message(
-            self.translation, event_type, current, with_items, **extra
-        )
+        message = subscription_message(self.translation, event_type, current, with_items, **extra)
         message["id"] += ":current"
         return message
 

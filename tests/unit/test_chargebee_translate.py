@@ -112,7 +112,12 @@ def test_subscription_items_interval_and_period():
         {"item_price_id": "setup-USD", "item_type": "charge", "quantity": 1, "unit_price": 9900}
     )
     sub["subscription_items"].append(
-        {"item_price_id": "seats-USD-Monthly", "item_type": "addon", "quantity": 5, "unit_price": 199}
+        {
+            "item_price_id": "seats-USD-Monthly",
+            "item_type": "addon",
+            "quantity": 5,
+            "unit_price": 199,
+        }
     )
     message = only(translate(chargebee_event("subscription_created", subscription=sub)))
     assert message["type"] == "subscription.activated"
@@ -165,7 +170,10 @@ def test_yearly_and_weekly_units():
 def test_cancel_pause_resume_renew_reactivate():
     cancelled = resource("subscription", status="cancelled", cancelled_at=MAR_1)
     message = only(translate(chargebee_event("subscription_cancelled", subscription=cancelled)))
-    assert (message["type"], message["data"]["ended_at"]) == ("subscription.cancelled", "2026-03-01")
+    assert (message["type"], message["data"]["ended_at"]) == (
+        "subscription.cancelled",
+        "2026-03-01",
+    )
     assert "items" not in message["data"]
     paused = resource("subscription", status="paused", pause_date=FEB_1, resume_date=MAR_1)
     message = only(translate(chargebee_event("subscription_paused", subscription=paused)))
@@ -180,7 +188,9 @@ def test_cancel_pause_resume_renew_reactivate():
         "2026-02-28",
     )
     message = only(
-        translate(chargebee_event("subscription_reactivated", subscription=resource("subscription")))
+        translate(
+            chargebee_event("subscription_reactivated", subscription=resource("subscription"))
+        )
     )
     assert message["type"] == "subscription.reactivated" and message["data"]["items"]
 
@@ -189,7 +199,12 @@ def test_invoice_lines_discounts_taxes_and_periods():
     invoice = resource("invoice", total=5445)
     invoice["line_items"][0].update(discount_amount=500, tax_amount=445, is_taxed=True)
     invoice["line_item_taxes"] = [
-        {"line_item_id": "li_acme_1", "tax_name": "MA Sales Tax", "tax_rate": 9.8, "tax_amount": 445}
+        {
+            "line_item_id": "li_acme_1",
+            "tax_name": "MA Sales Tax",
+            "tax_rate": 9.8,
+            "tax_amount": 445,
+        }
     ]
     message = only(translate(chargebee_event("invoice_generated", invoice=invoice)))
     data = message["data"]
@@ -217,7 +232,9 @@ def test_invoice_lines_discounts_taxes_and_periods():
 def test_prorated_line_is_one_unit_of_its_amount():
     invoice = resource("invoice", total=1613)
     invoice["line_items"][0].update(quantity=2, unit_amount=2500, amount=1613)
-    line = only(translate(chargebee_event("invoice_generated", invoice=invoice)))["data"]["lines"][0]
+    line = only(translate(chargebee_event("invoice_generated", invoice=invoice)))["data"]["lines"][
+        0
+    ]
     assert (line["quantity"], line["unit_amount"]) == ("1", "16.13")
 
 
