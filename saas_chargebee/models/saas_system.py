@@ -112,8 +112,12 @@ class SaasSystem(models.Model):
     chargebee_site_value = fields.Char(groups=SECRET_STORE_GROUP, copy=False, prefetch=False)
     chargebee_api_key_value = fields.Char(groups=SECRET_STORE_GROUP, copy=False, prefetch=False)
     chargebee_api_base_value = fields.Char(groups=SECRET_STORE_GROUP, copy=False, prefetch=False)
-    chargebee_api_key_set = fields.Boolean(compute="_compute_chargebee_flags", string="API key set")
-    chargebee_site_set = fields.Boolean(compute="_compute_chargebee_flags", string="Site set")
+    chargebee_api_key_set = fields.Boolean(
+        compute="_compute_chargebee_flags", string="Chargebee API key set"
+    )
+    chargebee_site_set = fields.Boolean(
+        compute="_compute_chargebee_flags", string="Chargebee site set"
+    )
     chargebee_webhook_url = fields.Char(
         compute="_compute_chargebee_webhook_url", string="Chargebee webhook URL"
     )
@@ -131,7 +135,9 @@ class SaasSystem(models.Model):
 
     @api.constrains("chargebee_payment_system_id", "owns_payments")
     def _check_chargebee_payment_system(self):
-        for system in self.filtered("chargebee_payment_system_id"):
+        # Also the systems that book this one's payments, or rely on it to.
+        dependents = self.search([("chargebee_payment_system_id", "in", self.ids)])
+        for system in (self | dependents).filtered("chargebee_payment_system_id"):
             if system.owns_payments:
                 raise ValidationError(
                     self.env._(

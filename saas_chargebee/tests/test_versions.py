@@ -52,8 +52,12 @@ class TestChargebeeVersions(ChargebeeCase):
         self.assertEqual(self.cb_bound("res.partner", "cb_cust_acme").email, "new@acme.example")
 
     def test_same_event_twice_is_stored_and_applied_once(self):
-        first = self.deliver("subscription_created", JAN_1, event_id="ev_twice", subscription=self.sub(10))
-        second = self.deliver("subscription_created", JAN_1, event_id="ev_twice", subscription=self.sub(10))
+        first = self.deliver(
+            "subscription_created", JAN_1, event_id="ev_twice", subscription=self.sub(10)
+        )
+        second = self.deliver(
+            "subscription_created", JAN_1, event_id="ev_twice", subscription=self.sub(10)
+        )
         self.assertEqual(first, second)
         self.assertEqual((first.state, first.attempt_count), ("done", 1))
         subscription = self.cb_bound("saas.subscription", "cb_sub_acme")

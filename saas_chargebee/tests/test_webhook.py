@@ -70,7 +70,9 @@ class TestChargebeeWebhook(HttpCase):
         self.assertEqual(len(self.stored()), 1)
 
     def test_previous_credentials_during_rotation(self):
-        self.assertEqual(self.post(self.payload(), basic("odoo-old", "old-secret")).status_code, 200)
+        self.assertEqual(
+            self.post(self.payload(), basic("odoo-old", "old-secret")).status_code, 200
+        )
         self.system.action_forget_previous_secret()
         response = self.post(self.payload(), basic("odoo-old", "old-secret"))
         self.assertEqual(response.status_code, 401)
