@@ -155,7 +155,10 @@ class SaasSystem(models.Model):
             )
         current = {
             sub["id"]: sub
-            for sub in self._chargebee_list("subscription", {"status": {"in": DRIFT_STATUSES}})
+            for sub in self._chargebee_list(
+                "subscription",
+                {"status": {"in": json.dumps(DRIFT_STATUSES, separators=(",", ":"))}},
+            )
         }
         odoo_active = self.env["saas.subscription"].search(
             [("system_id", "=", self.id), ("state", "in", ODOO_MRR_STATES)]

@@ -4,3 +4,4 @@ from . import test_webhook
 from . import test_versions
 from . import test_concurrency
 from . import test_gateway
+from . import test_sdk
