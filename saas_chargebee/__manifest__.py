@@ -15,6 +15,7 @@
     "external_dependencies": {"python": ["chargebee"]},
     "data": [
         "security/ir.model.access.csv",
+        "security/saas_chargebee_rules.xml",
         "data/ir_cron.xml",
         "views/saas_system_views.xml",
         "wizards/chargebee_backfill_views.xml",

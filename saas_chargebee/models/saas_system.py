@@ -149,9 +149,10 @@ class SaasSystem(models.Model):
             if not system.chargebee_payment_system_id.owns_payments:
                 raise ValidationError(
                     self.env._(
-                        "%s does not own payments: it cannot book the payments of %s.",
-                        system.chargebee_payment_system_id.name,
-                        system.name,
+                        "%(payer)s does not own payments: it cannot book the payments of "
+                        "%(system)s.",
+                        payer=system.chargebee_payment_system_id.name,
+                        system=system.name,
                     )
                 )
 
