@@ -2,6 +2,7 @@
 """A full Chargebee lifecycle through the engine gives the same subscriptions,
 MRR movements, invoices and payments as the equivalent canonical events."""
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
 from .common import ChargebeeCase
@@ -350,3 +351,40 @@ class TestChargebeeLifecycle(ChargebeeCase):
             [("inbound", 50.0), ("inbound", 80.0), ("outbound", 25.0)],
         )
         self.assertLedgerHolds()
+
+
+@tagged("post_install", "-at_install")
+class TestChargebeeMappingsAndAccess(ChargebeeCase):
+    def test_unmapped_item_price_waits_for_its_mapping(self):
+        self.assertDone(self.deliver("customer_created", JAN_1, customer=resource("customer")))
+        sub = self.sub(1)
+        sub["subscription_items"][0]["item_price_id"] = "enterprise-USD-Yearly"
+        event = self.deliver("subscription_created", JAN_1, subscription=sub)
+        self.assertEqual(event.state, "needs_mapping")
+        mapping = event.missing_mapping_id
+        self.assertEqual((mapping.kind, mapping.external_key), ("product", "enterprise-USD-Yearly"))
+        mapping.target_ref = f"product.product,{self.product_pro.id}"
+        mapping.action_approve()
+        self.env["saas.event"].process_pending(system_ids=self.chargebee.ids)
+        self.assertDone(event)
+        self.assertEqual(self.cb_bound("saas.subscription", SUB).mrr, 50.0)
+
+    def test_support_users_cannot_run_or_read_secrets(self):
+        support = self.env["res.users"].create(
+            {
+                "name": "Support",
+                "login": "cb-support",
+                "groups_id": [(6, 0, [self.env.ref("saas_sync.group_saas_support").id])],
+            }
+        )
+        system = self.chargebee.with_user(support)
+        with self.assertRaises(AccessError):
+            system.action_chargebee_test_connection()
+        with self.assertRaises(AccessError):
+            system.action_chargebee_drift_check()
+        with self.assertRaises(AccessError):
+            system.read(["chargebee_api_key"])
+        with self.assertRaises(AccessError):
+            self.env["saas.chargebee.backfill"].with_user(support).create(
+                {"system_id": self.chargebee.id}
+            )
