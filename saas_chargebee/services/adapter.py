@@ -148,6 +148,13 @@ class CurrentState:
         return [self.current_message(current)] if current else None
 
     def complete(self, messages):
+        # What the event itself brings is not fetched again.
+        self.added.update(
+            m["data"]["invoice_id"] for m in messages if m.get("type") == "invoice.issued"
+        )
+        self.added.update(
+            m["data"]["customer_id"] for m in messages if m.get("type") == "customer.upserted"
+        )
         result = []
         for message in messages:
             if message.get("ignore_reason"):

@@ -100,7 +100,7 @@ class FakeChargebee:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802 - http.server's name
+            def do_GET(self):
                 url = urlparse(self.path)
                 query = parse_qs(url.query)
                 fake.requests.append((url.path, query))

@@ -213,7 +213,7 @@ class TestChargebeeSdk(ChargebeeCase):
         )
         [(sub_id, drift, event)] = self.chargebee._chargebee_drift_check()
         self.assertEqual(
-            (sub_id, event.event_type, event.state),
-            ("cb_sub_other", "subscription_cancelled", "done"),
+            (sub_id, drift, event.event_type, event.state),
+            ("cb_sub_other", "differs", "subscription_cancelled", "done"),
         )
         self.assertEqual(self.cb_bound("saas.subscription", "cb_sub_other").state, "cancelled")
