@@ -189,9 +189,10 @@ class SaasSystem(models.Model):
                 raise UserError(self.env._("Enter the webhook user with the password."))
             # The pair is the core's webhook secret: a new one keeps the
             # current as the previous (two valid pairs during a rotation).
-            system.webhook_secret = (
-                f"{system.chargebee_webhook_user}:{system.chargebee_webhook_password}"
-            )
+            # A write of its own: a form also sends the (hidden, empty) core
+            # field, whose value must not replace the pair.
+            pair = f"{system.chargebee_webhook_user}:{system.chargebee_webhook_password}"
+            system.write({"webhook_secret": pair})
 
     def write(self, vals):
         if "chargebee_webhook_user" in vals and not vals.get("chargebee_webhook_password"):

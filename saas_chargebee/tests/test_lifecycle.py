@@ -3,7 +3,7 @@
 MRR movements, invoices and payments as the equivalent canonical events."""
 
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import ChargebeeCase
 from .samples import APR_1, DAY, FEB_1, JAN_1, MAR_1, resource
@@ -388,3 +388,21 @@ class TestChargebeeMappingsAndAccess(ChargebeeCase):
             self.env["saas.chargebee.backfill"].with_user(support).create(
                 {"system_id": self.chargebee.id}
             )
+
+    def test_system_form_stores_the_pair_write_only(self):
+        with Form(self.env["saas.system"]) as form:
+            form.name = "Chargebee EU"
+            form.code = "cb-eu-form"
+            form.kind = "chargebee"
+            form.chargebee_webhook_user = "odoo-eu"
+            form.chargebee_webhook_password = "pa55"
+            form.chargebee_site = "acme-eu-test"
+            form.chargebee_api_key = "test_key_eu"
+        system = form.record
+        system.invalidate_recordset()
+        self.assertTrue(system.chargebee_webhook_url.endswith("/saas/webhook/chargebee/cb-eu-form"))
+        self.assertEqual(system.chargebee_webhook_user, "odoo-eu")
+        self.assertTrue(system._chargebee_check_credentials("Basic b2Rvby1ldTpwYTU1"))
+        self.assertFalse(system.chargebee_webhook_password or system.chargebee_api_key)
+        self.assertTrue(system.chargebee_site_set and system.chargebee_api_key_set)
+        self.assertTrue(system.webhook_secret_set)
