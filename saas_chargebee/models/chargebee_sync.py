@@ -19,6 +19,7 @@ from odoo.addons.saas_sync.exceptions import ReceiveRefused, TransientError
 
 from ..lib.inbox import chargebee_header
 from ..lib.translate import MRR_STATUSES, SUBSCRIPTION_STATUS, subscription_items
+from ..services.adapter import DRIFT_SOURCE
 
 _logger = logging.getLogger(__name__)
 
@@ -37,14 +38,14 @@ DRIFT_STATUSES = ["active", "non_renewing"]
 ODOO_MRR_STATES = ("active", "past_due")
 
 
-def synthetic_event(event_type, event_id, **content):
+def synthetic_event(event_type, event_id, source="odoo_backfill", **content):
     """A Chargebee event envelope built from current objects (backfill, drift)."""
     return {
         "id": event_id,
         "occurred_at": int(time.time()),
         "object": "event",
         "api_version": "v2",
-        "source": "odoo_sync",
+        "source": source,
         "event_type": event_type,
         "content": content,
     }
@@ -146,8 +147,8 @@ class SaasSystem(models.Model):
     def _chargebee_drift_check(self):
         """Compare the subscriptions earning MRR on either side with Chargebee's
         current state; repair the differences through the usual handlers (one
-        synthetic event per repair, named after the subscription's
-        ``resource_version``, so a repair is stored once); return the repairs."""
+        synthetic event per repair, which applies even at the version Odoo
+        last applied: Odoo is what differs); return the repairs."""
         self.ensure_one()
         if not self._chargebee_client():
             raise UserError(
@@ -171,14 +172,15 @@ class SaasSystem(models.Model):
                 sub = self._chargebee_retrieve("subscription", external_id)
                 if sub:
                     current[sub["id"]] = sub
-        repairs = []
+        repairs, now = [], int(time.time())
         for sub in current.values():
             drift = self._chargebee_drifted(sub)
             if not drift:
                 continue
             payload = synthetic_event(
                 self._chargebee_repair_type(sub, drift),
-                f"drift_{sub['id']}_{sub.get('resource_version') or int(time.time())}",
+                f"drift_{sub['id']}_{sub.get('resource_version') or 0}_{now}",
+                source=DRIFT_SOURCE,
                 subscription=sub,
             )
             repairs.append((sub["id"], drift, self._chargebee_receive(payload)))

@@ -28,6 +28,9 @@ from ..lib.translate import (
 )
 from .versions import stale_reason, stored_version
 
+# The source of the drift check's events (models/chargebee_sync.py).
+DRIFT_SOURCE = "odoo_drift_check"
+
 CREATING_TYPES = ("subscription.activated", "subscription.changed", "subscription.reactivated")
 
 
@@ -161,6 +164,9 @@ class CurrentState:
                 result.append(message)
                 continue
             reason, older = stale_reason(self.env, self.system, message)
+            if reason and not older and self.payload.get("source") == DRIFT_SOURCE:
+                # A drift repair: Odoo differs from the version it last applied.
+                reason = None
             if reason:
                 if older and message["type"].startswith("subscription."):
                     result += self.current_subscription(message, reason)

@@ -3,6 +3,9 @@
 current state for unknown or outdated objects, the backfill and the drift
 check, idempotent with the webhooks."""
 
+import base64
+from pathlib import Path
+
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
@@ -217,3 +220,27 @@ class TestChargebeeSdk(ChargebeeCase):
             ("cb_sub_other", "differs", "subscription_cancelled", "done"),
         )
         self.assertEqual(self.cb_bound("saas.subscription", "cb_sub_other").state, "cancelled")
+
+    def test_neutralized_copy_talks_to_no_site_and_accepts_no_webhook(self):
+        self.chargebee.write(
+            {"chargebee_webhook_user": "odoo", "chargebee_webhook_password": "secret"}
+        )
+        auth = "Basic " + base64.b64encode(b"odoo:secret").decode()
+        self.assertTrue(self.chargebee._chargebee_check_credentials(auth))
+        sql = (Path(__file__).resolve().parents[1] / "data" / "neutralize.sql").read_text()
+        self.env.flush_all()
+        self.env.cr.execute(sql)
+        self.env.invalidate_all()
+        self.assertIsNone(self.chargebee._chargebee_client())
+        self.assertFalse(self.chargebee._chargebee_check_credentials(auth))
+
+    def test_drift_repairs_odoo_at_the_same_version(self):
+        customer, sub, _invoice, _txn = self.seed_chargebee()
+        self.assertDone(self.deliver("customer_created", JAN_1, customer=customer))
+        self.assertDone(self.deliver("subscription_created", JAN_1, subscription=sub))
+        subscription = self.cb_bound("saas.subscription", "cb_sub_acme")
+        subscription.state = "paused"  # changed in Odoo, not in Chargebee
+        [(_sub_id, drift, event)] = self.chargebee._chargebee_drift_check()
+        self.assertEqual((drift, event.state), ("differs", "done"), event.ignore_reason)
+        self.assertEqual((subscription.state, subscription.mrr), ("active", 50.0))
+        self.assertEqual(self.chargebee._chargebee_drift_check(), [])
