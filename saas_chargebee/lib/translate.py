@@ -1,0 +1,453 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Chargebee API v2 events -> canonical events (schema version 1).
+
+A Chargebee event (``{"id", "occurred_at", "event_type", "api_version",
+"content": {...}}``) carries the full resources it is about in ``content``:
+``customer``, ``subscription``, ``invoice``, ``credit_note``,
+``transaction``. Each resource has a ``resource_version`` that grows with
+every change; a message about a customer or a subscription carries it as
+``source_version`` (``{"model", "id", "version"}``) so that an older event
+never overwrites a newer state.
+
+- Item prices map to products: ``plan_key(item_price_id, currency)`` chooses
+  the key (item price id, then item id; see ``item_id_of``).
+- ``billing_period`` + ``billing_period_unit`` of the subscription give the
+  interval of its items; one-time charges earn no MRR and are left out.
+- Amounts are minor units of the resource's ``currency_code``; line items'
+  ``date_from``/``date_to`` give service periods (the end is the moment the
+  next period starts: the day before, as an end date); a line's
+  ``discount_amount`` is an amount off and its taxes are named by
+  ``line_item_taxes[].tax_name``, with the line's ``tax_amount`` to check.
+- A payment is keyed by Chargebee's transaction id; the payment's id at the
+  gateway (``id_at_gateway``, the Stripe charge or payment intent when
+  Chargebee collects through Stripe) is its alias, so the payment system
+  that books it (see ``saas_chargebee`` README) is found.
+
+:func:`translate` returns canonical messages; a message with
+``ignore_reason`` says why an event changes nothing. ``EVENT_TYPES`` is the
+one table of the Chargebee event types stored for processing: each maps to
+its translator or to the reason it is stored and ignored.
+"""
+
+import re
+from decimal import Decimal
+
+from .amounts import day, timestamp, to_major
+
+SUBSCRIPTION_STATUS = {
+    "future": "trialing",  # starts later: no MRR until it starts
+    "in_trial": "trialing",
+    "active": "active",
+    "non_renewing": "active",  # active until its term ends
+    "paused": "paused",
+    "cancelled": "cancelled",
+    "transferred": "cancelled",
+}
+MRR_STATUSES = ("active", "non_renewing")
+PERIOD_UNITS = {"day": "day", "week": "week", "month": "month", "year": "year"}
+RECURRING_ITEM_TYPES = ("plan", "addon")
+
+
+def item_id_of(item_price_id, currency):
+    """The item of an item price named the way Chargebee names them by default,
+    ``<item id>-<CURRENCY>[-<period>]`` ("pro-USD-Monthly" is an item price of
+    item "pro"); None when the id does not follow that convention."""
+    if not item_price_id or not currency:
+        return None
+    match = re.match(rf"^(.+)-{re.escape(currency)}(-[A-Za-z0-9 ]+)?$", item_price_id, re.I)
+    return match.group(1) if match else None
+
+
+def default_plan_key(item_price_id, _currency):
+    return item_price_id
+
+
+class Translation:
+    """One Chargebee event being translated."""
+
+    def __init__(self, event, plan_key=None):
+        self.event = event
+        self.content = event.get("content") or {}
+        self.plan_key = plan_key or default_plan_key
+
+    def message(self, event_type, data, suffix="", version=None):
+        message = {
+            "id": self.event["id"] + suffix,
+            "type": event_type,
+            "occurred_at": timestamp(self.event["occurred_at"]),
+            "schema_version": 1,
+            "data": {key: value for key, value in data.items() if value not in (None, "")},
+        }
+        if version:
+            message["source_version"] = version
+        return message
+
+    def ignored(self, reason):
+        return [{"id": self.event["id"], "type": self.event["event_type"], "ignore_reason": reason}]
+
+
+def _version(model, resource):
+    if resource.get("resource_version") is None:
+        return None
+    return {"model": model, "id": resource["id"], "version": int(resource["resource_version"])}
+
+
+# ------------------------------------------------------------------ customers
+def customer_data(customer):
+    address = customer.get("billing_address") or {}
+    name = " ".join(p for p in (customer.get("first_name"), customer.get("last_name")) if p)
+    data = {
+        "customer_id": customer["id"],
+        "name": customer.get("company") or name or customer.get("email"),
+        "email": customer.get("email"),
+        "phone": customer.get("phone"),
+        "vat": customer.get("vat_number"),
+        "address": {
+            key: value
+            for key, value in (
+                ("line1", address.get("line1")),
+                ("line2", address.get("line2")),
+                ("city", address.get("city")),
+                ("postal_code", address.get("zip")),
+                ("country", address.get("country")),
+            )
+            if value
+        },
+    }
+    if customer.get("company"):
+        data["is_company"] = True
+    return {key: value for key, value in data.items() if value not in (None, "", {})}
+
+
+def customer_message(translation, customer, suffix=""):
+    return translation.message(
+        "customer.upserted", customer_data(customer), suffix, _version("res.partner", customer)
+    )
+
+
+def translate_customer(translation):
+    customer = translation.content.get("customer")
+    if not customer:
+        return translation.ignored("The event carries no customer.")
+    return [customer_message(translation, customer)]
+
+
+# -------------------------------------------------------------- subscriptions
+def subscription_items(plan_key, subscription):
+    """The recurring items (plans and addons) as canonical items."""
+    currency = subscription.get("currency_code")
+    interval = PERIOD_UNITS.get(subscription.get("billing_period_unit") or "month", "month")
+    items = []
+    for item in subscription.get("subscription_items") or []:
+        if item.get("item_type", "plan") not in RECURRING_ITEM_TYPES:
+            continue
+        quantity = item.get("quantity_in_decimal") or item.get("quantity")
+        unit = item.get("unit_price_in_decimal") or item.get("unit_price") or 0
+        items.append(
+            {
+                "plan": plan_key(item["item_price_id"], currency),
+                "quantity": str(quantity if quantity is not None else 1),
+                "unit_amount": to_major(unit, currency)
+                if not item.get("unit_price_in_decimal")
+                else str(unit),
+                "interval": interval,
+                "interval_count": int(subscription.get("billing_period") or 1),
+            }
+        )
+    return items
+
+
+def subscription_data(plan_key, subscription, with_items=True):
+    data = {
+        "subscription_id": subscription["id"],
+        "customer_id": subscription.get("customer_id"),
+        "currency": (subscription.get("currency_code") or "").upper(),
+        "status": SUBSCRIPTION_STATUS.get(subscription.get("status"), "active"),
+        "start_date": day(
+            subscription.get("started_at")
+            or subscription.get("start_date")
+            or subscription.get("created_at")
+        ),
+        "period_start": day(subscription.get("current_term_start")),
+        "period_end": day(subscription.get("current_term_end"), exclusive_end=True),
+    }
+    if with_items:
+        data["items"] = subscription_items(plan_key, subscription)
+    return data
+
+
+def subscription_message(translation, event_type, subscription, with_items=True, **extra):
+    data = subscription_data(translation.plan_key, subscription, with_items)
+    data.update(extra)
+    return translation.message(
+        event_type, data, version=_version("saas.subscription", subscription)
+    )
+
+
+# Chargebee subscription event -> (canonical type, with items)
+SUBSCRIPTION_EVENTS = {
+    "subscription_created": ("subscription.activated", True),
+    "subscription_started": ("subscription.activated", True),
+    "subscription_activated": ("subscription.activated", True),
+    "subscription_changed": ("subscription.changed", True),
+    "subscription_renewed": ("subscription.renewed", False),
+    "subscription_paused": ("subscription.paused", False),
+    "subscription_resumed": ("subscription.resumed", False),
+    "subscription_cancelled": ("subscription.cancelled", False),
+    "subscription_reactivated": ("subscription.reactivated", True),
+}
+
+
+def translate_subscription(translation):
+    subscription = translation.content.get("subscription")
+    if not subscription:
+        return translation.ignored("The event carries no subscription.")
+    event_type, with_items = SUBSCRIPTION_EVENTS[translation.event["event_type"]]
+    extra = {}
+    if event_type == "subscription.cancelled":
+        extra["ended_at"] = day(
+            subscription.get("cancelled_at") or translation.event["occurred_at"]
+        )
+    elif event_type == "subscription.paused":
+        extra["pause_start"] = day(
+            subscription.get("pause_date") or translation.event["occurred_at"]
+        )
+        extra["resume_at"] = day(subscription.get("resume_date"))
+    return [subscription_message(translation, event_type, subscription, with_items, **extra)]
+
+
+# ------------------------------------------------------------------- invoices
+def document_lines(translation, document):
+    """Canonical lines of an invoice's or credit note's ``line_items``."""
+    currency = document.get("currency_code")
+    taxes = {}
+    for tax in document.get("line_item_taxes") or []:
+        if tax.get("tax_name"):
+            taxes.setdefault(tax.get("line_item_id"), []).append(tax["tax_name"])
+    lines = []
+    for line in document.get("line_items") or []:
+        quantity = line.get("quantity_in_decimal") or line.get("quantity") or 1
+        unit = line.get("unit_amount_in_decimal") or line.get("unit_amount") or 0
+        amount = line.get("amount")
+        unit_major = (
+            to_major(unit, currency) if not line.get("unit_amount_in_decimal") else str(unit)
+        )
+        if amount is not None and Decimal(to_major(amount, currency)) != Decimal(
+            unit_major
+        ) * Decimal(str(quantity)):
+            # Prorations and tiers: one unit of the line amount is exact.
+            quantity, unit_major = 1, to_major(amount, currency)
+        canonical = {
+            "description": line.get("description") or "",
+            "quantity": str(quantity),
+            "unit_amount": unit_major,
+            "period_start": day(line.get("date_from")),
+            "period_end": day(line.get("date_to"), exclusive_end=True),
+            "tax_amount": to_major(line.get("tax_amount") or 0, currency),
+        }
+        if line.get("discount_amount"):
+            canonical["discount_amount"] = to_major(line["discount_amount"], currency)
+        if line.get("entity_type", "").endswith("item_price") and line.get("entity_id"):
+            canonical["plan"] = translation.plan_key(line["entity_id"], currency)
+        if taxes.get(line.get("id")):
+            canonical["tax_codes"] = taxes[line["id"]]
+        lines.append({key: value for key, value in canonical.items() if value not in (None, "")})
+    return lines
+
+
+def invoice_issued(translation, invoice, suffix=""):
+    currency = invoice.get("currency_code")
+    data = {
+        "invoice_id": invoice["id"],
+        "customer_id": invoice.get("customer_id"),
+        "subscription_id": invoice.get("subscription_id"),
+        "currency": (currency or "").upper(),
+        "number": invoice["id"],
+        "total": to_major(invoice.get("total") or 0, currency),
+        "date": day(invoice.get("date")),
+        "due_date": day(invoice.get("due_date")),
+        "lines": document_lines(translation, invoice),
+    }
+    return translation.message("invoice.issued", data, suffix)
+
+
+def translate_invoice_generated(translation):
+    invoice = translation.content.get("invoice")
+    if not invoice:
+        return translation.ignored("The event carries no invoice.")
+    if invoice.get("status") == "pending":
+        return translation.ignored("Pending invoices are booked when Chargebee closes them.")
+    if invoice.get("status") == "voided":
+        return translation.ignored("A voided invoice is not booked.")
+    return [invoice_issued(translation, invoice)]
+
+
+def translate_invoice_updated(translation):
+    invoice = translation.content.get("invoice")
+    if not invoice:
+        return translation.ignored("The event carries no invoice.")
+    if invoice.get("status") != "voided":
+        return translation.ignored(
+            "Only a void changes a booked invoice; other updates (payments, dunning) "
+            "come with their own events."
+        )
+    return [translation.message("invoice.voided", {"invoice_id": invoice["id"]})]
+
+
+def credit_note_issued(translation, note, suffix=""):
+    currency = note.get("currency_code")
+    data = {
+        "credit_note_id": note["id"],
+        "invoice_id": note.get("reference_invoice_id"),
+        "customer_id": note.get("customer_id"),
+        "currency": (currency or "").upper(),
+        "number": note["id"],
+        "total": to_major(note.get("total") or 0, currency),
+        "date": day(note.get("date")),
+        "lines": document_lines(translation, note),
+    }
+    return translation.message("credit_note.issued", data, suffix)
+
+
+def translate_credit_note(translation):
+    note = translation.content.get("credit_note")
+    if not note:
+        return translation.ignored("The event carries no credit note.")
+    if note.get("status") == "voided":
+        return translation.ignored("A voided credit note is not booked.")
+    return [credit_note_issued(translation, note)]
+
+
+# ------------------------------------------------------------ payments, refunds
+def _transaction_ids(transaction):
+    """(payment_id, alias_ids): Chargebee's transaction id keys the payment;
+    the gateway's id of the same money is its alias."""
+    aliases = [transaction["id_at_gateway"]] if transaction.get("id_at_gateway") else []
+    return transaction["id"], aliases
+
+
+def _linked_invoices(transaction, invoice=None):
+    ids = [link["invoice_id"] for link in transaction.get("linked_invoices") or []]
+    if not ids and invoice:
+        ids = [invoice["id"]]
+    return ids
+
+
+def translate_payment_succeeded(translation):
+    transaction = translation.content.get("transaction")
+    if not transaction:
+        return translation.ignored("The event carries no transaction.")
+    if transaction.get("status") != "success":
+        return translation.ignored(
+            f"Transaction status {transaction.get('status')}: no money moved."
+        )
+    invoice = translation.content.get("invoice")
+    currency = transaction.get("currency_code")
+    payment_id, aliases = _transaction_ids(transaction)
+    data = {
+        "payment_id": payment_id,
+        "customer_id": transaction.get("customer_id"),
+        "currency": (currency or "").upper(),
+        "amount": to_major(transaction.get("amount") or 0, currency),
+        "invoice_ids": _linked_invoices(transaction, invoice),
+        "date": day(transaction.get("date")),
+        "reference": transaction.get("reference_number") or payment_id,
+        "gateway": transaction.get("gateway"),
+    }
+    if aliases:
+        data["alias_ids"] = aliases
+    messages = []
+    if invoice and invoice.get("status") not in ("pending", "voided"):
+        # The invoice first, in case its own event is late (already booked: ignored).
+        messages.append(invoice_issued(translation, invoice, ":invoice"))
+    return [*messages, translation.message("payment.succeeded", data)]
+
+
+def translate_payment_failed(translation):
+    transaction = translation.content.get("transaction")
+    if not transaction:
+        return translation.ignored("The event carries no transaction.")
+    invoice = translation.content.get("invoice") or {}
+    currency = transaction.get("currency_code")
+    invoices = _linked_invoices(transaction, invoice or None)
+    data = {
+        "payment_id": f"{transaction['id']}:failed",
+        "customer_id": transaction.get("customer_id"),
+        "subscription_id": transaction.get("subscription_id") or invoice.get("subscription_id"),
+        "invoice_id": invoices[0] if invoices else None,
+        "currency": (currency or "").upper(),
+        "amount": to_major(transaction.get("amount") or 0, currency),
+        "failure_message": transaction.get("error_text")
+        or transaction.get("error_code")
+        or "payment failed",
+    }
+    return [translation.message("payment.failed", data)]
+
+
+def translate_payment_refunded(translation):
+    transaction = translation.content.get("transaction")
+    if not transaction:
+        return translation.ignored("The event carries no transaction.")
+    if transaction.get("status") != "success":
+        return translation.ignored(f"Refund status {transaction.get('status')}: no money moved.")
+    currency = transaction.get("currency_code")
+    note = translation.content.get("credit_note")
+    messages = []
+    if note and note.get("status") != "voided":
+        messages.append(credit_note_issued(translation, note, ":credit_note"))
+    data = {
+        "refund_id": transaction["id"],
+        "payment_id": transaction.get("refunded_txn_id")
+        or transaction.get("reference_transaction_id"),
+        "customer_id": transaction.get("customer_id"),
+        "currency": (currency or "").upper(),
+        "amount": to_major(transaction.get("amount") or 0, currency),
+        "date": day(transaction.get("date")),
+        "credit_note_id": note["id"] if note and note.get("status") != "voided" else None,
+    }
+    return [*messages, translation.message("refund.issued", data)]
+
+
+# ------------------------------------------------------------------------ table
+# Every Chargebee event type stored for processing -> its translator, or (a
+# string) the reason it is stored and ignored. Any other type is stored
+# ignored by the webhook (see inbox.chargebee_header).
+EVENT_TYPES = {
+    "customer_created": translate_customer,
+    "customer_changed": translate_customer,
+    "customer_deleted": "Deleted Chargebee customers keep their Odoo partner and history.",
+    **dict.fromkeys(SUBSCRIPTION_EVENTS, translate_subscription),
+    "subscription_cancellation_scheduled": "A scheduled cancellation changes nothing until "
+    "subscription_cancelled.",
+    "invoice_generated": translate_invoice_generated,
+    "invoice_updated": translate_invoice_updated,
+    "credit_note_created": translate_credit_note,
+    "payment_succeeded": translate_payment_succeeded,
+    "payment_failed": translate_payment_failed,
+    "payment_refunded": translate_payment_refunded,
+}
+HANDLED_TYPES = frozenset(EVENT_TYPES)
+# Canonical type of each translated Chargebee type (README's table; tests).
+CANONICAL_TYPES = {
+    "customer_created": ("customer.upserted",),
+    "customer_changed": ("customer.upserted",),
+    **{key: (value[0],) for key, value in SUBSCRIPTION_EVENTS.items()},
+    "invoice_generated": ("invoice.issued",),
+    "invoice_updated": ("invoice.voided",),
+    "credit_note_created": ("credit_note.issued",),
+    "payment_succeeded": ("invoice.issued", "payment.succeeded"),
+    "payment_failed": ("payment.failed",),
+    "payment_refunded": ("credit_note.issued", "refund.issued"),
+}
+
+
+def translate(event, plan_key=None):
+    """The canonical messages a Chargebee event stands for."""
+    translation = Translation(event, plan_key)
+    event_type = event.get("event_type")
+    translator = EVENT_TYPES.get(event_type)
+    if translator is None:
+        return translation.ignored(f"Chargebee event type {event_type} is not handled.")
+    if isinstance(translator, str):
+        return translation.ignored(translator)
+    return translator(translation)

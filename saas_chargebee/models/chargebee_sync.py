@@ -1,0 +1,223 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Reading Chargebee's current state through the SDK: one object, a list
+followed page by page (``offset`` / ``next_offset``), synthetic events stored
+through the inbox's one way in, and the daily drift check of active
+subscriptions that repairs what webhooks missed."""
+
+import json
+import logging
+import time
+from decimal import Decimal
+
+import chargebee
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from odoo.addons.saas_subscription.lib.mrr import monthly_amount
+from odoo.addons.saas_sync.exceptions import ReceiveRefused, TransientError
+
+from ..lib.inbox import chargebee_header
+from ..lib.translate import MRR_STATUSES, SUBSCRIPTION_STATUS, subscription_items
+from ..services.adapter import DRIFT_SOURCE
+
+_logger = logging.getLogger(__name__)
+
+# resource name -> SDK service attribute
+SERVICES = {
+    "customer": "Customer",
+    "subscription": "Subscription",
+    "invoice": "Invoice",
+    "credit_note": "CreditNote",
+    "transaction": "Transaction",
+    "item_price": "ItemPrice",
+}
+PAGE_SIZE = 100
+# Subscriptions compared by the drift check: those earning MRR in Chargebee.
+DRIFT_STATUSES = ["active", "non_renewing"]
+ODOO_MRR_STATES = ("active", "past_due")
+
+
+def synthetic_event(event_type, event_id, source="odoo_backfill", **content):
+    """A Chargebee event envelope built from current objects (backfill, drift)."""
+    return {
+        "id": event_id,
+        "occurred_at": int(time.time()),
+        "object": "event",
+        "api_version": "v2",
+        "source": source,
+        "event_type": event_type,
+        "content": content,
+    }
+
+
+class SaasSystem(models.Model):
+    _inherit = "saas.system"
+
+    def _chargebee_retrieve(self, resource, object_id):
+        """The current ``resource`` (a key of SERVICES) as a dict; None without a
+        key, or when Chargebee has no such object."""
+        self.ensure_one()
+        if not object_id:
+            return None
+        response = self._chargebee_call(
+            lambda client: getattr(client, SERVICES[resource]).retrieve(object_id)
+        )
+        obj = getattr(response, resource, None) if response is not None else None
+        return obj.raw_data if obj is not None else None
+
+    def _chargebee_list(self, resource, params=None):
+        """Every ``resource`` matching ``params``, as dicts, following
+        ``next_offset`` page after page."""
+        self.ensure_one()
+        params = dict(params or {}, limit=PAGE_SIZE)
+        result = []
+        while True:
+            response = self._chargebee_call(
+                lambda client, p=dict(params): getattr(client, SERVICES[resource]).list(p)
+            )
+            if response is None:
+                return result
+            result += [getattr(entry, resource).raw_data for entry in response.list]
+            if not response.next_offset:
+                return result
+            params["offset"] = response.next_offset
+
+    def _chargebee_receive(self, payload):
+        """Store a synthetic Chargebee event (drift repair, backfill) through
+        the inbox's one way in; a refusal (full inbox, wrong environment)
+        stops the run with its reason, storing nothing more."""
+        self.ensure_one()
+        try:
+            [(event, _created)] = (
+                self.env["saas.event"]
+                .sudo()
+                ._receive(self, [(json.dumps(payload), payload, chargebee_header(payload))])
+            )
+        except ReceiveRefused as exc:
+            raise UserError(
+                self.env._(
+                    "Chargebee system %(code)s: %(reason)s", code=self.code, reason=exc.message
+                )
+            ) from exc
+        return event
+
+    # ------------------------------------------------------------ drift check
+    def _chargebee_expected_state(self, sub, currency):
+        """(Odoo state, MRR) that Odoo should hold for a Chargebee subscription."""
+        status = SUBSCRIPTION_STATUS.get(sub.get("status"), "active")
+        if sub.get("status") not in MRR_STATUSES:
+            return status, Decimal(0)
+        total = sum(
+            (
+                monthly_amount(
+                    item["unit_amount"],
+                    item["quantity"],
+                    item["interval"],
+                    item["interval_count"],
+                    digits=currency.decimal_places,
+                )
+                for item in subscription_items(lambda price, _currency: price, sub)
+            ),
+            Decimal(0),
+        )
+        return status, total
+
+    def _chargebee_drifted(self, sub):
+        odoo_sub = self.env["saas.binding"].find_record(self, "saas.subscription", sub["id"])
+        if not odoo_sub:
+            return "missing"
+        status, mrr = self._chargebee_expected_state(sub, odoo_sub.currency_id)
+        odoo_state = {"trial": "trialing", "ended": "cancelled", "past_due": "active"}.get(
+            odoo_sub.state, odoo_sub.state
+        )
+        if Decimal(str(odoo_sub.mrr)) != mrr or odoo_state != status:
+            return "differs"
+        return None
+
+    @staticmethod
+    def _chargebee_repair_type(sub, drift):
+        status = sub.get("status")
+        if status in ("cancelled", "transferred"):
+            return "subscription_cancelled"
+        if status == "paused":
+            return "subscription_paused"
+        return "subscription_created" if drift == "missing" else "subscription_changed"
+
+    def _chargebee_drift_check(self):
+        """Compare the subscriptions earning MRR on either side with Chargebee's
+        current state; repair the differences through the usual handlers (one
+        synthetic event per repair, which applies even at the version Odoo
+        last applied: Odoo is what differs); return the repairs."""
+        self.ensure_one()
+        if not self._chargebee_client():
+            raise UserError(
+                self.env._("Enter the Chargebee site and API key of %s first.", self.name)
+            )
+        current = {
+            sub["id"]: sub
+            for sub in self._chargebee_list(
+                "subscription",
+                {"status": {"in": json.dumps(DRIFT_STATUSES, separators=(",", ":"))}},
+            )
+        }
+        odoo_active = self.env["saas.subscription"].search(
+            [("system_id", "=", self.id), ("state", "in", ODOO_MRR_STATES)]
+        )
+        Binding = self.env["saas.binding"]
+        for subscription in odoo_active:
+            external_id = Binding._external_id_of(self, subscription)
+            if external_id and external_id not in current:
+                # Active in Odoo, not in Chargebee: its cancellation was missed.
+                sub = self._chargebee_retrieve("subscription", external_id)
+                if sub:
+                    current[sub["id"]] = sub
+        repairs, now = [], int(time.time())
+        for sub in current.values():
+            drift = self._chargebee_drifted(sub)
+            if not drift:
+                continue
+            payload = synthetic_event(
+                self._chargebee_repair_type(sub, drift),
+                f"drift_{sub['id']}_{sub.get('resource_version') or 0}_{now}",
+                source=DRIFT_SOURCE,
+                subscription=sub,
+            )
+            repairs.append((sub["id"], drift, self._chargebee_receive(payload)))
+        if repairs:
+            self.env["saas.event"].sudo().process_pending(system_ids=self.ids)
+            lines = "".join(
+                f"<li>{sub_id}: {drift} → {event.state}</li>" for sub_id, drift, event in repairs
+            )
+            self.message_post(
+                body=self.env._("Chargebee drift check repaired:") + f"<ul>{lines}</ul>"
+            )
+        self.chargebee_last_drift_check = fields.Datetime.now()
+        return repairs
+
+    def action_chargebee_drift_check(self):
+        self.ensure_one()
+        self._check_admin()
+        try:
+            repairs = self._chargebee_drift_check()
+        except (TransientError, chargebee.APIError) as exc:
+            raise self._chargebee_user_error(self.env._("Check drift now"), exc) from exc
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "type": "info",
+                "message": self.env._("%s subscriptions repaired.", len(repairs)),
+            },
+        }
+
+    @api.model
+    def _cron_chargebee_drift_check(self):
+        for system in self.search([("kind", "=", "chargebee"), ("active", "=", True)]):
+            if not system._chargebee_client() or not system._check_environment():
+                continue
+            try:
+                system._chargebee_drift_check()
+            except (TransientError, chargebee.APIError, UserError) as exc:
+                # One site's failure (network, revoked key) never stops the others.
+                _logger.warning("Chargebee drift check of %s postponed: %s", system.code, exc)

@@ -1,0 +1,305 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Chargebee events -> canonical events, without a database."""
+
+import pytest
+
+from odoo.addons.saas_chargebee.lib.amounts import exponent, to_major
+from odoo.addons.saas_chargebee.lib.inbox import chargebee_header, is_test_site
+from odoo.addons.saas_chargebee.lib.translate import (
+    CANONICAL_TYPES,
+    EVENT_TYPES,
+    HANDLED_TYPES,
+    item_id_of,
+    translate,
+)
+from odoo.addons.saas_chargebee.tests.samples import (
+    FEB_1,
+    JAN_1,
+    MAR_1,
+    chargebee_event,
+    resource,
+)
+from odoo.addons.saas_sync.lib.schema import validate_event
+
+
+def only(messages):
+    assert len(messages) == 1, messages
+    validate_event(messages[0])
+    return messages[0]
+
+
+def content_for(event_type):
+    """The content Chargebee sends with each listed event type."""
+    customer = resource("customer")
+    sub = resource("subscription")
+    invoice = resource("invoice")
+    txn = resource("transaction")
+    if event_type.startswith("customer_"):
+        return {"customer": customer}
+    if event_type.startswith("subscription_"):
+        return {"subscription": sub, "customer": customer}
+    if event_type == "invoice_generated":
+        return {"invoice": invoice}
+    if event_type == "invoice_updated":
+        return {"invoice": dict(invoice, status="voided")}
+    if event_type == "credit_note_created":
+        return {"credit_note": resource("credit_note")}
+    if event_type == "payment_succeeded":
+        return {"transaction": txn, "invoice": dict(invoice, status="paid"), "customer": customer}
+    if event_type == "payment_failed":
+        return {
+            "transaction": dict(txn, status="failure", error_text="Card declined"),
+            "invoice": invoice,
+        }
+    if event_type == "payment_refunded":
+        refund = dict(
+            txn,
+            id="txn_refund_1",
+            type="refund",
+            amount=2500,
+            refunded_txn_id="txn_acme_pay_1",
+            linked_invoices=[],
+        )
+        return {"transaction": refund, "credit_note": resource("credit_note")}
+    raise AssertionError(event_type)
+
+
+@pytest.mark.parametrize("event_type", sorted(CANONICAL_TYPES))
+def test_every_listed_type_translates_to_its_canonical_types(event_type):
+    messages = translate(chargebee_event(event_type, **content_for(event_type)))
+    assert tuple(m["type"] for m in messages) == CANONICAL_TYPES[event_type]
+    for message in messages:
+        validate_event(message)
+
+
+def test_the_issue_list_is_translated():
+    listed = (
+        "customer_created customer_changed subscription_created subscription_started "
+        "subscription_activated subscription_changed subscription_renewed subscription_paused "
+        "subscription_resumed subscription_cancelled subscription_reactivated invoice_generated "
+        "invoice_updated credit_note_created payment_succeeded payment_failed payment_refunded"
+    ).split()
+    assert set(listed) == set(CANONICAL_TYPES)
+    assert all(callable(EVENT_TYPES[name]) for name in listed)
+
+
+def test_customer():
+    message = only(translate(chargebee_event("customer_created", customer=resource("customer"))))
+    assert message["data"] == {
+        "customer_id": "cb_cust_acme",
+        "name": "Acme Analytics",
+        "email": "billing@acme.example",
+        "phone": "+1 555 0100",
+        "is_company": True,
+        "address": {
+            "line1": "12 Analytical Row",
+            "city": "Boston",
+            "postal_code": "02110",
+            "country": "US",
+        },
+    }
+    assert message["source_version"] == {
+        "model": "res.partner",
+        "id": "cb_cust_acme",
+        "version": 1767225600100,
+    }
+    assert message["occurred_at"] == "2026-01-01T00:00:00Z"
+
+
+def test_subscription_items_interval_and_period():
+    sub = resource("subscription", billing_period=3, billing_period_unit="month")
+    sub["subscription_items"].append(
+        {"item_price_id": "setup-USD", "item_type": "charge", "quantity": 1, "unit_price": 9900}
+    )
+    sub["subscription_items"].append(
+        {
+            "item_price_id": "seats-USD-Monthly",
+            "item_type": "addon",
+            "quantity": 5,
+            "unit_price": 199,
+        }
+    )
+    message = only(translate(chargebee_event("subscription_created", subscription=sub)))
+    assert message["type"] == "subscription.activated"
+    data = message["data"]
+    assert data["status"] == "active"
+    assert (data["period_start"], data["period_end"]) == ("2026-01-01", "2026-01-31")
+    assert data["items"] == [
+        {
+            "plan": "starter-USD-Monthly",
+            "quantity": "2",
+            "unit_amount": "25.00",
+            "interval": "month",
+            "interval_count": 3,
+        },
+        {
+            "plan": "seats-USD-Monthly",
+            "quantity": "5",
+            "unit_amount": "1.99",
+            "interval": "month",
+            "interval_count": 3,
+        },
+    ]
+    assert message["source_version"]["version"] == 1767225600200
+
+
+@pytest.mark.parametrize(
+    "status,expected",
+    [
+        ("in_trial", "trialing"),
+        ("future", "trialing"),
+        ("active", "active"),
+        ("non_renewing", "active"),
+        ("paused", "paused"),
+        ("cancelled", "cancelled"),
+    ],
+)
+def test_subscription_status(status, expected):
+    sub = resource("subscription", status=status)
+    message = only(translate(chargebee_event("subscription_changed", subscription=sub)))
+    assert message["data"]["status"] == expected
+
+
+def test_yearly_and_weekly_units():
+    for unit in ("year", "week", "day"):
+        sub = resource("subscription", billing_period_unit=unit)
+        message = only(translate(chargebee_event("subscription_changed", subscription=sub)))
+        assert message["data"]["items"][0]["interval"] == unit
+
+
+def test_cancel_pause_resume_renew_reactivate():
+    cancelled = resource("subscription", status="cancelled", cancelled_at=MAR_1)
+    message = only(translate(chargebee_event("subscription_cancelled", subscription=cancelled)))
+    assert (message["type"], message["data"]["ended_at"]) == (
+        "subscription.cancelled",
+        "2026-03-01",
+    )
+    assert "items" not in message["data"]
+    paused = resource("subscription", status="paused", pause_date=FEB_1, resume_date=MAR_1)
+    message = only(translate(chargebee_event("subscription_paused", subscription=paused)))
+    assert (message["data"]["pause_start"], message["data"]["resume_at"]) == (
+        "2026-02-01",
+        "2026-03-01",
+    )
+    renewed = resource("subscription", current_term_start=FEB_1, current_term_end=MAR_1)
+    message = only(translate(chargebee_event("subscription_renewed", subscription=renewed)))
+    assert (message["type"], message["data"]["period_end"]) == (
+        "subscription.renewed",
+        "2026-02-28",
+    )
+    message = only(
+        translate(
+            chargebee_event("subscription_reactivated", subscription=resource("subscription"))
+        )
+    )
+    assert message["type"] == "subscription.reactivated" and message["data"]["items"]
+
+
+def test_invoice_lines_discounts_taxes_and_periods():
+    invoice = resource("invoice", total=5445)
+    invoice["line_items"][0].update(discount_amount=500, tax_amount=445, is_taxed=True)
+    invoice["line_item_taxes"] = [
+        {
+            "line_item_id": "li_acme_1",
+            "tax_name": "MA Sales Tax",
+            "tax_rate": 9.8,
+            "tax_amount": 445,
+        }
+    ]
+    message = only(translate(chargebee_event("invoice_generated", invoice=invoice)))
+    data = message["data"]
+    assert (data["total"], data["currency"], data["date"], data["subscription_id"]) == (
+        "54.45",
+        "USD",
+        "2026-01-01",
+        "cb_sub_acme",
+    )
+    assert data["lines"] == [
+        {
+            "description": "Starter plan",
+            "quantity": "2",
+            "unit_amount": "25.00",
+            "period_start": "2026-01-01",
+            "period_end": "2026-01-31",
+            "tax_amount": "4.45",
+            "discount_amount": "5.00",
+            "plan": "starter-USD-Monthly",
+            "tax_codes": ["MA Sales Tax"],
+        }
+    ]
+
+
+def test_prorated_line_is_one_unit_of_its_amount():
+    invoice = resource("invoice", total=1613)
+    invoice["line_items"][0].update(quantity=2, unit_amount=2500, amount=1613)
+    line = only(translate(chargebee_event("invoice_generated", invoice=invoice)))["data"]["lines"][
+        0
+    ]
+    assert (line["quantity"], line["unit_amount"]) == ("1", "16.13")
+
+
+def test_pending_invoice_and_non_void_update_are_ignored():
+    pending = resource("invoice", status="pending")
+    [message] = translate(chargebee_event("invoice_generated", invoice=pending))
+    assert "Pending" in message["ignore_reason"]
+    [message] = translate(chargebee_event("invoice_updated", invoice=resource("invoice")))
+    assert "Only a void" in message["ignore_reason"]
+
+
+def test_payment_keyed_by_transaction_with_gateway_alias():
+    content = content_for("payment_succeeded")
+    invoice_msg, payment = translate(chargebee_event("payment_succeeded", **content))
+    assert invoice_msg["id"].endswith(":invoice")
+    assert payment["data"] == {
+        "payment_id": "txn_acme_pay_1",
+        "alias_ids": ["pi_acme_0001"],
+        "customer_id": "cb_cust_acme",
+        "currency": "USD",
+        "amount": "50.00",
+        "invoice_ids": ["cb_inv_1001"],
+        "date": "2026-01-01",
+        "reference": "cb_ref_4242",
+        "gateway": "stripe",
+    }
+
+
+def test_failed_payment_and_refund():
+    failed = only(translate(chargebee_event("payment_failed", **content_for("payment_failed"))))
+    assert failed["data"]["payment_id"] == "txn_acme_pay_1:failed"
+    assert failed["data"]["failure_message"] == "Card declined"
+    assert failed["data"]["invoice_id"] == "cb_inv_1001"
+    note, refund = translate(chargebee_event("payment_refunded", **content_for("payment_refunded")))
+    assert note["data"]["invoice_id"] == "cb_inv_1001" and note["data"]["total"] == "25.00"
+    assert refund["data"]["payment_id"] == "txn_acme_pay_1"
+    assert refund["data"]["credit_note_id"] == "cb_cn_1"
+    assert refund["data"]["amount"] == "25.00"
+
+
+def test_unknown_and_not_modelled_types_are_ignored_with_the_reason():
+    [message] = translate(chargebee_event("coupon_created"))
+    assert message["ignore_reason"] == "Chargebee event type coupon_created is not handled."
+    [message] = translate(chargebee_event("customer_deleted", customer=resource("customer")))
+    assert "keep their Odoo partner" in message["ignore_reason"]
+
+
+def test_header_of_unknown_type_is_stored_ignored():
+    header = chargebee_header(chargebee_event("coupon_created", occurred_at=JAN_1))
+    assert header["state"] == "ignored" and header["occurred_at"].year == 2026
+    assert "state" not in chargebee_header(chargebee_event("payment_succeeded"))
+    assert "payment_succeeded" in HANDLED_TYPES
+    assert is_test_site("acme-test") and not is_test_site("acme")
+
+
+def test_item_id_of_default_item_price_names():
+    assert item_id_of("starter-USD-Monthly", "USD") == "starter"
+    assert item_id_of("Netvvrk-Monthly-USD-Monthly", "USD") == "Netvvrk-Monthly"
+    assert item_id_of("basic-eur", "EUR") == "basic"
+    assert item_id_of("custom_price", "USD") is None
+
+
+def test_minor_units():
+    assert (exponent("JPY"), exponent("KWD"), exponent("usd")) == (0, 3, 2)
+    assert to_major(500, "JPY") == "500"
+    assert to_major(1234, "KWD") == "1.234"
+    assert to_major(1999, "USD") == "19.99"
+    assert to_major(None, "USD") is None
