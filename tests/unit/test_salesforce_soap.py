@@ -1,7 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Outbound Message parsing and record translation, without a database."""
 
+import importlib.util
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -22,16 +24,17 @@ from odoo.addons.saas_salesforce.lib.translate import (
     record_messages,
     soql_query,
 )
-from odoo.addons.saas_salesforce.tests.soap_fixtures import (
-    ENTITY_BOMB,
-    EXTERNAL_ENTITY,
-    ORG_ID,
-    account,
-    opportunity,
-    outbound_message,
-    rest_record,
-)
 from odoo.addons.saas_sync.lib.schema import validate_event
+
+# The fixtures module is loaded from its file: importing the addon's tests
+# package would import Odoo's test framework.
+_FIXTURES = Path(__file__).resolve().parents[2] / "saas_salesforce" / "tests" / "soap_fixtures.py"
+_spec = importlib.util.spec_from_file_location("salesforce_soap_fixtures", _FIXTURES)
+fixtures = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(fixtures)
+ENTITY_BOMB, EXTERNAL_ENTITY, ORG_ID = fixtures.ENTITY_BOMB, fixtures.EXTERNAL_ENTITY, fixtures.ORG_ID
+account, opportunity = fixtures.account, fixtures.opportunity
+outbound_message, rest_record = fixtures.outbound_message, fixtures.rest_record
 
 CONFIG = FieldConfig(
     vat_field="VAT_Number__c", billing_id_field="Stripe_Customer_Id__c", plan_field="Plan__c"
