@@ -18,8 +18,13 @@ from odoo.http import request
 from odoo.addons.saas_sync.controllers.main import RequestRefused, read_body
 from odoo.addons.saas_sync.exceptions import RETRY_AFTER_SECONDS
 
-from ..lib.soap import SoapError, ack_response, fault_response, parse_outbound_message
-from ..lib.soap import same_organization
+from ..lib.soap import (
+    SoapError,
+    ack_response,
+    fault_response,
+    parse_outbound_message,
+    same_organization,
+)
 from ..lib.translate import inbox_header
 
 _logger = logging.getLogger(__name__)
@@ -100,7 +105,9 @@ class SalesforceOutboundController(http.Controller):
             [("code", "=", code), ("kind", "=", "salesforce"), ("active", "=", True)], limit=1
         )
         if not system:
-            raise RequestRefused(404, "unknown_system", "No active Salesforce system has this code.")
+            raise RequestRefused(
+                404, "unknown_system", "No active Salesforce system has this code."
+            )
         if not system._salesforce_check_token(token):
             system._record_signature_failure("bad_token")
             _logger.warning("Salesforce message for %s refused: bad or missing token", code)

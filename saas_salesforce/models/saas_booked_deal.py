@@ -32,9 +32,7 @@ class SaasBookedDeal(models.Model):
     _order = "close_date desc, id desc"
 
     name = fields.Char(required=True, tracking=True)
-    opportunity_id = fields.Char(
-        string="Opportunity ID", required=True, index=True, readonly=True
-    )
+    opportunity_id = fields.Char(string="Opportunity ID", required=True, index=True, readonly=True)
     system_id = fields.Many2one(
         "saas.system", required=True, ondelete="restrict", index=True, readonly=True
     )
@@ -44,7 +42,9 @@ class SaasBookedDeal(models.Model):
     )
     currency_id = fields.Many2one("res.currency", required=True)
     amount = fields.Monetary(tracking=True, help="The Opportunity's Amount, as Salesforce sent it.")
-    company_currency_id = fields.Many2one(related="company_id.currency_id", string="Company currency")
+    company_currency_id = fields.Many2one(
+        related="company_id.currency_id", string="Company currency"
+    )
     amount_company = fields.Monetary(
         compute="_compute_amount_company",
         store=True,
@@ -75,8 +75,7 @@ class SaasBookedDeal(models.Model):
         compute="_compute_days_waiting",
         search="_search_is_leaking",
         string="Revenue leakage",
-        help="Closed-won more than N days ago (Settings) and still without an active "
-        "subscription.",
+        help="Closed-won more than N days ago (Settings) and still without an active subscription.",
     )
 
     _sql_constraints = [

@@ -12,7 +12,7 @@ class SaasMapping(models.Model):
 
     @api.model
     def _selection_target_model(self):
-        return super()._selection_target_model() + [("res.users", "User")]
+        return [*super()._selection_target_model(), ("res.users", "User")]
 
     @api.constrains("kind", "target_ref")
     def _check_target_model(self):

@@ -152,5 +152,7 @@ class SalesforceClient:
             body = self.get(body["nextRecordsUrl"])
 
     def count(self, object_type):
-        body = self.get(f"/services/data/{self.version}/query", {"q": f"SELECT COUNT() FROM {object_type}"})
+        body = self.get(
+            f"/services/data/{self.version}/query", {"q": f"SELECT COUNT() FROM {object_type}"}
+        )
         return body.get("totalSize", 0)

@@ -7,6 +7,8 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlparse
 
+from ..controllers.main import notification_items
+from ..lib.soap import Notification, OutboundMessage
 from .soap_fixtures import ORG_ID
 
 API = "/services/data/v62.0"
@@ -44,15 +46,16 @@ class SalesforceSetup:
 
     def receive_records(self, records, prefix="push"):
         """Store records as pushed notifications (through the one way in)."""
-        from ..controllers.main import notification_items
-        from ..lib.soap import Notification, OutboundMessage
-
         message = OutboundMessage(organization_id=ORG_ID, action_id="04k1")
         for index, record in enumerate(records):
             message.notifications.append(
-                Notification(f"{prefix}-{record['Id']}-{index}", record["attributes"]["type"], record)
+                Notification(
+                    f"{prefix}-{record['Id']}-{index}", record["attributes"]["type"], record
+                )
             )
-        return self.env["saas.event"]._receive(self.system, notification_items(self.system, message))
+        return self.env["saas.event"]._receive(
+            self.system, notification_items(self.system, message)
+        )
 
 
 class FakeSalesforce:
@@ -110,7 +113,12 @@ class FakeSalesforce:
                     fake.expire_next_token_use = False
                     return self._answer(
                         401,
-                        [{"message": "Session expired or invalid", "errorCode": "INVALID_SESSION_ID"}],
+                        [
+                            {
+                                "message": "Session expired or invalid",
+                                "errorCode": "INVALID_SESSION_ID",
+                            }
+                        ],
                     )
                 url = urlparse(self.path)
                 if url.path == f"{API}/query":

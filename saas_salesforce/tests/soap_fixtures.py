@@ -14,7 +14,9 @@ ACTION_ID = "04k5e000000ABCDAAA"
 
 def sobject(object_type, fields):
     body = "".join(
-        f'<sf:{name} xsi:nil="true"/>' if value is None else f"<sf:{name}>{escape(str(value))}</sf:{name}>"
+        f'<sf:{name} xsi:nil="true"/>'
+        if value is None
+        else f"<sf:{name}>{escape(str(value))}</sf:{name}>"
         for name, value in fields.items()
     )
     return (

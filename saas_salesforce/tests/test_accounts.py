@@ -123,7 +123,7 @@ class TestSalesforceAccounts(SalesforceSetup, TransactionCase):
         self.assertNotEqual(sf_partner, billing_partner)
         billing_partner.vat = sf_partner.vat = "BE0477472701"
         wizard = self.env["saas.partner.dedup"].create({})
-        line = wizard.line_ids.filtered(lambda l: sf_partner in l.partner_ids)
+        line = wizard.line_ids.filtered(lambda group: sf_partner in group.partner_ids)
         line.write({"selected": True, "dst_partner_id": sf_partner.id})
         wizard.action_merge()
         self.assertFalse(billing_partner.exists())

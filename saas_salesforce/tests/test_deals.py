@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.tests import TransactionCase, tagged
+from odoo.tools.safe_eval import safe_eval
 
 from .common import SalesforceSetup
 from .soap_fixtures import account, opportunity, rest_record
@@ -83,7 +84,9 @@ class TestBookedDeals(SalesforceSetup, TransactionCase):
                 _type="Opportunity",
             ),
         )
-        self.assertEqual([e.state for e in events], ["done", "done"], [e.last_error for e in events])
+        self.assertEqual(
+            [e.state for e in events], ["done", "done"], [e.last_error for e in events]
+        )
         deal = self.deal("006D1")
         self.assertEqual(
             (deal.state, deal.amount, deal.product_id, deal.partner_id.name),
@@ -115,7 +118,7 @@ class TestBookedDeals(SalesforceSetup, TransactionCase):
             dict(opportunity("006NEW", "001D3", CloseDate=recent), _type="Opportunity"),
         )
         action = self.env.ref("saas_salesforce.action_saas_booked_deal_leakage")
-        leaking = self.env["saas.booked.deal"].search(eval(action.domain))  # noqa: S307
+        leaking = self.env["saas.booked.deal"].search(safe_eval(action.domain))
         self.assertIn(self.deal("006OLD"), leaking)
         self.assertNotIn(self.deal("006NEW"), leaking)
         self.assertEqual(self.deal("006OLD").days_waiting, 31)

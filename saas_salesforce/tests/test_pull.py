@@ -101,7 +101,10 @@ class TestSalesforcePull(SalesforceSetup, TransactionCase):
             self.assertEqual(
                 sorted(events.mapped("external_id")),
                 sorted(
-                    [f"Account:0015e00000PULL00{i}@2026-01-0{i}T10:00:00.000+0000" for i in (1, 2, 3)]
+                    [
+                        f"Account:0015e00000PULL00{i}@2026-01-0{i}T10:00:00.000+0000"
+                        for i in (1, 2, 3)
+                    ]
                     + [
                         "Opportunity:0065e00000PULL001@2026-01-04T10:00:00.000+0000",
                         "Opportunity:0065e00000PULL002@2026-01-04T11:00:00.000+0000",
@@ -125,7 +128,9 @@ class TestSalesforcePull(SalesforceSetup, TransactionCase):
         self.assertEqual(len(deal), 1, "only the closed-won opportunity is a deal")
         self.assertEqual(deal.amount, 12000.5)
         self.assertEqual(deal.partner_id.name, "Pull 1")
-        lost = self.stored().filtered(lambda e: "PULL002@" in e.external_id and "Opportunity" in e.external_id)
+        lost = self.stored().filtered(
+            lambda e: "PULL002@" in e.external_id and "Opportunity" in e.external_id
+        )
         self.assertEqual(lost.state, "ignored")
 
     def test_pull_is_idempotent_with_pushed_messages(self):
@@ -142,7 +147,9 @@ class TestSalesforcePull(SalesforceSetup, TransactionCase):
             self.connect(fake)
             self.system._salesforce_pull()
         self.process()
-        pulled = self.stored().filtered(lambda e: e.external_id.startswith("Account:0015e00000PULL001"))
+        pulled = self.stored().filtered(
+            lambda e: e.external_id.startswith("Account:0015e00000PULL001")
+        )
         self.assertEqual(pulled.state, "ignored")
         self.assertIn("already applied", pulled.ignore_reason)
         self.assertEqual(partner.name, "Renamed in Odoo meanwhile", "not applied twice")

@@ -32,7 +32,11 @@ _FIXTURES = Path(__file__).resolve().parents[2] / "saas_salesforce" / "tests" / 
 _spec = importlib.util.spec_from_file_location("salesforce_soap_fixtures", _FIXTURES)
 fixtures = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(fixtures)
-ENTITY_BOMB, EXTERNAL_ENTITY, ORG_ID = fixtures.ENTITY_BOMB, fixtures.EXTERNAL_ENTITY, fixtures.ORG_ID
+ENTITY_BOMB, EXTERNAL_ENTITY, ORG_ID = (
+    fixtures.ENTITY_BOMB,
+    fixtures.EXTERNAL_ENTITY,
+    fixtures.ORG_ID,
+)
 account, opportunity = fixtures.account, fixtures.opportunity
 outbound_message, rest_record = fixtures.outbound_message, fixtures.rest_record
 
@@ -158,7 +162,9 @@ def test_opportunity_translation():
     assert deal["data"]["plan"] == "pro"
     (lost,) = record_messages(
         "evt3",
-        rest_record("Opportunity", opportunity("006B", "001A", IsWon=False, StageName="Closed Lost")),
+        rest_record(
+            "Opportunity", opportunity("006B", "001A", IsWon=False, StageName="Closed Lost")
+        ),
         CONFIG,
     )
     assert lost["data"]["is_won"] is False
@@ -192,7 +198,9 @@ def test_headers_and_ids():
     assert header["occurred_at"] == datetime(2026, 1, 5, 10, 0)
     assert "state" not in header
     assert pull_event_id(record) == "Account:001A@2026-01-05T10:00:00.000Z"
-    lead = inbox_header("04l2", {"attributes": {"type": "Lead"}, "Id": "00Q1"}, datetime(2026, 2, 1), False)
+    lead = inbox_header(
+        "04l2", {"attributes": {"type": "Lead"}, "Id": "00Q1"}, datetime(2026, 2, 1), False
+    )
     assert lead["state"] == "ignored" and "Lead" in lead["ignore_reason"]
 
 
