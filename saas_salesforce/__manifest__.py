@@ -26,4 +26,5 @@
         "views/res_config_settings_views.xml",
         "views/saas_salesforce_menus.xml",
     ],
+    "demo": ["demo/saas_salesforce_demo.xml"],
 }

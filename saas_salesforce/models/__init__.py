@@ -7,3 +7,4 @@ from . import saas_handler_salesforce
 from . import saas_booking_mrr_report
 from . import res_config_settings
 from . import saas_signature_failure
+from . import saas_salesforce_demo

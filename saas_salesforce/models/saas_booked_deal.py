@@ -98,7 +98,6 @@ class SaasBookedDeal(models.Model):
             )
 
     @api.depends("close_date", "state")
-    @api.depends_context("uid")
     def _compute_days_waiting(self):
         today = fields.Date.context_today(self)
         threshold = leakage_days(self.env)
@@ -185,10 +184,14 @@ class SaasBookedDeal(models.Model):
                 )
 
     def action_match_subscription(self):
+        # Matching reads every company's claimed subscriptions with sudo: the
+        # caller must be allowed to change these deals.
+        self.check_access("write")
         self._match_subscription()
         return True
 
     def action_unmatch(self):
+        self.check_access("write")
         self.filtered(lambda d: d.state == "matched").write(
             {"state": "waiting", "subscription_id": False, "matched_date": False}
         )

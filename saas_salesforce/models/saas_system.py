@@ -152,9 +152,8 @@ class SaasSystem(models.Model):
     )
     def _check_salesforce_field_names(self):
         for system in self:
-            for name in system._salesforce_field_config().custom_fields(
-                "Account"
-            ) + system._salesforce_field_config().custom_fields("Opportunity"):
+            config = system._salesforce_field_config()
+            for name in config.custom_fields("Account") + config.custom_fields("Opportunity"):
                 if not check_api_name(name):
                     raise ValidationError(
                         self.env._("%s is not a Salesforce field API name.", name)

@@ -7,7 +7,7 @@ moved only by a pull that read everything."""
 from datetime import timedelta
 
 from odoo import fields
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
 
 from .common import FakeSalesforce, SalesforceSetup
@@ -169,7 +169,7 @@ class TestSalesforcePull(SalesforceSetup, TransactionCase):
         self.system.salesforce_client_secret = "s3cret"
         self.system.invalidate_recordset()
         self.assertFalse(self.system.salesforce_client_secret)
-        self.assertTrue(self.system.salesforce_credentials_set is False)  # no key and URL yet
+        self.assertFalse(self.system.salesforce_credentials_set, "no consumer key yet")
         self.assertEqual(self.system.sudo().salesforce_client_secret_value, "s3cret")
         user = self.env["res.users"].create(
             {
@@ -180,5 +180,7 @@ class TestSalesforcePull(SalesforceSetup, TransactionCase):
         )
         values = self.system.with_user(user).read(["salesforce_org_id"])
         self.assertNotIn("salesforce_client_secret_value", values[0])
-        with self.assertRaises(Exception):  # noqa: B017 - AccessError on a secret column
+        with self.assertRaises(AccessError):
             self.system.with_user(user).read(["salesforce_client_secret_value"])
+        with self.assertRaises(AccessError):
+            self.system.with_user(user).action_salesforce_generate_token()
