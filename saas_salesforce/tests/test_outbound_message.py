@@ -3,6 +3,8 @@
 Notification stored once and acknowledged; every refusal a SOAP fault with
 its status, nothing stored, never a 500."""
 
+from unittest.mock import patch
+
 from odoo.tests import HttpCase, tagged
 
 from .common import SalesforceSetup
@@ -150,3 +152,28 @@ class TestOutboundMessage(SalesforceSetup, HttpCase):
         body = outbound_message([("04l0000000000G2AAA", "Account", account("001G2"))])
         self.assertIn(ACK, self.post(body, token="tok-current").text)
         self.assertEqual(len(self.stored()), 2)
+
+    def test_wrong_environment_refused(self):
+        self.system.environment = "production"
+        body = outbound_message([("04l0000000000E1AAA", "Account", account("001E1"))])
+        response = self.post(body)
+        self.assertEqual(response.status_code, 409, response.text)
+        self.assertIn("<faultstring>", response.text)
+        self.assertFalse(self.stored())
+
+    def test_server_trouble_is_a_503_fault_not_a_500(self):
+        body = outbound_message([("04l0000000000S1AAA", "Account", account("001S1"))])
+        Event = type(self.env["saas.event"])
+        with (
+            patch.object(Event, "_receive", side_effect=RuntimeError("database on fire")),
+            self.assertLogs("odoo.addons.saas_salesforce.controllers.main", "ERROR"),
+        ):
+            response = self.post(body)
+        self.assertEqual(response.status_code, 503, response.text)
+        self.assertEqual(response.headers.get("Retry-After"), "30")
+        self.assertIn("soapenv:Server", response.text)
+        self.assertNotIn("database on fire", response.text)
+        self.assertFalse(self.stored())
+        # Salesforce delivers again: stored and acknowledged.
+        self.assertIn(ACK, self.post(body).text)
+        self.assertEqual(len(self.stored()), 1)
