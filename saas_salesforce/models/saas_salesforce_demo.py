@@ -48,11 +48,11 @@ class SaasSalesforceDemo(models.AbstractModel):
             }
 
         return [
-            account(1, "Acme Analytics", "cus_1"),
-            account(2, "Globex Cloud", "cus_2"),
+            account(1, "Initech Software", "cus_3"),
+            account(2, "Umbrella Labs", "cus_4"),
             account(3, "Hooli Data"),
-            opportunity(1, 1, "Acme Analytics - Starter", "588.00", "2026-01-01", "starter"),
-            opportunity(2, 2, "Globex Cloud - Pro", "1188.00", "2026-01-02", "pro"),
+            opportunity(1, 1, "Initech Software - Starter x3", "1764.00", "2026-01-09", "starter"),
+            opportunity(2, 2, "Umbrella Labs - Starter", "588.00", "2026-01-14", "starter"),
             opportunity(3, 3, "Hooli Data - Pro", "2376.00", str(leak_close), "pro"),
         ]
 

@@ -14,14 +14,14 @@ class TestSalesforceDemoData(TransactionCase):
         self.assertEqual(set(events.mapped("state")), {"done"}, events.mapped("ignore_reason"))
         deals = self.env["saas.booked.deal"].search([("system_id", "=", system.id)])
         by_name = {deal.partner_id.name: deal for deal in deals}
-        self.assertEqual(set(by_name), {"Acme Analytics", "Globex Cloud", "Hooli Data"})
+        self.assertEqual(set(by_name), {"Initech Software", "Umbrella Labs", "Hooli Data"})
         billing = self.env.ref("saas_subscription.demo_system_billing")
-        globex = self.env["saas.binding"].find_record(billing, "saas.subscription", "sub_globex")
-        self.assertEqual(by_name["Globex Cloud"].subscription_id, globex)
+        initech = self.env["saas.binding"].find_record(billing, "saas.subscription", "sub_initech")
+        self.assertEqual(by_name["Initech Software"].subscription_id, initech)
         self.assertEqual(by_name["Hooli Data"].state, "waiting")
         self.assertTrue(by_name["Hooli Data"].is_leaking)
         # The Account and the billing customer are one partner.
         self.assertEqual(
             self.env["saas.binding"].find_record(system, "res.partner", "0015e00000DEMO002"),
-            self.env["saas.binding"].find_record(billing, "res.partner", "cus_2"),
+            self.env["saas.binding"].find_record(billing, "res.partner", "cus_4"),
         )
