@@ -165,6 +165,20 @@ class TestSalesforcePull(SalesforceSetup, TransactionCase):
             with self.assertRaisesRegex(UserError, "consumer key"):
                 self.system.action_salesforce_test_connection()
 
+    def test_buttons_test_connection_and_pull_now(self):
+        with FakeSalesforce({"Account": _accounts(), "Opportunity": []}) as fake:
+            with self.assertRaisesRegex(UserError, "consumer key"):
+                self.system.action_salesforce_test_connection()
+            self.connect(fake)
+            answer = self.system.action_salesforce_test_connection()
+            self.assertEqual(answer["params"]["type"], "success")
+            self.assertIn("3 Accounts", answer["params"]["message"])
+            self.assertEqual(fake.queries[-1], "SELECT COUNT() FROM Account")
+            answer = self.system.action_salesforce_pull_now()
+            self.assertEqual(answer["params"]["type"], "info")
+            self.assertIn("3 records stored", answer["params"]["message"])
+        self.assertTrue(self.system.salesforce_last_sync)
+
     def test_secrets_are_write_only(self):
         self.system.salesforce_client_secret = "s3cret"
         self.system.invalidate_recordset()
