@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SaasSystem(models.Model):
@@ -23,3 +23,14 @@ class SaasSystem(models.Model):
         help="This system is the system of record for payments: its payment, failed "
         "payment and refund events are applied (otherwise ignored with the reason).",
     )
+
+    @api.private
+    def _saas_partner_write_refusal(self, partner, field_name):
+        """Why this system may not overwrite ``field_name`` of ``partner`` (a
+        note for the attempt), or False when it may. A system of record for
+        customers may; an adapter addon (saas_salesforce: fields a CRM owns)
+        refines it with ``super()``."""
+        self.ensure_one()
+        if self.owns("customers"):
+            return False
+        return self.env._("%(system)s does not own customers", system=self.code)

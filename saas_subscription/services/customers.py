@@ -76,25 +76,26 @@ def apply_customer_upsert(env, event, message):
 
 
 def _granted_values(ctx, partner, values):
-    """What the system may write: everything when it owns customers, otherwise
-    only fields still empty. Skipped values are noted on the event."""
-    if ctx.system.owns("customers"):
-        return {key: value for key, value in values.items() if _differs(partner, key, value)}
+    """What the system may write: a field still empty, or one the system may
+    overwrite (``saas.system._saas_partner_write_refusal``: by default the
+    system of record for customers). Skipped values are noted on the event."""
     granted = {}
     for key, value in values.items():
-        if not partner[key]:
+        if not _differs(partner, key, value):
+            continue
+        refusal = partner[key] and ctx.system._saas_partner_write_refusal(partner, key)
+        if not refusal:
             granted[key] = value
-        elif _differs(partner, key, value):
-            ctx.notes.append(
-                ctx.env._(
-                    "Kept %(field)s of %(partner)s: %(system)s does not own customers "
-                    "(sent %(value)r).",
-                    field=key,
-                    partner=partner.display_name,
-                    system=ctx.system.code,
-                    value=value,
-                )
+            continue
+        ctx.notes.append(
+            ctx.env._(
+                "Kept %(field)s of %(partner)s: %(reason)s (sent %(value)r).",
+                field=key,
+                partner=partner.display_name,
+                reason=refusal,
+                value=value,
             )
+        )
     return granted
 
 

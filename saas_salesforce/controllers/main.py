@@ -1,0 +1,127 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""POST /saas/webhook/salesforce/<code>/<token>: Salesforce Outbound Messages.
+
+The token in the path authenticates the org's messages (Salesforce signs
+nothing; the endpoint URL is the shared secret), the OrganizationId must be
+the system's, the XML is parsed safely, each Notification is stored once in
+the inbox and the answer is the acknowledgement Salesforce expects. A refusal
+is a SOAP fault with a non-2xx status, so Salesforce delivers again later;
+nothing a client sends makes a 500.
+"""
+
+import json
+import logging
+
+from odoo import fields, http
+from odoo.http import request
+
+from odoo.addons.saas_sync.controllers.main import RequestRefused, read_body
+from odoo.addons.saas_sync.exceptions import RETRY_AFTER_SECONDS
+
+from ..lib.soap import (
+    SoapError,
+    ack_response,
+    fault_response,
+    parse_outbound_message,
+    same_organization,
+)
+from ..lib.translate import inbox_header
+
+_logger = logging.getLogger(__name__)
+
+
+def soap_response(body, status=200, headers=None):
+    return request.make_response(
+        body,
+        headers=[("Content-Type", "text/xml; charset=utf-8"), *(headers or {}).items()],
+        status=status,
+    )
+
+
+def soap_guarded(handler):
+    """Refusals answer a SOAP fault with their status; an unexpected error a
+    503 fault (Salesforce retries), never a 500."""
+
+    def wrapper(*args, **kwargs):
+        try:
+            return handler(*args, **kwargs)
+        except RequestRefused as exc:
+            return soap_response(
+                fault_response(exc.message, client=exc.status < 500 and exc.status != 429),
+                exc.status,
+                exc.headers,
+            )
+        except Exception:
+            _logger.exception("Salesforce endpoint failed on the server side")
+            request.env.cr.rollback()
+            return soap_response(
+                fault_response("Temporary server error, retry later.", client=False),
+                503,
+                {"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+
+    wrapper.__name__ = handler.__name__
+    wrapper.__doc__ = handler.__doc__
+    return wrapper
+
+
+def notification_items(system, message):
+    """``[(raw, decoded, header)]`` of the inbox: one per Notification."""
+    received_at = fields.Datetime.now()
+    livemode = system.environment == "production"
+    items = []
+    for notification in message.notifications:
+        decoded = {
+            "source": "outbound_message",
+            "notification_id": notification.id,
+            "organization_id": message.organization_id,
+            "action_id": message.action_id,
+            "record": notification.record,
+        }
+        raw = json.dumps(decoded, sort_keys=True, separators=(",", ":"))
+        header = inbox_header(notification.id, notification.record, received_at, livemode)
+        items.append((raw, decoded, header))
+    return items
+
+
+class SalesforceOutboundController(http.Controller):
+    @http.route(
+        [
+            "/saas/webhook/salesforce/<string:code>",
+            "/saas/webhook/salesforce/<string:code>/<string:token>",
+        ],
+        type="http",
+        auth="none",
+        methods=["POST"],
+        csrf=False,
+        save_session=False,
+        readonly=False,
+    )
+    @soap_guarded
+    def salesforce_outbound_message(self, code, token=None, **_kwargs):
+        env = request.env(su=True)
+        raw = read_body(env)
+        system = env["saas.system"].search(
+            [("code", "=", code), ("kind", "=", "salesforce"), ("active", "=", True)], limit=1
+        )
+        if not system:
+            raise RequestRefused(
+                404, "unknown_system", "No active Salesforce system has this code."
+            )
+        if not system._salesforce_check_token(token):
+            system._record_signature_failure("bad_token")
+            _logger.warning("Salesforce message for %s refused: bad or missing token", code)
+            raise RequestRefused(401, "bad_token", "Missing or invalid endpoint token.")
+        system._check_can_receive()
+        try:
+            message = parse_outbound_message(raw)
+        except SoapError as exc:
+            raise RequestRefused(400, "malformed", str(exc)) from exc
+        if not same_organization(system.salesforce_org_id, message.organization_id):
+            system._record_signature_failure("wrong_organization")
+            _logger.warning("Salesforce message for %s refused: organization id differs", code)
+            raise RequestRefused(
+                401, "wrong_organization", "The OrganizationId is not this system's org."
+            )
+        env["saas.event"]._receive(system, notification_items(system, message))
+        return soap_response(ack_response())
