@@ -66,8 +66,4 @@ class SaasSalesforceDemo(models.AbstractModel):
             raw = json.dumps(decoded, sort_keys=True, separators=(",", ":"))
             items.append((raw, decoded, inbox_header(pull_event_id(record), record, now, False)))
         self.env["saas.event"]._receive(system, items)
-        # Demo data loads while this module is being installed: the handler
-        # table cached by the modules installed before it does not list this
-        # module's handlers yet. Rebuild it, as the registry does once loaded.
-        self.env["saas.handler"]._register_hook()
         self.env["saas.event"].sudo().process_pending(system_ids=system.ids)
