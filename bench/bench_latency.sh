@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Latency benchmark of the inbox and engine: a fresh database with
-# saas_subscription, Odoo with 2 HTTP workers and 2 cron workers (the lane
+# saas_subscription (or BENCH_ADDON=saas_sync), Odoo with 2 HTTP workers and
+# 2 cron workers (the lane
 # crons on), a steady stream of canonical customer.upserted events through
 # POST /saas/api/v1/events, and the distribution of the time from receipt to
 # done (saas.event.latency_ms) as the engine records it. Asserts nothing. See
@@ -15,6 +16,10 @@ CRON_WORKERS="${BENCH_CRON_WORKERS:-2}"
 RATE="${BENCH_RATE:-20}"          # events per second
 SECONDS_SENT="${BENCH_SECONDS:-60}"
 DRAIN="${BENCH_DRAIN:-180}"       # seconds to wait for the last events
+# saas_subscription: its customer handler runs (a partner, a binding per
+# event); saas_sync alone: no handler, each event ends ignored ("No handler"),
+# which times the inbox, the wake-up and the engine without a handler's work.
+ADDON="${BENCH_ADDON:-saas_subscription}"
 
 find_odoo
 ensure_postgres
@@ -44,12 +49,12 @@ echo "== Receipt-to-done latency benchmark, $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
 echo "   database $DB, logs in $RUN_DIR"
 echo "   $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
 
-echo "== Installing saas_subscription without demo data"
+echo "== Installing $ADDON without demo data"
 started=$(date +%s)
-odoo_cmd -d "$DB" --addons-path "$ADDONS_PATH" -i saas_subscription --without-demo=all \
+odoo_cmd -d "$DB" --addons-path "$ADDONS_PATH" -i "$ADDON" --without-demo=all \
     --stop-after-init --max-cron-threads 0 --http-port "$PORT" --db-filter "^${DB}\$" \
     --log-level warn > "$INSTALL_LOG" 2>&1 || {
-    echo "ERROR: installing saas_subscription failed; last lines of $INSTALL_LOG:" >&2
+    echo "ERROR: installing $ADDON failed; last lines of $INSTALL_LOG:" >&2
     tail -n 30 "$INSTALL_LOG" >&2
     exit 1
 }
