@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Latency benchmark of the inbox and engine: a fresh database with
-# saas_subscription (or BENCH_ADDON=saas_sync), Odoo with 2 HTTP workers and
-# 2 cron workers (the lane crons on), a steady stream of canonical customer.upserted events through
-# POST /saas/api/v1/events, and the distribution of the time from receipt to
-# done (saas.event.latency_ms) as the engine records it. Asserts nothing. See
-# bench/README.md.
+# saas_subscription (or BENCH_ADDON=saas_sync), Odoo with 2 HTTP workers and 2
+# cron workers (the lane crons on), a steady stream of canonical
+# customer.upserted events through POST /saas/api/v1/events, and the
+# distribution of the time from receipt to done (saas.event.latency_ms) as the
+# engine records it. Asserts nothing. See bench/README.md.
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
