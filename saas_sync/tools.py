@@ -42,29 +42,58 @@ def backoff_policy(env):
     )
 
 
+def insert_rows(model, rows, conflict_columns, returning=("id",)):
+    """INSERT ``rows`` (dicts of column values) of ``model`` in one statement,
+    with the log columns filled and ``ON CONFLICT (conflict_columns) DO
+    NOTHING``; return the ``returning`` columns of the rows inserted.
+
+    A value may be an :class:`~odoo.tools.SQL` expression. Rows that conflict
+    with a row visible to this transaction are skipped; a conflict with a row
+    committed by a concurrent transaction after ours began raises
+    ``psycopg2.errors.SerializationFailure`` (repeatable read): the caller
+    runs this in a savepoint and decides, after flushing ``model`` (a flush
+    inside a savepoint that rolls back would lose its writes). Nothing is
+    logged as an error: the exactly-once paths (inbox, bindings) expect such
+    races."""
+    env = model.env
+    now = SQL("(now() AT TIME ZONE 'UTC')")
+    log_columns = {
+        "create_uid": env.uid,
+        "write_uid": env.uid,
+        "create_date": now,
+        "write_date": now,
+    }
+    columns = sorted(set(log_columns).union(*rows))
+
+    def value(row, column):
+        item = row.get(column, log_columns.get(column))
+        if isinstance(item, SQL):
+            return item
+        return SQL("%s", None if item is False else item)
+
+    query = SQL(
+        "INSERT INTO %s (%s) VALUES %s ON CONFLICT (%s) DO NOTHING RETURNING %s",
+        SQL.identifier(model._table),
+        SQL(", ").join(SQL.identifier(column) for column in columns),
+        SQL(", ").join(
+            SQL("(%s)", SQL(", ").join(value(row, column) for column in columns)) for row in rows
+        ),
+        SQL(", ").join(SQL.identifier(column) for column in conflict_columns),
+        SQL(", ").join(SQL.identifier(column) for column in returning),
+    )
+    env.cr.execute(query, log_exceptions=False)
+    return env.cr.fetchall()
+
+
 def insert_unless_exists(model, values, conflict_columns):
     """INSERT a row of ``model`` with log columns filled; return its id, or None
     when a row with the same ``conflict_columns`` exists (even one committed by
-    a concurrent transaction after ours began). Nothing is logged as an error:
-    the exactly-once paths (inbox, bindings) expect such races."""
-    env = model.env
-    now = env.cr.now()
-    values = dict(values, create_uid=env.uid, write_uid=env.uid, create_date=now, write_date=now)
-    values = {key: (None if value is False else value) for key, value in values.items()}
-    columns = sorted(values)
-    query = SQL(
-        "INSERT INTO %s (%s) VALUES (%s) ON CONFLICT (%s) DO NOTHING RETURNING id",
-        SQL.identifier(model._table),
-        SQL(", ").join(SQL.identifier(column) for column in columns),
-        SQL(", ").join(SQL("%s", values[column]) for column in columns),
-        SQL(", ").join(SQL.identifier(column) for column in conflict_columns),
-    )
+    a concurrent transaction after ours began)."""
     model.flush_model()
     try:
-        with env.cr.savepoint(flush=False):
-            env.cr.execute(query, log_exceptions=False)
-            row = env.cr.fetchone()
+        with model.env.cr.savepoint(flush=False):
+            rows = insert_rows(model, [values], conflict_columns)
     except psycopg2.errors.SerializationFailure:
         # Repeatable read: the other transaction committed after our snapshot.
         return None
-    return row and row[0]
+    return rows[0][0] if rows else None

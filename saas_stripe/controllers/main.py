@@ -47,8 +47,8 @@ class StripeWebhookController(http.Controller):
     def stripe_webhook(self, code, **_kwargs):
         env = request.env(su=True)
         raw = read_body(env)
-        system = env["saas.system"].search(
-            [("code", "=", code), ("kind", "=", "stripe"), ("active", "=", True)], limit=1
+        system = env["saas.system"]._find_receiving_system(
+            [("code", "=", code), ("kind", "=", "stripe")]
         )
         if not system:
             raise RequestRefused(404, "unknown_system", "No active Stripe system has this code.")

@@ -72,7 +72,10 @@ class SaasApiKey(models.Model):
         parts = token.strip().split("_", 2)
         if len(parts) != 3 or parts[0] != KEY_PREFIX or len(parts[1]) != PREFIX_CHARS:
             return self.browse()
-        key = self.sudo().search([("prefix", "=", parts[1])], limit=1)
+        # One query for the key and its hash (the system is read next).
+        key = self.sudo().search_fetch(
+            [("prefix", "=", parts[1])], ["key_hash", "system_id"], limit=1
+        )
         if not key or not hmac.compare_digest(key.key_hash or "", _hash_key(parts[2])):
             return self.browse()
         return key

@@ -4,14 +4,17 @@ import json
 import logging
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from ..const import ADMIN_GROUP, ERROR_CLASSES, EVENT_STATES, FINANCIAL_TYPES, LANES, SUPPORT_GROUP
 from ..exceptions import RETRY_AFTER_SECONDS, ReceiveRefused
 from ..lib.masking import mask_payload
 from ..lib.schema import SchemaError, validate_batch
-from ..tools import check_group, get_setting, insert_unless_exists
+from ..tools import check_group, get_setting, insert_rows
 
 _logger = logging.getLogger(__name__)
 
@@ -176,29 +179,17 @@ class SaasEvent(models.Model):
         ``items``: ``[(raw, decoded, header)]``, ``raw`` the payload exactly as
         it is kept, ``decoded`` its JSON, ``header`` the inbox fields (``id``,
         ``type``, ``occurred_at``, ``livemode``...). Checks each header and the
-        environment, refuses new events over the system's back-pressure limit,
-        stores each event once (a duplicate answers the stored event) and wakes
-        the lanes of the new ones. Returns ``[(event, created)]`` in the order
-        of ``items``; raises :class:`ReceiveRefused`, storing nothing, when it
-        refuses.
+        environment, stores the list at once (a duplicate answers the stored
+        event), refuses new events over the system's back-pressure limit and
+        wakes the lanes of the new ones. Returns ``[(event, created)]`` in the
+        order of ``items``; raises :class:`ReceiveRefused`, storing nothing,
+        when it refuses.
         """
         system._check_can_receive()
         for _raw, _decoded, header in items:
             self._check_header(header)
             system._check_can_receive(header.get("livemode"))
-        # Duplicates are answered even when the inbox is full: they add nothing.
-        new_count = sum(
-            1 for _raw, _decoded, header in items if not self._find_existing(system, header["id"])
-        )
-        if new_count:
-            self._check_back_pressure(system, new_count)
-        results = [
-            self._store_incoming(system, raw, decoded, header) for raw, decoded, header in items
-        ]
-        created = self.browse([event.id for event, is_new in results if is_new])
-        if created:
-            self._trigger_lane_crons(set(created.mapped("lane")))
-        return results
+        return self._store_batch(system, items, wake=True)
 
     @api.model
     def _receive_canonical(self, system, body):
@@ -229,9 +220,11 @@ class SaasEvent(models.Model):
                 )
 
     @api.model
-    def _check_back_pressure(self, system, incoming):
+    def _check_back_pressure(self, system):
+        """Refuse (429) when the system's pending events, this transaction's
+        new ones included, exceed its limit."""
         limit = system.max_pending_events
-        if limit and self._pending_count(system) + incoming > limit:
+        if limit and self._pending_count(system) > limit:
             raise ReceiveRefused(
                 429,
                 "back_pressure",
@@ -241,53 +234,149 @@ class SaasEvent(models.Model):
 
     @api.model
     def _store_incoming(self, system, raw, decoded, header):
-        """Store one event exactly once; return ``(event, created)``. The
-        primitive under :meth:`_receive`, which every source calls.
+        """Store one event exactly once; return ``(event, created)``: the
+        single-event form of :meth:`_store_batch`."""
+        [result] = self._store_batch(system, [(raw, decoded, header)])
+        return result
 
-        The row is inserted with ``ON CONFLICT DO NOTHING``: a concurrent
-        delivery of the same event waits on the unique index until the first
-        transaction ends, then stores nothing. Its own snapshot may predate
-        the other commit, so the stored row is then read through a fresh
-        cursor. No error is raised or logged for a duplicate.
+    @api.model
+    def _store_batch(self, system, items, wake=False):
+        """Store each event of ``items`` (``[(raw, decoded, header)]``) once;
+        return ``[(event, created)]`` in their order. The primitive under
+        :meth:`_receive`, which every source calls.
+
+        Set-based, whatever the length of the list: one ``INSERT ... ON
+        CONFLICT DO NOTHING RETURNING`` for the distinct ids, then one
+        ``SELECT`` for those already stored, which are answered with their
+        original event. An id repeated in the list is stored once; its first
+        occurrence is the new one. A concurrent delivery of the same id waits
+        on the unique index until the first transaction ends, then stores
+        nothing (see :meth:`_insert_new_rows`). No error is raised or logged
+        for a duplicate. With ``wake``, the lane crons of the new events are
+        triggered (:meth:`_trigger_lane_crons`).
         """
-        existing = self._find_existing(system, header["id"])
-        if existing:
-            return existing, False
-        values = self._prepare_inbox_values(system, raw, decoded, header)
-        event_id = self._insert_inbox_row(system, values)
-        if event_id:
-            return self.browse(event_id), True
-        event_id = self._find_existing(system, header["id"]).id or self._find_committed_id(
-            system, header["id"]
-        )
-        return self.browse(event_id), False
+        rows = {}
+        for raw, decoded, header in items:
+            if header["id"] not in rows:
+                rows[header["id"]] = self._prepare_inbox_values(system, raw, decoded, header)
+        companies = self._entity_companies(system, {row["entity"] for row in rows.values()})
+        for row in rows.values():
+            row.update(
+                company_id=companies.get(row["entity"]) or system.company_id.id,
+                received_at=SQL("(now() AT TIME ZONE 'UTC')"),
+                attempt_count=0,
+            )
+        ids, created = self._insert_new_rows(system, rows)
+        missing = [external_id for external_id in rows if external_id not in ids]
+        if missing:
+            ids.update(self._stored_ids(system, missing))
+        events = self.browse(ids[external_id] for external_id in rows)
+        # The answers name the external ids: no query to read them back.
+        self.env.cache.insert_missing(events, self._fields["external_id"], list(rows))
+        position = {external_id: index for index, external_id in enumerate(rows)}
+        if wake and created:
+            self._trigger_lane_crons({rows[external_id]["lane"] for external_id in created})
+        results, answered = [], set()
+        for _raw, _decoded, header in items:
+            external_id = header["id"]
+            is_new = external_id in created and external_id not in answered
+            results.append((events[position[external_id]], is_new))
+            answered.add(external_id)
+        return results
 
     @api.model
-    def _insert_inbox_row(self, system, values):
-        """INSERT the inbox row; return its id, or None when it already exists."""
-        values = dict(
-            values,
-            company_id=system.company_id.id,
-            received_at=self.env.cr.now(),
-            attempt_count=0,
-        )
-        return insert_unless_exists(self, values, ("system_id", "external_id"))
+    def _insert_new_rows(self, system, rows):
+        """INSERT the inbox rows ``{external id: values}`` that are not stored
+        yet, in one statement; return ``({external id: id}, {new external ids})``.
+
+        The rows go in external-id order, so two concurrent requests with
+        overlapping ids wait on each other in the same order (no deadlock).
+        A request whose ids were committed by another after this transaction
+        began gets a serialization failure (repeatable read): those ids are
+        read through a fresh cursor, answered as duplicates, and the others
+        inserted again. The back-pressure check runs in the same savepoint,
+        so a refusal stores nothing.
+        """
+        pending = dict(sorted(rows.items()))
+        ids, created = {}, set()
+        self.flush_model()
+        while pending:
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    inserted = insert_rows(
+                        self,
+                        list(pending.values()),
+                        ("system_id", "external_id"),
+                        returning=("external_id", "id"),
+                    )
+                    if inserted:
+                        self._check_back_pressure(system)
+            except psycopg2.errors.SerializationFailure:
+                committed = self._committed_ids(system, list(pending))
+                if not committed:
+                    raise
+                ids.update(committed)
+                pending = {key: row for key, row in pending.items() if key not in committed}
+                continue
+            ids.update(inserted)
+            created.update(external_id for external_id, _id in inserted)
+            break
+        return ids, created
 
     @api.model
-    def _find_existing(self, system, external_id):
-        return self.sudo().search(
-            [("system_id", "=", system.id), ("external_id", "=", external_id)], limit=1
+    def _stored_ids(self, system, external_ids):
+        """``{external id: id}`` of the events of ``system`` this transaction
+        sees among ``external_ids``, through a fresh cursor for those committed
+        since it began."""
+        self.env.cr.execute(
+            "SELECT external_id, id FROM saas_event WHERE system_id = %s AND external_id = ANY(%s)",
+            (system.id, list(external_ids)),
         )
+        found = dict(self.env.cr.fetchall())
+        unseen = [external_id for external_id in external_ids if external_id not in found]
+        if unseen:
+            found.update(self._committed_ids(system, unseen))
+        return found
 
     @api.model
-    def _find_committed_id(self, system, external_id):
+    def _committed_ids(self, system, external_ids):
+        """``{external id: id}`` of the events committed now (a fresh cursor)."""
         with self.env.registry.cursor() as cr:
             cr.execute(
-                "SELECT id FROM saas_event WHERE system_id = %s AND external_id = %s",
-                (system.id, external_id),
+                "SELECT external_id, id FROM saas_event "
+                "WHERE system_id = %s AND external_id = ANY(%s)",
+                (system.id, list(external_ids)),
             )
-            row = cr.fetchone()
-        return row and row[0]
+            return dict(cr.fetchall())
+
+    @api.model
+    def _entity_companies(self, system, entities):
+        """``{entity: company id}`` of the approved company mappings of
+        ``entities`` (the system's own before a global one), in one query:
+        an event is stored in the company its entity routes to, so routing it
+        when it runs writes nothing."""
+        entities = [entity for entity in entities if isinstance(entity, str) and entity]
+        if not entities:
+            return {}
+        mappings = (
+            self.env["saas.mapping"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("kind", "=", "company"),
+                    ("state", "=", "approved"),
+                    ("external_key", "in", entities),
+                    ("system_id", "in", [system.id, False]),
+                ],
+                ["external_key", "system_id", "target_ref"],
+            )
+        )
+        companies = {}
+        for mapping in mappings.sorted(lambda m: not m.system_id):
+            target = mapping.target_ref
+            if target and target._name == "res.company":
+                companies.setdefault(mapping.external_key, target.id)
+        return companies
 
     def write(self, vals):
         touched = IMMUTABLE_FIELDS.intersection(vals)

@@ -30,23 +30,40 @@ class SaasEvent(models.Model):
 
     @api.model
     def _trigger_lane_crons(self, lanes):
-        """Wake the lane crons now, unless a wake-up was asked within the last
-        second: a burst of deliveries leaves about one trigger per second, not
-        one per request. (An event whose wake-up is skipped is taken by that
-        run or, at worst, by the lane's next scheduled run.)"""
-        for lane in lanes:
-            cron = self.env.ref(f"saas_sync.ir_cron_process_{lane}", raise_if_not_found=False)
-            if not cron:
-                continue
-            self.env.cr.execute(
-                """SELECT 1 FROM ir_cron_trigger
-                    WHERE cron_id = %s
-                      AND call_at > (now() AT TIME ZONE 'UTC') - INTERVAL '1 second'
-                    LIMIT 1""",
-                (cron.id,),
+        """Wake the crons of ``lanes`` as soon as this transaction commits.
+
+        Every transaction that queues events adds one ``ir.cron.trigger`` per
+        lane, due now to the microsecond (one INSERT for all lanes), and the
+        cron workers are notified once after the commit. No trigger is ever
+        skipped because another one looks pending: that one may belong to a
+        run already under way, which would consume it without seeing this
+        transaction's events (a burst left its last events waiting for the
+        lane's next scheduled run). A run deletes only the triggers its own
+        snapshot sees (repeatable read), that is triggers committed, with their
+        events, before it began: so each trigger is consumed by a run that
+        sees its events, or stays and starts the next run.
+        """
+        cron_ids = [
+            self.env["ir.model.data"]._xmlid_to_res_id(
+                f"saas_sync.ir_cron_process_{lane}", raise_if_not_found=False
             )
-            if not self.env.cr.fetchone():
-                cron.sudo()._trigger()
+            for lane in sorted(lanes)
+        ]
+        cron_ids = [cron_id for cron_id in cron_ids if cron_id]
+        if not cron_ids:
+            return
+        self.env.cr.execute(
+            """INSERT INTO ir_cron_trigger
+                      (cron_id, call_at, create_uid, create_date, write_uid, write_date)
+               SELECT id, clock_timestamp() AT TIME ZONE 'UTC', %(uid)s,
+                      now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                 FROM ir_cron WHERE id = ANY(%(crons)s) AND active""",
+            {"uid": self.env.uid, "crons": cron_ids},
+        )
+        postcommit = self.env.cr.postcommit
+        if self.env.cr.rowcount and not postcommit.data.get("saas_sync.lanes_notified"):
+            postcommit.data["saas_sync.lanes_notified"] = True
+            postcommit.add(self.env["ir.cron"]._notifydb)
 
     # ----------------------------------------------------------------- engine
     @api.model

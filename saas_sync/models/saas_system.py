@@ -185,10 +185,29 @@ class SaasSystem(models.Model):
         )
 
     def _webhook_secrets(self):
-        """The accepted signing secrets, current first (superuser only)."""
+        """The accepted signing secrets, current first (superuser only); both
+        are read in one query (they are not prefetched with the system)."""
         self.ensure_one()
         store = self.sudo()
+        store.fetch(list(WRITE_ONLY_SECRETS.values()))
         return [s for s in (store.webhook_secret_value, store.webhook_secret_previous_value) if s]
+
+    @api.model
+    def _find_receiving_system(self, domain):
+        """The active system matching ``domain``, read with its webhook secrets
+        and what receipt checks (environment, company, limit) in one query."""
+        return self.sudo().search_fetch(
+            [*domain, ("active", "=", True)],
+            [
+                "code",
+                "kind",
+                "company_id",
+                "environment",
+                "max_pending_events",
+                *WRITE_ONLY_SECRETS.values(),
+            ],
+            limit=1,
+        )
 
     def action_forget_previous_secret(self):
         self._check_admin()

@@ -4,6 +4,7 @@ from . import test_engine
 from . import test_handler_table
 from . import test_mapping
 from . import test_concurrency
+from . import test_batch_ingest
 from . import test_security
 from . import test_controller
 from . import test_monitor

@@ -38,6 +38,8 @@ class TestConcurrency(BaseCase):
                 }
             )
             cls.system_id = system.id
+            cr.execute("SELECT COALESCE(MAX(id), 0) FROM ir_cron_trigger")
+            cls.last_trigger_id = cr.fetchone()[0]
         cls.addClassCleanup(cls._cleanup)
 
     @classmethod
@@ -50,6 +52,7 @@ class TestConcurrency(BaseCase):
             events.unlink()
             env["res.partner"].browse(partner_ids).exists().unlink()
             env["saas.system"].browse(cls.system_id).unlink()
+            cr.execute("DELETE FROM ir_cron_trigger WHERE id > %s", (cls.last_trigger_id,))
 
     def _env(self, cr):
         # While Odoo runs the tests, the loading thread holds the registry lock
@@ -65,6 +68,99 @@ class TestConcurrency(BaseCase):
         return env["saas.event"]._store_incoming(
             system, json.dumps(event), event, validate_event(event)
         )
+
+    def _receive(self, cr, external_ids):
+        """Receive a list of events on ``cr``; they are deleted after the test."""
+        self.addCleanup(self._forget, external_ids)
+        env = self._env(cr)
+        system = env["saas.system"].browse(self.system_id)
+        results = env["saas.event"]._receive_canonical(
+            system, [canonical_event(external_id) for external_id in external_ids]
+        )
+        return {event.external_id: (event.id, created) for event, created in results}
+
+    def _forget(self, external_ids):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "DELETE FROM saas_event WHERE system_id = %s AND external_id = ANY(%s)",
+                (self.system_id, list(external_ids)),
+            )
+
+    def test_two_batches_with_overlapping_ids_at_once(self):
+        """Two requests whose lists share ids, on separate cursors: the second
+        waits for the first, then answers the shared ids with their original
+        event and stores the others; each id is one row."""
+        first_ids = [f"evt_conc_batch_{n}" for n in range(6)]
+        second_ids = [f"evt_conc_batch_{n}" for n in range(3, 9)]
+        results = {}
+        cr_first = self.registry.cursor()
+        try:
+            first = self._receive(cr_first, first_ids)
+            self.assertTrue(all(created for _id, created in first.values()))
+
+            def second_request():
+                with self.registry.cursor() as cr_second:
+                    results["second"] = self._receive(cr_second, second_ids)
+
+            thread = threading.Thread(target=second_request)
+            thread.start()
+            time.sleep(0.5)
+            # The second request waits on the unique index for the first to end.
+            self.assertTrue(thread.is_alive())
+            cr_first.commit()
+        finally:
+            cr_first.close()
+        thread.join(10)
+        second = results["second"]
+        for external_id in first_ids[3:]:
+            self.assertEqual(second[external_id], (first[external_id][0], False), external_id)
+        for external_id in second_ids[3:]:
+            self.assertTrue(second[external_id][1], external_id)
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT external_id, array_agg(id) FROM saas_event WHERE system_id = %s "
+                "AND external_id LIKE 'evt_conc_batch_%%' GROUP BY external_id",
+                (self.system_id,),
+            )
+            rows = dict(cr.fetchall())
+        self.assertEqual(set(rows), set(first_ids) | set(second_ids))
+        answered = {**{k: v[0] for k, v in first.items()}, **{k: v[0] for k, v in second.items()}}
+        self.assertEqual(rows, {external_id: [answered[external_id]] for external_id in rows})
+
+    def test_a_run_under_way_never_swallows_a_later_wake_up(self):
+        """A lane run that began before a request committed deletes, when it
+        ends, only the triggers it saw: the request's own trigger stays, so the
+        lane runs again for its events (no wait for the next scheduled run)."""
+        ir_cron = self.registry["ir.cron"]
+        with self.registry.cursor() as cr:
+            cron_id = self._env(cr).ref("saas_sync.ir_cron_process_operational").id
+            self._receive(cr, ["evt_wake_first"])
+        run_cr = self.registry.cursor()
+        try:
+            # The cron worker takes the job, woken by the first event's trigger.
+            job = ir_cron._acquire_one_job(run_cr, cron_id)
+            self.assertTrue(job)
+            with self.registry.cursor() as cr:
+                claimed = self._env(cr)["saas.event"]._claim_due(
+                    "operational", 50, [self.system_id]
+                )
+                self.assertEqual(claimed.mapped("external_id"), ["evt_wake_first"])
+            # Within the same second, while the run is under way: a new event.
+            with self.registry.cursor() as cr:
+                self._receive(cr, ["evt_wake_second"])
+            # The run ends: Odoo reschedules the job and deletes its triggers.
+            self._env(run_cr)["ir.cron"]._reschedule_later(job)
+            run_cr.commit()
+        finally:
+            run_cr.close()
+        with self.registry.cursor() as cr:
+            ready = [job["id"] for job in ir_cron._get_all_ready_jobs(cr)]
+            cr.execute(
+                "SELECT state FROM saas_event WHERE system_id = %s AND external_id = %s",
+                (self.system_id, "evt_wake_second"),
+            )
+            self.assertEqual(cr.fetchone()[0], "received")
+        self.assertIn(cron_id, ready, "the second event's wake-up was lost")
 
     def test_same_event_delivered_twice_at_once(self):
         event = canonical_event("evt_conc_dup")

@@ -62,6 +62,32 @@ class TestEventsApi(SaasSyncCommon, HttpCase):
         )
         self.assertEqual(self.count(), 2)
 
+    def test_list_with_repeats_answers_each_with_its_original_id(self):
+        first = self.post([canonical_event("evt_rep_1"), canonical_event("evt_rep_2")])
+        self.assertEqual(first.status_code, 202)
+        ids = {e["external_id"]: e["id"] for e in first.json()["events"]}
+        response = self.post(
+            [
+                canonical_event("evt_rep_2"),
+                canonical_event("evt_rep_3"),
+                canonical_event("evt_rep_3"),
+                canonical_event("evt_rep_1"),
+            ]
+        )
+        self.assertEqual(response.status_code, 202, response.text)
+        answers = response.json()["events"]
+        new_id = answers[1]["id"]
+        self.assertEqual(
+            answers,
+            [
+                {"id": ids["evt_rep_2"], "external_id": "evt_rep_2", "duplicate": True},
+                {"id": new_id, "external_id": "evt_rep_3", "duplicate": False},
+                {"id": new_id, "external_id": "evt_rep_3", "duplicate": True},
+                {"id": ids["evt_rep_1"], "external_id": "evt_rep_1", "duplicate": True},
+            ],
+        )
+        self.assertEqual(self.count(), 3)
+
     def test_bad_input_is_refused_and_stores_nothing(self):
         before = self.count()
         cases = [
@@ -144,13 +170,6 @@ class TestEventsApi(SaasSyncCommon, HttpCase):
                 400,
                 "invalid",
                 "[1].data.items[0].interval",
-            ),
-            (
-                "same id twice",
-                dict(body=[canonical_event("twice"), canonical_event("twice")]),
-                400,
-                "invalid",
-                "[1].id",
             ),
             (
                 "no credentials",
