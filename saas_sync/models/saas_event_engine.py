@@ -331,7 +331,26 @@ class SaasEvent(models.Model):
     @api.model
     def _cron_process_lane(self, lane):
         events = self.sudo()._run_due(lane=lane, commit=True)
-        self.env["ir.cron"]._notify_progress(done=len(events), remaining=self._count_due(lane))
+        remaining = self._count_due(lane)
+        if remaining:
+            self._wake_lane_workers(lane)
+        self.env["ir.cron"]._notify_progress(done=len(events), remaining=remaining)
+
+    @api.model
+    def _wake_lane_workers(self, lane):
+        """Trigger the other active cron records of ``lane`` (its workers):
+        Odoo runs a cron record in one worker at a time, so a lane scales out
+        over cron workers and nodes through several records, which claim
+        disjoint events (``SKIP LOCKED``)."""
+        crons = (
+            self.env["ir.cron"]
+            .sudo()
+            .search([("code", "=", f"model._cron_process_lane('{lane}')")])
+        )
+        progress = self.env.context.get("ir_cron_progress_id")
+        running = progress and self.env["ir.cron.progress"].sudo().browse(progress).cron_id
+        for cron in crons - (running or crons.browse()):
+            cron._trigger()
 
     def _decoded_payload(self):
         self.ensure_one()
