@@ -12,6 +12,8 @@ import time
 import traceback
 from datetime import timedelta
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -86,7 +88,16 @@ class SaasEvent(models.Model):
         the next run gives them back to the queue (:meth:`_recover_stale_claims`).
         """
         self._recover_stale_claims(lane, system_ids)
-        events = self._claim_due(lane, limit or get_setting(self.env, "batch_size"), system_ids)
+        limit = limit or get_setting(self.env, "batch_size")
+        events = self._claim_due_or_none(lane, limit, system_ids)
+        for _retry in range(3):
+            if events is not None or not commit:
+                break
+            # Another worker claimed events our snapshot still saw as due: a
+            # new transaction (a new snapshot) sees what is left.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            events = self._claim_due_or_none(lane, limit, system_ids)
+        events = events or self.browse()
         claimed_at = events[:1].claimed_at
         if commit:
             # The lane cron's own cursor: a committed claim is what makes
@@ -106,6 +117,15 @@ class SaasEvent(models.Model):
     @api.model
     def _claim_due(self, lane, limit, system_ids=None):
         """Lock the due events (``SKIP LOCKED``) and mark them ``processing``."""
+        return self._claim_due_or_none(lane, limit, system_ids) or self.browse()
+
+    @api.model
+    def _claim_due_or_none(self, lane, limit, system_ids=None):
+        """:meth:`_claim_due`, or None when another worker claimed (and committed) some of the rows
+        since this transaction's snapshot was taken: PostgreSQL refuses to
+        lock them (serialization failure) rather than skipping them; the
+        caller tries again in a new transaction.
+        """
         self.env.flush_all()
         now = fields.Datetime.now()
         query = SQL(
@@ -125,7 +145,11 @@ class SaasEvent(models.Model):
             SQL("AND e.system_id = ANY(%s)", list(system_ids)) if system_ids else SQL(""),
             int(limit),
         )
-        self.env.cr.execute(query)
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+        except psycopg2.errors.SerializationFailure:
+            return None
         events = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
         events.write({"state": "processing", "claimed_at": now})
         events.flush_recordset(["state", "claimed_at"])
