@@ -148,9 +148,10 @@ class SaasEvent(models.Model):
         try:
             with self.env.cr.savepoint(flush=False):
                 self.env.cr.execute(query, log_exceptions=False)
+                ids = [row[0] for row in self.env.cr.fetchall()]
         except psycopg2.errors.SerializationFailure:
             return None
-        events = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        events = self.sudo().browse(ids)
         events.write({"state": "processing", "claimed_at": now})
         events.flush_recordset(["state", "claimed_at"])
         return events
