@@ -271,7 +271,11 @@ class SaasEvent(models.Model):
         touched_before = {event.id: len(event.record_ids) for event in events}
         try:
             with self.env.cr.savepoint():
-                results = method(pairs)
+                results = list(method(pairs))
+                if len(results) != len(pairs):
+                    raise ValueError(
+                        f"{method.__name__} returned {len(results)} results for {len(pairs)} events"
+                    )
                 self.env.flush_all()
         except Exception as exc:  # noqa: BLE001 - every event gets its own outcome below
             _logger.debug("Batch of %s events failed (%s): split", len(pairs), exc)
