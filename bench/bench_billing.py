@@ -586,8 +586,8 @@ def _drain_by_crons(registry, runner, payloads, timeout):
         cr.execute(
             """SELECT c.cron_name, count(*) FROM ir_cron_progress p
                  JOIN ir_cron c ON c.id = p.cron_id
-                WHERE p.id > %s GROUP BY c.cron_name ORDER BY 1""",
-            (progress_from,),
+                WHERE p.id > %s AND c.id = ANY(%s) GROUP BY c.cron_name ORDER BY 1""",
+            (progress_from, _lane_crons(environment(cr)).ids),
         )
         by_cron = dict(cr.fetchall())
     return seconds, by_cron, runner.outcome(payloads)
