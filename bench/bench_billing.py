@@ -495,7 +495,11 @@ def _set_crons_active(registry, active):
         with registry.cursor() as cr:
             crons = _lane_crons(environment(cr))
             try:
-                cr.execute("UPDATE ir_cron SET active = %s WHERE id = ANY(%s)", [active, crons.ids])
+                cr.execute(
+                    "UPDATE ir_cron SET active = %s WHERE id = ANY(%s)",
+                    [active, crons.ids],
+                    log_exceptions=False,
+                )
                 if not active:
                     cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = ANY(%s)", [crons.ids])
                 return crons.ids
