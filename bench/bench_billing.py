@@ -35,14 +35,17 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
+import urllib.request
 import zipfile
 from collections import Counter
 from datetime import date
 from email.parser import Parser
 
+import psycopg2
 from benchlib import open_registry, percentile
 
 import odoo
@@ -73,6 +76,11 @@ def rate(count, seconds):
 def environment(cr):
     """The environment a lane cron runs with: the superuser, default context."""
     return api.Environment(cr, SUPERUSER_ID, {})
+
+
+def peak_rss_mb():
+    """Peak resident memory of this process (one round: registry, warm-up, round)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def append_result(path, result):
@@ -289,31 +297,11 @@ def suite_payloads(tag, count, currency):
     return {"customers": customers, "invoices": invoices, "payments": payments}
 
 
-class EventProbe:
-    """Queries and time of each ``_process_one`` call (wrapped in this process only)."""
-
-    def __init__(self, registry):
-        self.samples = []
-        model_class = registry["saas.event"]
-        original = model_class._process_one
-        probe = self
-
-        def _process_one(event):
-            cr = event.env.cr
-            queries, started = cr.sql_log_count, time.perf_counter()
-            try:
-                return original(event)
-            finally:
-                probe.samples.append((cr.sql_log_count - queries, time.perf_counter() - started))
-
-        model_class._process_one = _process_one
-
-
 class SuiteRunner:
     def __init__(self, registry, batch):
         self.registry = registry
         self.batch = batch
-        self.probe = EventProbe(registry)
+        self.batches = []
         with registry.cursor() as cr:
             env = environment(cr)
             system = env["saas.system"].search([("code", "=", SYSTEM_CODE)])
@@ -344,7 +332,9 @@ class SuiteRunner:
                 count, used = len(done), cr.sql_log_count - before
             if not count:
                 return events, seconds, queries, batches
-            seconds += time.perf_counter() - started  # includes the commit
+            elapsed = time.perf_counter() - started  # includes the commit
+            self.batches.append((count, used, elapsed))
+            seconds += elapsed
             events, queries, batches = events + count, queries + used, batches + 1
 
     def outcome(self, payloads):
@@ -365,11 +355,11 @@ class SuiteRunner:
 
     def phase(self, payloads):
         store_s = self.store(payloads)
-        self.probe.samples = []
+        self.batches = []
         events, process_s, queries, batches = self.process()
         states, errors, attempts = self.outcome(payloads)
-        per_event = [q for q, _s in self.probe.samples]
-        durations = [s * 1000 for _q, s in self.probe.samples]
+        per_event = [used / count for count, used, _s in self.batches]
+        ms_per_event = [elapsed * 1000 / count for count, _u, elapsed in self.batches]
         return {
             "sent": len(payloads),
             "processed": events,
@@ -378,12 +368,10 @@ class SuiteRunner:
             "process_s": process_s,
             "queries": queries,
             "q_per_event": queries / events if events else float("nan"),
-            "q_event_p50": percentile(per_event, 0.5),
-            "q_event_min": min(per_event, default=0),
-            "q_event_max": max(per_event, default=0),
-            "q_event_common": Counter(per_event).most_common(3),
-            "ms_event_p50": percentile(durations, 0.5),
-            "ms_event_p95": percentile(durations, 0.95),
+            "q_batch_min": min(per_event, default=0),
+            "q_batch_max": max(per_event, default=0),
+            "ms_event_p50": percentile(ms_per_event, 0.5),
+            "ms_event_max": max(ms_per_event, default=0),
             "states": states,
             "errors": errors[:3],
             "attempts": attempts,
@@ -411,11 +399,9 @@ def _print_phase(label, stats, unit):
         f"  {label:<9} {stats['processed']:>5} of {stats['sent']:>5} events in "
         f"{stats['batches']} batches, {stats['process_s']:7.2f} s = "
         f"{rate(stats['processed'], stats['process_s']):6.1f} {unit}/s | SQL/event "
-        f"{stats['q_per_event']:6.1f} (each event: p50 {stats['q_event_p50']:.0f}, "
-        f"min {stats['q_event_min']}, max {stats['q_event_max']}; most common "
-        f"{', '.join(f'{q} x{n}' for q, n in stats['q_event_common'])}) | event p50 "
-        f"{stats['ms_event_p50']:.1f} ms, p95 {stats['ms_event_p95']:.1f} ms | stored in "
-        f"{stats['store_s']:.2f} s"
+        f"{stats['q_per_event']:6.1f} (by batch: min {stats['q_batch_min']:.1f}, max "
+        f"{stats['q_batch_max']:.1f}) | ms/event by batch: p50 {stats['ms_event_p50']:.1f}, "
+        f"max {stats['ms_event_max']:.1f} | stored in {stats['store_s']:.2f} s"
     )
     if set(stats["states"]) != {"done"} or stats["attempts"] != stats["sent"]:
         print(
@@ -451,6 +437,7 @@ def cmd_suite_round(args):
             "phases": phases,
             "paid": paid,
             "invoice_states": invoices,
+            "peak_rss_mb": peak_rss_mb(),
         },
     )
 
@@ -483,6 +470,223 @@ def cmd_verify(args):
     expected = sum(c for t, _s, c in events if t == "invoice.issued")
     print(f"  paid invoices {paid} of {expected} invoice events; posted payments {payments}")
     print(f"  events without exactly one attempt: {odd_attempts} of {total_events}")
+
+
+# -------------------------------------------------------------- scale-out
+LANE_CRONS = [
+    f"saas_sync.ir_cron_process_{lane}{suffix}"
+    for lane in ("operational", "financial")
+    for suffix in ("", "_2")
+]
+
+
+def _lane_crons(env):
+    return (
+        env["ir.cron"]
+        .with_context(active_test=False)
+        .browse([env.ref(xml_id).id for xml_id in LANE_CRONS])
+    )
+
+
+def _set_crons_active(registry, active):
+    """In SQL, which waits for a running cron to finish (the ORM refuses to
+    write a running cron); retried when a cron worker wrote the row meanwhile."""
+    for _attempt in range(60):
+        with registry.cursor() as cr:
+            crons = _lane_crons(environment(cr))
+            try:
+                cr.execute(
+                    "UPDATE ir_cron SET active = %s WHERE id = ANY(%s)",
+                    [active, crons.ids],
+                    log_exceptions=False,
+                )
+                if not active:
+                    cr.execute("DELETE FROM ir_cron_trigger WHERE cron_id = ANY(%s)", [crons.ids])
+                return crons.ids
+            except psycopg2.errors.SerializationFailure:
+                cr.rollback()
+        time.sleep(1)
+    raise SystemExit("scale: could not switch the lane crons")
+
+
+def _hold_crons(registry):
+    """Lane crons inactive and without pending triggers: nothing runs while
+    the events of a phase are stored."""
+    _set_crons_active(registry, False)
+
+
+def _release_crons(registry):
+    """Lane crons (both workers of each lane) active and triggered now."""
+    ids = _set_crons_active(registry, True)
+    with registry.cursor() as cr:
+        for cron in environment(cr)["ir.cron"].browse(ids):
+            cron._trigger()
+
+
+def _start_servers(args, count, log):
+    servers = []
+    for number in range(count):
+        port = args.port_base + number
+        command = [
+            sys.executable,
+            *("-m", "odoo", "-d", args.db, "--addons-path", args.addons_path),
+            *("--http-port", str(port), "--max-cron-threads", "1", "--workers", "0"),
+            *("--log-level", "warn", "--logfile", log, "--db-filter", f"^{args.db}$"),
+        ]
+        servers.append((subprocess.Popen(command), port))
+    deadline = time.monotonic() + 120
+    for process, port in servers:
+        while True:
+            if process.poll() is not None:
+                raise SystemExit(f"scale: the Odoo server on port {port} stopped")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/web/health", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit(f"scale: no answer on port {port}") from None
+                time.sleep(0.5)
+    return [process for process, _port in servers]
+
+
+def _stop_servers(processes):
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _drain_by_crons(registry, runner, payloads, timeout):
+    """Store ``payloads`` with the crons held, release them and wait until
+    every event is final; (seconds, runs per cron record, final states)."""
+    _hold_crons(registry)
+    runner.store(payloads)
+    ids = [p["id"] for p in payloads]
+    with registry.cursor() as cr:
+        cr.execute("SELECT coalesce(max(id), 0) FROM ir_cron_progress")
+        progress_from = cr.fetchone()[0]
+    started = time.perf_counter()
+    _release_crons(registry)
+    while True:
+        with registry.cursor() as cr:
+            cr.execute(
+                """SELECT count(*) FILTER (WHERE state IN ('received', 'retry', 'processing'))
+                     FROM saas_event WHERE system_id = %s AND external_id = ANY(%s)""",
+                (runner.system_id, ids),
+            )
+            pending = cr.fetchone()[0]
+        if not pending:
+            break
+        if time.perf_counter() - started > timeout:
+            print(f"  PROBLEM: {pending} events still pending after {timeout} s")
+            break
+        time.sleep(0.2)
+    seconds = time.perf_counter() - started
+    with registry.cursor() as cr:
+        cr.execute(
+            """SELECT c.cron_name, count(*) FROM ir_cron_progress p
+                 JOIN ir_cron c ON c.id = p.cron_id
+                WHERE p.id > %s AND c.id = ANY(%s) GROUP BY c.cron_name ORDER BY 1""",
+            (progress_from, _lane_crons(environment(cr)).ids),
+        )
+        by_cron = dict(cr.fetchall())
+    return seconds, by_cron, runner.outcome(payloads)
+
+
+def _doubled(registry, runner, tag):
+    """Events without exactly one attempt, and source objects booked more than once."""
+    with registry.cursor() as cr:
+        cr.execute(
+            """SELECT count(*) FROM (SELECT e.id FROM saas_event e
+                 LEFT JOIN saas_event_attempt a ON a.event_id = e.id
+                WHERE e.system_id = %s AND e.external_id LIKE %s
+             GROUP BY e.id HAVING count(a.id) <> 1) x""",
+            (runner.system_id, f"evt\\_%\\_{tag}\\_%"),
+        )
+        odd = cr.fetchone()[0]
+        cr.execute(
+            """SELECT count(*) - count(DISTINCT e.id) FROM account_move m
+                 JOIN saas_event e ON e.id = m.saas_event_id
+                WHERE e.system_id = %s AND e.external_id LIKE %s
+                  AND m.move_type IN ('out_invoice', 'entry')""",
+            (runner.system_id, f"evt\\_%\\_{tag}\\_%"),
+        )
+        doubled = cr.fetchone()[0]
+    return odd, doubled
+
+
+def cmd_scale(args):
+    """Throughput of the lane crons run by 1, then 2, ... Odoo servers (one
+    cron thread each) on the suite database: the second worker cron of each
+    lane is active, so two servers run a lane's two cron records at once."""
+    registry = open_registry(args)
+    runner = SuiteRunner(registry, args.batch)
+    log = os.path.join(args.workdir, "scale_servers.log")
+    with registry.cursor() as cr:
+        environment(cr)["ir.config_parameter"].set_param(
+            "saas_sync.batch_size", str(args.cron_batch)
+        )
+    for servers in args.servers:
+        tag = f"x{servers}"
+        payloads = suite_payloads(tag, args.size, runner.currency)
+        runner.store(payloads["customers"])
+        runner.process()  # customers are not timed here
+        _hold_crons(registry)
+        processes = _start_servers(args, servers, log)
+        try:
+            for name, unit in (("invoices", "invoices posted"), ("payments", "payments")):
+                seconds, by_cron, (states, errors, attempts) = _drain_by_crons(
+                    registry, runner, payloads[name], args.timeout
+                )
+                result = {
+                    "side": "scale",
+                    "servers": servers,
+                    "phase": name,
+                    "events": args.size,
+                    "seconds": seconds,
+                    "by_cron": by_cron,
+                    "states": states,
+                }
+                append_result(args.out, result)
+                print(
+                    f"  {servers} server(s), {name:<8}: {args.size} events in {seconds:6.1f} s = "
+                    f"{rate(args.size, seconds):5.1f} {unit}/s; states {states}; "
+                    f"attempts {attempts}; runs by cron record {by_cron}"
+                    + (f"; errors {errors}" if errors else "")
+                )
+        finally:
+            _stop_servers(processes)
+        odd, doubled = _doubled(registry, runner, tag)
+        print(
+            f"  {servers} server(s): events without exactly one attempt: {odd}; "
+            f"documents booked twice: {doubled}"
+        )
+    _hold_crons(registry)
+    with registry.cursor() as cr:
+        environment(cr)["ir.config_parameter"].set_param("saas_sync.batch_size", "")
+
+
+def cmd_scale_report(args):
+    with open(args.results, encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle if line.strip()]
+    rows = [row for row in rows if row["side"] == "scale"]
+    for phase in ("invoices", "payments"):
+        rates = {
+            row["servers"]: rate(row["events"], row["seconds"])
+            for row in rows
+            if row["phase"] == phase
+        }
+        if not rates:
+            continue
+        base = rates[min(rates)]
+        print(
+            f"scale-out, {phase}: "
+            + ", ".join(f"{n} server(s) {r:.1f}/s ({r / base:.2f}x)" for n, r in rates.items())
+        )
 
 
 # --------------------------------------------------------------------- peer
@@ -602,7 +806,13 @@ def cmd_peer_round(args):
         print(f"  PROBLEM contract: {created} invoices created for {args.size} contracts")
     append_result(
         args.out,
-        {"side": "contract", "round": args.round, "size": args.size, "volume": args.volume}
+        {
+            "side": "contract",
+            "round": args.round,
+            "size": args.size,
+            "volume": args.volume,
+            "peak_rss_mb": peak_rss_mb(),
+        }
         | result,
     )
 
@@ -688,10 +898,21 @@ def cmd_report(args):
         f"{rate(created, create_s + post_s):.1f} invoices/s created and posted"
     )
     suite_rate = rate(*totals["invoices"][:2])
+    payment_rate = rate(*totals["payments"][:2])
+    peer_rate = rate(created, create_s + post_s)
     print(
         f"  ratio suite/contract, invoices per second: {suite_rate / rate(created, create_s):.2f} "
         f"against contract's cron alone (draft invoices), "
-        f"{suite_rate / rate(created, create_s + post_s):.2f} against contract's cron + posting"
+        f"{suite_rate / peer_rate:.2f} against contract's cron + posting (target >= 1.5)"
+    )
+    print(
+        f"  ratio suite payments posted+reconciled per second / contract invoices created+posted "
+        f"per second: {payment_rate / peer_rate:.2f} (target >= 1.0)"
+    )
+    print(
+        "  peak memory of a round process (registry, warm-up and round): suite "
+        f"{max(r['peak_rss_mb'] for r in suite):.0f} MiB, contract "
+        f"{max(p['peak_rss_mb'] for p in peer):.0f} MiB"
     )
 
 
@@ -724,6 +945,19 @@ def main(argv=None):
         command.add_argument("--warmup", type=int, default=5)
         command.add_argument("--batch", type=int, default=200)
         command.add_argument("--out", required=True)
+
+    scale = with_db("scale", cmd_scale)
+    scale.add_argument("--servers", type=lambda v: [int(n) for n in v.split(",")], default=[1, 2])
+    scale.add_argument("--size", type=int, default=400)
+    scale.add_argument("--batch", type=int, default=200)
+    scale.add_argument("--cron-batch", type=int, default=50)
+    scale.add_argument("--port-base", type=int, default=18130)
+    scale.add_argument("--timeout", type=int, default=900)
+    scale.add_argument("--workdir", required=True)
+    scale.add_argument("--out", required=True)
+    scale_report = sub.add_parser("scale-report")
+    scale_report.add_argument("--results", required=True)
+    scale_report.set_defaults(func=cmd_scale_report)
 
     report = sub.add_parser("report")
     report.add_argument("--results", required=True)

@@ -11,6 +11,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
 usage() {
     cat <<USAGE
 Usage: bench/bench_billing.sh [--quick] [--rounds 250,250,500,1000] [--batch 200] [--warmup 5]
+                              [--scale-size 400] [--servers 1,2] [--port-base 18130]
 
   --rounds LIST  pairs (one invoice + its payment, one customer each) per round,
                  run in this order on the same databases (default 250,250,500,1000:
@@ -18,7 +19,12 @@ Usage: bench/bench_billing.sh [--quick] [--rounds 250,250,500,1000] [--batch 200
   --quick        same as --rounds 25,25,50,100 (200 pairs, a couple of minutes)
   --batch N      events per process_pending call, one commit each (default 200)
   --warmup N     untimed pairs at the start of every round process (default 5)
-Environment: BENCH_ROUNDS, BENCH_BATCH, BENCH_WARMUP; BENCH_KEEP_DB=1 keeps
+  --scale-size N pairs for the scale-out phase: the lane crons run by 1, then 2, ...
+                 Odoo servers (one cron thread each, ports from --port-base) on the
+                 suite database (default 400; 0 skips the phase; --quick: 100)
+  --servers LIST numbers of servers of the scale-out phase (default 1,2)
+Environment: BENCH_ROUNDS, BENCH_BATCH, BENCH_WARMUP, BENCH_SCALE_SIZE,
+BENCH_SERVERS, BENCH_PORT_BASE; BENCH_KEEP_DB=1 keeps
 both databases.
 USAGE
 }
@@ -26,18 +32,26 @@ USAGE
 ROUNDS="${BENCH_ROUNDS:-250,250,500,1000}"
 BATCH="${BENCH_BATCH:-200}"
 WARMUP="${BENCH_WARMUP:-5}"
+SCALE_SIZE="${BENCH_SCALE_SIZE:-400}"
+SERVERS="${BENCH_SERVERS:-1,2}"
+PORT_BASE="${BENCH_PORT_BASE:-18130}"
 while [ $# -gt 0 ]; do
     case "$1" in
-        --quick) ROUNDS="25,25,50,100" ;;
+        --quick) ROUNDS="25,25,50,100"; SCALE_SIZE=100 ;;
         --rounds) ROUNDS="${2:?--rounds needs a value}"; shift ;;
         --batch) BATCH="${2:?--batch needs a value}"; shift ;;
         --warmup) WARMUP="${2:?--warmup needs a value}"; shift ;;
+        --scale-size) SCALE_SIZE="${2:?--scale-size needs a value}"; shift ;;
+        --servers) SERVERS="${2:?--servers needs a value}"; shift ;;
+        --port-base) PORT_BASE="${2:?--port-base needs a value}"; shift ;;
         -h|--help) usage; exit 0 ;;
         *) usage >&2; exit 2 ;;
     esac
     shift
 done
-if ! [[ "$ROUNDS" =~ ^[0-9]+(,[0-9]+)*$ && "$BATCH" =~ ^[1-9][0-9]*$ && "$WARMUP" =~ ^[0-9]+$ ]]; then
+if ! [[ "$ROUNDS" =~ ^[0-9]+(,[0-9]+)*$ && "$BATCH" =~ ^[1-9][0-9]*$ && "$WARMUP" =~ ^[0-9]+$
+        && "$SCALE_SIZE" =~ ^[0-9]+$ && "$SERVERS" =~ ^[1-9][0-9]*(,[1-9][0-9]*)*$
+        && "$PORT_BASE" =~ ^[1-9][0-9]*$ ]]; then
     usage >&2
     exit 2
 fi
@@ -115,6 +129,14 @@ done
 echo "== Results"
 bench report --results "$RESULTS"
 bench verify --db "$DB" --addons-path "$SUITE_PATH"
+if [ "$SCALE_SIZE" -gt 0 ]; then
+    echo "== Scale-out: the lane crons (2 cron records per lane) run by $SERVERS Odoo server(s),"
+    echo "   one cron thread each, $SCALE_SIZE pairs each time; load average $(cut -d' ' -f1-3 /proc/loadavg)"
+    bench scale --db "$DB" --addons-path "$SUITE_PATH" --size "$SCALE_SIZE" --servers "$SERVERS" \
+        --port-base "$PORT_BASE" --batch "$BATCH" --workdir "$WORK" --out "$RESULTS"
+    bench scale-report --results "$RESULTS"
+    cat "$WORK/scale_servers.log" >> "$LOG" 2>/dev/null || true
+fi
 warnings=$(grep -c -E ' (WARNING|ERROR|CRITICAL) ' "$LOG" || true)
 echo "odoo log: $warnings WARNING/ERROR/CRITICAL lines"
 grep -E ' (WARNING|ERROR|CRITICAL) ' "$LOG" | cut -c1-300 | sort | uniq -c | sort -rn | head -n 8 || true

@@ -16,9 +16,26 @@ class SaasHandlerBilling(models.AbstractModel):
         "payment.failed": "_apply_payment_failed",
         "refund.issued": "_apply_refund_issued",
     }
+    _saas_batch_types = {
+        "invoice.issued": "_apply_invoices_issued",
+        "payment.succeeded": "_apply_payments_succeeded",
+    }
+
+    def _saas_batch_accepts(self, event_type, message):
+        # A payment of several invoices is applied to them one at a time, by
+        # due date: it keeps the one-by-one path.
+        if event_type == "payment.succeeded":
+            return len(payments.invoice_keys(message.get("data") or {})) <= 1
+        return super()._saas_batch_accepts(event_type, message)
 
     def _apply_invoice_issued(self, event, message):
         return invoices.apply_invoice_issued(self.env, event, message)
+
+    def _apply_invoices_issued(self, pairs):
+        return invoices.apply_invoices_issued(self.env, pairs)
+
+    def _apply_payments_succeeded(self, pairs):
+        return payments.apply_payments_succeeded(self.env, pairs)
 
     def _apply_invoice_voided(self, event, message):
         return invoices.apply_invoice_voided(self.env, event, message)

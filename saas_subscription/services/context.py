@@ -13,7 +13,12 @@ from odoo.addons.saas_sync.lib.schema import SchemaError, parse_amount, parse_ti
 
 
 class EventContext:
-    def __init__(self, env, event, message):
+    """``memo`` is shared by the contexts of one batch of events: the
+    mappings, currencies, journals and bound records they read are looked up
+    once for the batch (:meth:`prefetch_bound`), not once per event."""
+
+    def __init__(self, env, event, message, memo=None):
+        self.memo = {} if memo is None else memo
         self.event = event
         self.message = message
         self.data = message.get("data") or {}
@@ -24,19 +29,30 @@ class EventContext:
         )
         self.notes = []
 
+    def _memoized(self, key, compute):
+        if key not in self.memo:
+            self.memo[key] = compute()
+        return self.memo[key]
+
     # ------------------------------------------------------------- resolution
     @cached_property
     def company(self):
         entity = self.message.get("entity")
         if not entity:
             return self.system.company_id
-        company = self.event.env["saas.mapping"].resolve(self.system, "company", entity)
+        company = self._memoized(
+            ("company", self.system.id, entity),
+            lambda: self.event.env["saas.mapping"].resolve(self.system, "company", entity),
+        )
         # The event is recorded where its records are made.
         self.event._route_to_company(company)
         return company
 
     def currency(self, code=None):
         code = (code or self.data.get("currency") or "").upper()
+        return self._memoized(("currency", self.company.id, code), lambda: self._currency(code))
+
+    def _currency(self, code):
         currency = (
             self.env["res.currency"]
             .with_context(active_test=False)
@@ -44,10 +60,38 @@ class EventContext:
         )
         if currency and currency.active:
             return currency
-        return self.env["saas.mapping"].resolve(self.system, "currency", code)
+        return self.resolve("currency", code)
+
+    def resolve(self, kind, key):
+        """The target of the approved ``kind`` mapping of ``key`` (MappingError without)."""
+        return self._memoized(
+            ("resolve", self.company.id, kind, key),
+            lambda: self.env["saas.mapping"].resolve(self.system, kind, key),
+        )
+
+    def approved_mapping(self, kind, key):
+        """The approved ``kind`` mapping of ``key``, or an empty recordset."""
+        return self._memoized(
+            ("mapping", self.company.id, kind, key),
+            lambda: self.env["saas.mapping"]._find_approved(self.system, kind, key),
+        )
 
     def bound(self, model, external_id):
+        known = self.memo.get(("bound", self.system.id, model, external_id))
+        if known is not None:
+            return known.with_env(self.env)
         return self.env["saas.binding"].find_record(self.system, model, external_id)
+
+    def prefetch_bound(self, model, external_ids):
+        """Read the records bound to ``external_ids`` at once, for the
+        contexts sharing this one's memo (the events of one batch)."""
+        external_ids = [key for key in dict.fromkeys(external_ids) if key]
+        found = self.env["saas.binding"].find_records(self.system, model, external_ids)
+        ids = tuple(record.id for record in found.values())
+        empty = self.env[model]
+        for external_id in external_ids:
+            record = found.get(external_id, empty)
+            self.memo[("bound", self.system.id, model, external_id)] = record.with_prefetch(ids)
 
     def require(self, model, external_id, what):
         record = self.bound(model, external_id)
@@ -62,7 +106,10 @@ class EventContext:
 
     def product_shares(self, key):
         """[(product, share %)] a plan or product key maps to (bundles split)."""
-        mapping = self.env["saas.mapping"]._find_approved(self.system, "product", str(key))
+        return self._memoized(("shares", self.company.id, str(key)), lambda: self._shares(key))
+
+    def _shares(self, key):
+        mapping = self.approved_mapping("product", str(key))
         if not mapping or not (mapping.target_ref or mapping.bundle_line_ids):
             raise MappingError("product", str(key), self.system)
         return mapping._bundle()
@@ -70,7 +117,7 @@ class EventContext:
     def taxes(self, codes):
         taxes = self.env["account.tax"]
         for code in codes or []:
-            taxes |= self.env["saas.mapping"].resolve(self.system, "tax", str(code))
+            taxes |= self.resolve("tax", str(code))
         return taxes
 
     def journal(self, journal_type):
@@ -78,8 +125,13 @@ class EventContext:
         type (``sale``, ``bank``), else the company's first journal of that type."""
         key = self.data.get("journal")
         if key:
-            return self.env["saas.mapping"].resolve(self.system, "journal", str(key))
-        mapping = self.env["saas.mapping"]._find_approved(self.system, "journal", journal_type)
+            return self.resolve("journal", str(key))
+        return self._memoized(
+            ("journal", self.company.id, journal_type), lambda: self._journal(journal_type)
+        )
+
+    def _journal(self, journal_type):
+        mapping = self.approved_mapping("journal", journal_type)
         if mapping and mapping.target_ref:
             return mapping.target_ref
         journal = self.env["account.journal"].search(
@@ -114,7 +166,10 @@ class EventContext:
     @cached_property
     def price_digits(self):
         """Decimals of a unit price: Odoo's "Product Price" precision, as on invoice lines."""
-        return self.env["decimal.precision"].precision_get("Product Price")
+        return self._memoized(
+            ("price_digits",),
+            lambda: self.env["decimal.precision"].precision_get("Product Price"),
+        )
 
     def unit_price(self, key, source=None):
         """A unit price exactly as the source sent it; refused when Odoo would
@@ -145,6 +200,7 @@ class EventContext:
 
     # ------------------------------------------------------------------ trail
     def bind(self, record, external_id, **kwargs):
+        self.memo.pop(("bound", self.system.id, record._name, external_id), None)
         return self.env["saas.binding"].bind(
             self.system, record, external_id, event=self.event, **kwargs
         )

@@ -2,6 +2,8 @@
 """What invoices and payments share: a document recorded once per external
 id, posted, traced and bound; receivable lines reconciled together."""
 
+from .context import EventContext
+
 RECEIVABLE = "asset_receivable"
 
 
@@ -34,3 +36,49 @@ def reconcile(lines):
     )
     if len(lines) > 1:
         lines.reconcile()
+
+
+def batch_contexts(env, pairs):
+    """The contexts of a batch of ``(event, message)`` pairs (one system),
+    sharing one memo of lookups."""
+    memo = {}
+    return [EventContext(env, event, message, memo) for event, message in pairs]
+
+
+def by_env(ctxs, indexes):
+    """``indexes`` grouped by the environment (company) of their context."""
+    groups = {}
+    for index in indexes:
+        groups.setdefault(ctxs[index].env, []).append(index)
+    return groups.items()
+
+
+def post_and_bind_all(ctxs, documents, external_ids):
+    """:func:`post_and_bind` for the new documents of a batch: one
+    ``action_post()``, one ``create()`` of the event trail, one INSERT of the
+    bindings."""
+    documents.action_post()
+    trail(ctxs, documents, "create")
+    ctxs[0].env["saas.binding"].bind_new(
+        ctxs[0].system,
+        [
+            (document, external_id, ctx.event, ctx.occurred_at)
+            for ctx, document, external_id in zip(ctxs, documents, external_ids, strict=True)
+        ],
+    )
+    return documents
+
+
+def trail(ctxs, records, operation):
+    """Log ``records`` (one per context) on their events at once."""
+    ctxs[0].env["saas.event.record"].sudo().create(
+        [
+            {
+                "event_id": ctx.event.id,
+                "res_model": record._name,
+                "res_id": record.id,
+                "operation": operation,
+            }
+            for ctx, record in zip(ctxs, records, strict=True)
+        ]
+    )

@@ -10,7 +10,15 @@ from odoo.addons.saas_sync.exceptions import EventValidationError
 
 from ..lib.mrr import ZERO, quantize, split_amount, to_decimal
 from .context import EventContext
-from .documents import RECEIVABLE, already_recorded, post_and_bind, reconcile
+from .documents import (
+    RECEIVABLE,
+    already_recorded,
+    batch_contexts,
+    by_env,
+    post_and_bind,
+    post_and_bind_all,
+    reconcile,
+)
 
 
 def _move_line_commands(ctx, lines, currency):
@@ -75,10 +83,9 @@ def _analytic_distribution(ctx, line, key):
     product key, if any."""
     code = line.get("analytic") or ctx.data.get("analytic")
     if code:
-        account = ctx.env["saas.mapping"].resolve(ctx.system, "analytic", str(code))
+        account = ctx.resolve("analytic", str(code))
     elif key:
-        mapping = ctx.env["saas.mapping"]._find_approved(ctx.system, "analytic", str(key))
-        account = mapping.target_ref
+        account = ctx.approved_mapping("analytic", str(key)).target_ref
     else:
         account = None
     return {str(account.id): 100.0} if account else False
@@ -239,6 +246,41 @@ def apply_invoice_issued(env, event, message):
     return already_recorded(ctx, "account.move", external_id) or (
         _create_document(ctx, "out_invoice", external_id, ctx.data["lines"]) and ctx.result()
     )
+
+
+def apply_invoices_issued(env, pairs):
+    """``invoice.issued`` of several events at once (a batch of one system,
+    about disjoint invoices): the invoices are created with one ``create()``,
+    checked one by one against their source, posted with one
+    ``action_post()`` and bound with one INSERT. Raises on the first problem
+    (the engine then splits the batch); returns one result per pair."""
+    ctxs = batch_contexts(env, pairs)
+    ctxs[0].prefetch_bound("account.move", [ctx.data["invoice_id"] for ctx in ctxs])
+    ctxs[0].prefetch_bound("res.partner", [ctx.data.get("customer_id") for ctx in ctxs])
+    ctxs[0].prefetch_bound("saas.subscription", [ctx.data.get("subscription_id") for ctx in ctxs])
+    results, new = [None] * len(ctxs), []
+    for index, ctx in enumerate(ctxs):
+        results[index] = already_recorded(ctx, "account.move", ctx.data["invoice_id"])
+        if results[index] is None:
+            new.append(index)
+    for company_env, indexes in by_env(ctxs, new):
+        group = [ctxs[index] for index in indexes]
+        handler = company_env["saas.handler.billing"]
+        moves = company_env["account.move"].create(
+            [
+                handler._prepare_invoice_values(
+                    ctx, "out_invoice", ctx.data["invoice_id"], ctx.data["lines"]
+                )
+                for ctx in group
+            ]
+        )
+        for ctx, move in zip(group, moves, strict=True):
+            _check_amounts(ctx, move, ctx.data["lines"])
+            _check_total(ctx, move, ctx.amount("total"))
+        post_and_bind_all(group, moves, [ctx.data["invoice_id"] for ctx in group])
+        for index, ctx in zip(indexes, group, strict=True):
+            results[index] = ctx.result()
+    return results
 
 
 def _release_credit_note(ctx, credit_note):

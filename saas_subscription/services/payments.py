@@ -6,23 +6,34 @@ from odoo.addons.saas_sync.exceptions import EventValidationError, MappingError
 
 from ..lib.mrr import ZERO
 from .context import EventContext
-from .documents import already_recorded, post_and_bind, reconcile
+from .documents import (
+    RECEIVABLE,
+    already_recorded,
+    batch_contexts,
+    by_env,
+    post_and_bind,
+    post_and_bind_all,
+    reconcile,
+)
+
+
+def _payment_values(ctx, payment_type, external_id, amount, partner):
+    return {
+        "payment_type": payment_type,
+        "partner_type": "customer",
+        "partner_id": partner.id,
+        "amount": float(amount),
+        "currency_id": ctx.currency().id,
+        "date": ctx.date("date", default=ctx.occurred_date),
+        "journal_id": ctx.journal("bank").id,
+        "memo": ctx.data.get("reference") or external_id,
+        "saas_event_id": ctx.event.id,
+    }
 
 
 def _payment(ctx, payment_type, external_id, amount, partner):
-    journal = ctx.journal("bank")
     payment = ctx.env["account.payment"].create(
-        {
-            "payment_type": payment_type,
-            "partner_type": "customer",
-            "partner_id": partner.id,
-            "amount": float(amount),
-            "currency_id": ctx.currency().id,
-            "date": ctx.date("date", default=ctx.occurred_date),
-            "journal_id": journal.id,
-            "memo": ctx.data.get("reference") or external_id,
-            "saas_event_id": ctx.event.id,
-        }
+        _payment_values(ctx, payment_type, external_id, amount, partner)
     )
     return post_and_bind(ctx, payment, external_id)
 
@@ -90,16 +101,19 @@ def _payment_reported_again(ctx, payment, keys, invoices):
     return ctx.result()
 
 
-def apply_payment_succeeded(env, event, message):
-    ctx = EventContext(env, event, message)
+def invoice_keys(data):
+    """The invoices a payment message names."""
+    return data.get("invoice_ids") or ([data["invoice_id"]] if data.get("invoice_id") else [])
+
+
+def _new_payment(ctx):
+    """``(keys, invoices, amount, partner)`` of a payment to book, or the
+    event's result when it books nothing new (not the owner, already known)."""
     if not ctx.system.owns("payments"):
         return ctx.not_owner("payments")
     keys = _payment_keys(ctx)
-    invoice_ids = ctx.data.get("invoice_ids") or (
-        [ctx.data["invoice_id"]] if ctx.data.get("invoice_id") else []
-    )
     invoices = ctx.env["account.move"]
-    for invoice_id in invoice_ids:
+    for invoice_id in invoice_keys(ctx.data):
         invoices |= ctx.require("account.move", invoice_id, ctx.env._("Invoice"))
     known = _known_payment(ctx, keys)
     if known:
@@ -107,21 +121,85 @@ def apply_payment_succeeded(env, event, message):
     amount = ctx.amount("amount")
     if amount <= 0:
         raise EventValidationError(ctx.env._("A payment amount is positive."))
-    payment = _payment(ctx, "inbound", keys[0], amount, ctx.customer())
+    return keys, invoices, amount, ctx.customer()
+
+
+def _bind_aliases(ctx, payment, keys):
     for alias in keys[1:]:
         ctx.bind(payment, alias)
-    _apply_to_invoices(payment, invoices)
+
+
+def _book_fee(ctx, payment):
     fee = ctx.amount("fee", default=ZERO)
     if fee:
         _record_fee(ctx, payment, fee)
+
+
+def apply_payment_succeeded(env, event, message):
+    ctx = EventContext(env, event, message)
+    booking = _new_payment(ctx)
+    if not isinstance(booking, tuple):
+        return booking
+    keys, invoices, amount, partner = booking
+    payment = _payment(ctx, "inbound", keys[0], amount, partner)
+    _bind_aliases(ctx, payment, keys)
+    _apply_to_invoices(payment, invoices)
+    _book_fee(ctx, payment)
     return ctx.result()
+
+
+def apply_payments_succeeded(env, pairs):
+    """``payment.succeeded`` of several events at once (one system, disjoint
+    payments, at most one invoice each): the new payments are created with
+    one ``create()``, posted with one ``action_post()``, bound with one
+    INSERT and reconciled with their invoices in one reconciliation plan.
+    Raises on the first problem (the engine then splits the batch); returns
+    one result per pair."""
+    ctxs = batch_contexts(env, pairs)
+    first = ctxs[0]
+    first.prefetch_bound("account.payment", [key for ctx in ctxs for key in _payment_keys(ctx)])
+    first.prefetch_bound("account.move", [key for ctx in ctxs for key in invoice_keys(ctx.data)])
+    first.prefetch_bound("res.partner", [ctx.data.get("customer_id") for ctx in ctxs])
+    results, bookings = [None] * len(ctxs), {}
+    for index, ctx in enumerate(ctxs):
+        booking = _new_payment(ctx)
+        if isinstance(booking, tuple):
+            bookings[index] = booking
+        else:
+            results[index] = booking
+    for company_env, indexes in by_env(ctxs, list(bookings)):
+        group = [ctxs[index] for index in indexes]
+        booked = [bookings[index] for index in indexes]
+        payments = company_env["account.payment"].create(
+            [
+                _payment_values(ctx, "inbound", keys[0], amount, partner)
+                for ctx, (keys, _invoices, amount, partner) in zip(group, booked, strict=True)
+            ]
+        )
+        post_and_bind_all(group, payments, [keys[0] for keys, *_rest in booked])
+        plan = []
+        for ctx, payment, (keys, invoices, _amount, _partner) in zip(
+            group, payments, booked, strict=True
+        ):
+            _bind_aliases(ctx, payment, keys)
+            lines = (payment.move_id.line_ids | invoices.line_ids).filtered(
+                lambda line: line.account_id.account_type == RECEIVABLE and not line.reconciled
+            )
+            if len(lines) > 1:
+                plan.append(lines)
+        if plan:
+            company_env["account.move.line"]._reconcile_plan(plan)
+        for index, ctx, payment in zip(indexes, group, payments, strict=True):
+            _book_fee(ctx, payment)
+            results[index] = ctx.result()
+    return results
 
 
 def _record_fee(ctx, payment, fee):
     """The gateway keeps its fee: expense it against the payment's outstanding
     account, so the net reaches the bank. A fee in a foreign currency keeps
     its amount in that currency, converted at the payment's date."""
-    expense = ctx.env["saas.mapping"]._find_approved(ctx.system, "account", "gateway_fee")
+    expense = ctx.approved_mapping("account", "gateway_fee")
     if not expense or not expense.target_ref:
         raise MappingError("account", "gateway_fee", ctx.system)
     currency = payment.currency_id

@@ -5,6 +5,7 @@ from . import test_ledger_property
 from . import test_ledger_order
 from . import test_customers
 from . import test_billing
+from . import test_batch
 from . import test_replay
 from . import test_concurrency
 from . import test_company_routing

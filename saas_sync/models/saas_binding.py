@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 from ..exceptions import TransientError
 from ..tools import insert_unless_exists
@@ -79,9 +80,34 @@ class SaasBinding(models.Model):
     @api.model
     def find_record(self, system, model_name, external_id):
         """The Odoo record bound to ``external_id``, or an empty recordset."""
-        binding = self.find_binding(system, model_name, external_id)
-        record = self.env[model_name].browse(binding.res_id) if binding else None
-        return record.exists() if record else self.env[model_name]
+        return self.find_records(system, model_name, [external_id]).get(
+            external_id, self.env[model_name]
+        )
+
+    @api.private
+    @api.model
+    def find_records(self, system, model_name, external_ids):
+        """``{external id: record}`` of the ``external_ids`` bound to an
+        existing ``model_name`` record, in one query (binding and existence
+        together): a batch of events reads its references at once."""
+        external_ids = list(dict.fromkeys(external_ids))
+        model = self.env[model_name]
+        if not external_ids:
+            return {}
+        self.flush_model(["system_id", "res_model", "res_id", "external_id"])
+        self.env.cr.execute(
+            SQL(
+                """SELECT b.external_id, b.res_id
+                     FROM saas_binding b
+                     JOIN %s t ON t.id = b.res_id
+                    WHERE b.system_id = %s AND b.res_model = %s AND b.external_id = ANY(%s)""",
+                SQL.identifier(model._table),
+                system.id,
+                model_name,
+                external_ids,
+            )
+        )
+        return {external_id: model.browse(res_id) for external_id, res_id in self.env.cr.fetchall()}
 
     @api.private
     @api.model
@@ -124,6 +150,59 @@ class SaasBinding(models.Model):
             return binding
         values.update(system_id=system.id, res_model=record._name, external_id=external_id)
         return self._insert_binding(system, values)
+
+    @api.private
+    @api.model
+    def bind_new(self, system, entries):
+        """Bind new records at once: ``entries`` are ``(record, external_id,
+        event, source_updated_at)``; one INSERT for all. Raises TransientError
+        when any external id was bound meanwhile (by a concurrent event, or
+        earlier in this transaction): the caller's batch is then split and
+        each event binds on its own (:meth:`bind`)."""
+        if not entries:
+            return self
+        now = self.env.cr.now()
+        columns = (
+            "system_id company_id res_model res_id external_id last_event_id "
+            "source_updated_at create_uid write_uid create_date write_date"
+        ).split()
+        rows = [
+            SQL(
+                "(%s)",
+                SQL(", ").join(
+                    SQL("%s", value)
+                    for value in (
+                        system.id,
+                        system.company_id.id or None,
+                        record._name,
+                        record.id,
+                        external_id,
+                        event.id if event else None,
+                        source_updated_at or None,
+                        self.env.uid,
+                        self.env.uid,
+                        now,
+                        now,
+                    )
+                ),
+            )
+            for record, external_id, event, source_updated_at in entries
+        ]
+        self.flush_model()
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO saas_binding (%s) VALUES %s
+                   ON CONFLICT (system_id, res_model, external_id) DO NOTHING RETURNING id""",
+                SQL(", ").join(SQL.identifier(column) for column in columns),
+                SQL(", ").join(rows),
+            )
+        )
+        ids = [row[0] for row in self.env.cr.fetchall()]
+        if len(ids) != len(entries):
+            raise TransientError(
+                self.env._("Some of %s objects were bound meanwhile; retrying.", len(entries))
+            )
+        return self.browse(ids)
 
     def _insert_binding(self, system, values):
         """Create a binding, or raise TransientError when another transaction

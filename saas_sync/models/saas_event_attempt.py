@@ -10,7 +10,7 @@ class SaasEventAttempt(models.Model):
     _order = "started_at desc, id desc"
 
     event_id = fields.Many2one("saas.event", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="event_id.company_id", store=True)
+    company_id = fields.Many2one(related="event_id.company_id", store=True, precompute=True)
     started_at = fields.Datetime(required=True)
     duration_ms = fields.Integer(string="Duration (ms)")
     outcome = fields.Selection(EVENT_STATES, required=True)

@@ -4,12 +4,15 @@
 record the attempt; :func:`..exceptions.classify_error` decides what a
 failure means."""
 
+import functools
 import json
 import logging
 import random
 import time
 import traceback
 from datetime import timedelta
+
+import psycopg2
 
 from odoo import api, fields, models
 from odoo.tools import SQL
@@ -102,18 +105,28 @@ class SaasEvent(models.Model):
         the next run gives them back to the queue (:meth:`_recover_stale_claims`).
         """
         self._recover_stale_claims(lane, system_ids)
-        events = self._claim_due(lane, limit or get_setting(self.env, "batch_size"), system_ids)
-        claims = {event.id: event.claimed_at for event in events}
+        limit = limit or get_setting(self.env, "batch_size")
+        events = self._claim_due_or_none(lane, limit, system_ids)
+        for _retry in range(3):
+            if events is not None or not commit:
+                break
+            # Another worker claimed events our snapshot still saw as due: a
+            # new transaction (a new snapshot) sees what is left.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+            events = self._claim_due_or_none(lane, limit, system_ids)
+        events = events or self.browse()
+        claimed_at = events[:1].claimed_at
         if commit:
             # The lane cron's own cursor: a committed claim is what makes
             # ``processing`` visible and keeps other workers off the batch.
             self.env.cr.commit()  # pylint: disable=invalid-commit
         processed = self.browse()
-        for event in events:
-            if not event._hold_claim(claims[event.id]):
+        for run, step in events._processing_steps():
+            held = run._hold_claims(claimed_at)
+            if not held:
                 continue  # given back to the queue meanwhile: another worker owns it
-            event._process_one()
-            processed |= event
+            step(held)
+            processed |= held
             if commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return processed
@@ -121,6 +134,15 @@ class SaasEvent(models.Model):
     @api.model
     def _claim_due(self, lane, limit, system_ids=None):
         """Lock the due events (``SKIP LOCKED``) and mark them ``processing``."""
+        return self._claim_due_or_none(lane, limit, system_ids) or self.browse()
+
+    @api.model
+    def _claim_due_or_none(self, lane, limit, system_ids=None):
+        """:meth:`_claim_due`, or None when another worker claimed (and committed) some of the rows
+        since this transaction's snapshot was taken: PostgreSQL refuses to
+        lock them (serialization failure) rather than skipping them; the
+        caller tries again in a new transaction.
+        """
         self.env.flush_all()
         now = fields.Datetime.now()
         query = SQL(
@@ -140,30 +162,165 @@ class SaasEvent(models.Model):
             SQL("AND e.system_id = ANY(%s)", list(system_ids)) if system_ids else SQL(""),
             int(limit),
         )
-        self.env.cr.execute(query)
-        events = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                ids = [row[0] for row in self.env.cr.fetchall()]
+        except psycopg2.errors.SerializationFailure:
+            return None
+        events = self.sudo().browse(ids)
         events.write({"state": "processing", "claimed_at": now})
         events.flush_recordset(["state", "claimed_at"])
         return events
 
-    def _hold_claim(self, claimed_at):
-        """Lock this claimed event for its run; False if it is no longer ours.
+    def _hold_claims(self, claimed_at):
+        """Lock these claimed events for their run; return those still ours.
 
-        The row lock keeps :meth:`_recover_stale_claims` off an event that is
+        The row locks keep :meth:`_recover_stale_claims` off events that are
         running. An event it already gave back is no longer ``processing``
         under our claim time (another worker may have claimed it since): it
         is left alone.
         """
-        self.ensure_one()
+        if not self:
+            return self
         self.env.cr.execute(
             """SELECT id FROM saas_event
-                WHERE id = %s AND state = 'processing' AND claimed_at = %s
+                WHERE id = ANY(%s) AND state = 'processing' AND claimed_at = %s
                   FOR UPDATE""",
-            (self.id, claimed_at),
+            (self.ids, claimed_at),
         )
-        held = bool(self.env.cr.fetchone())
+        held = {row[0] for row in self.env.cr.fetchall()}
         self.invalidate_recordset()
-        return held
+        return self.filtered(lambda event: event.id in held)
+
+    # ---------------------------------------------------------------- batches
+    def _effective_order(self):
+        """The events in the order their facts happened (effective date, then
+        receipt): two events about one object apply in that order."""
+        return self.sorted(lambda event: (event.occurred_at or event.received_at, event.id))
+
+    def _batch_entry(self):
+        """``(batch method, message, keys)`` when this event may be applied in
+        a batch, else None: events of systems without an adapter (their payload
+        is the one canonical message) whose type has a batch handler."""
+        self.ensure_one()
+        if self.system_id._saas_has_adapter():
+            return None
+        try:
+            messages = self._canonical_messages()
+        except Exception:  # noqa: BLE001 - the one-by-one run records the error
+            return None
+        if len(messages) != 1 or messages[0].get("ignore_reason"):
+            return None
+        message = messages[0]
+        handlers = self.env["saas.handler"]
+        event_type = message.get("type", self.event_type)
+        method = handlers._find_batch_handler(self.system_id.kind, event_type, message)
+        if method is None:
+            return None
+        return method, message, handlers._saas_batch_keys(message) | {f"event:{self.id}"}
+
+    def _processing_steps(self):
+        """Cut the claimed events into steps, in effective order: ``(events,
+        apply)`` pairs where ``apply(held)`` runs the held ones.
+
+        Consecutive batchable events whose objects are disjoint form one run;
+        within it, the events of one batch method and system are applied
+        together. An event that shares an object with the run, or that cannot
+        be batched, closes the run and comes after it.
+        """
+        run, keys = {}, set()
+
+        def flush():
+            steps = [
+                (
+                    self.browse([event.id for event, _message in items]),
+                    functools.partial(
+                        self._batch_step,
+                        method,
+                        {event.id: message for event, message in items},
+                    ),
+                )
+                for method, items in run.values()
+            ]
+            run.clear()
+            keys.clear()
+            return steps
+
+        for event in self._effective_order():
+            entry = event._batch_entry()
+            if entry and not keys & entry[2]:
+                method, message, event_keys = entry
+            else:
+                yield from flush()
+                if not entry:
+                    yield event, self._single_step
+                    continue
+                method, message, event_keys = entry
+            # (a bound method hashes by its model instance: keyed by names)
+            group = (method.__self__._name, method.__name__, event.system_id.id)
+            run.setdefault(group, (method, []))[1].append((event, message))
+            keys.update(event_keys)
+        yield from flush()
+
+    @api.model
+    def _single_step(self, events):
+        for event in events:
+            event._process_one()
+
+    @api.model
+    def _batch_step(self, method, messages, held):
+        pairs = [(event, messages[event.id]) for event in held]
+        if len(pairs) == 1:
+            held._process_one()
+        else:
+            self._apply_batch(method, pairs)
+
+    @api.model
+    def _apply_batch(self, method, pairs):
+        """Apply ``pairs`` (event, message) with the batch ``method`` in one
+        savepoint and record one attempt per event; on any failure, split the
+        list in halves and apply each, down to one event applied alone."""
+        events = self.browse([event.id for event, _message in pairs])
+        started = time.monotonic()
+        start_at = fields.Datetime.now()
+        self.env["saas.event.record"].flush_model()
+        touched_before = {event.id: len(event.record_ids) for event in events}
+        try:
+            with self.env.cr.savepoint():
+                results = list(method(pairs))
+                if len(results) != len(pairs):
+                    raise ValueError(
+                        f"{method.__name__} returned {len(results)} results for {len(pairs)} events"
+                    )
+                self.env.flush_all()
+        except Exception as exc:  # noqa: BLE001 - every event gets its own outcome below
+            _logger.debug("Batch of %s events failed (%s): split", len(pairs), exc)
+            if len(pairs) == 1:
+                events._process_one()
+                return
+            middle = len(pairs) // 2
+            self._apply_batch(method, pairs[:middle])
+            self._apply_batch(method, pairs[middle:])
+            return
+        duration_ms = int((time.monotonic() - started) * 1000 / len(pairs))
+        outcomes = []
+        for event, result in zip(events, results, strict=True):
+            ignored = result is not None and result.ignored
+            outcomes.append(
+                {
+                    "event": event,
+                    "outcome": "ignored" if ignored else "done",
+                    "message": (result.reason or self.env._("Nothing to apply."))
+                    if ignored
+                    else False,
+                    "notes": result.notes if result is not None else [],
+                    "start_at": start_at,
+                    "duration_ms": duration_ms,
+                    "touched_before": touched_before[event.id],
+                }
+            )
+        self._record_outcomes(outcomes)
 
     @api.model
     def _recover_stale_claims(self, lane=None, system_ids=None):
@@ -220,7 +377,27 @@ class SaasEvent(models.Model):
     @api.model
     def _cron_process_lane(self, lane):
         events = self.sudo()._run_due(lane=lane, commit=True)
-        self.env["ir.cron"]._notify_progress(done=len(events), remaining=self._count_due(lane))
+        remaining = self._count_due(lane)
+        if remaining:
+            self._wake_lane_workers(lane)
+        self.env["ir.cron"]._notify_progress(done=len(events), remaining=remaining)
+
+    @api.model
+    def _wake_lane_workers(self, lane):
+        """Trigger the active cron records of ``lane`` (its workers), the
+        running one included: Odoo runs a cron record in one worker at a time,
+        so a lane scales out over cron workers and nodes through several
+        records, which claim disjoint events (``SKIP LOCKED``); and Odoo reruns
+        a job that reports work left only 10 times in a row, then waits for a
+        wake-up: the running record's own trigger is that wake-up, so a
+        backlog never waits for the lane's next scheduled run."""
+        crons = (
+            self.env["ir.cron"]
+            .sudo()
+            .search([("code", "=", f"model._cron_process_lane('{lane}')")])
+        )
+        for cron in crons:
+            cron._trigger()
 
     def _decoded_payload(self):
         self.ensure_one()
@@ -334,9 +511,27 @@ class SaasEvent(models.Model):
         ``detail`` (a traceback) goes on the attempt only; the event keeps
         the one-line ``message``.
         """
+        self.ensure_one()
+        self._record_outcomes(
+            [
+                {
+                    "event": self,
+                    "outcome": outcome,
+                    "error_class": error_class,
+                    "message": message,
+                    "notes": notes,
+                    "start_at": start_at,
+                    "duration_ms": duration_ms,
+                    "touched_before": touched_before,
+                    "detail": detail,
+                }
+            ]
+        )
+
+    def _outcome_values(self, outcome, error_class, message, now, policy):
+        """The values an outcome writes on this event."""
         attempts = self.attempt_count + 1
         values = {"attempt_count": attempts, "error_class": error_class, "last_error": message}
-        now = fields.Datetime.now()
         if outcome in ("done", "ignored"):
             values.update(
                 state=outcome,
@@ -348,28 +543,52 @@ class SaasEvent(models.Model):
             )
         elif outcome == "needs_mapping":
             values.update(state="needs_mapping", next_attempt_at=False)
+        elif error_class in DEAD_AT_ONCE or policy.exhausted(attempts):
+            values.update(state="dead", next_attempt_at=False)
         else:
-            policy = backoff_policy(self.env)
-            if error_class in DEAD_AT_ONCE or policy.exhausted(attempts):
-                values.update(state="dead", next_attempt_at=False)
-            else:
-                delay = policy.delay(attempts, random)
-                values.update(state="retry", next_attempt_at=now + timedelta(seconds=delay))
-        self.write(values)
-        if outcome in ("done", "ignored"):
-            self._store_latency()
+            delay = policy.delay(attempts, random)
+            values.update(state="retry", next_attempt_at=now + timedelta(seconds=delay))
+        return values
+
+    @api.model
+    def _record_outcomes(self, outcomes):
+        """Write the outcomes of several events set-wise: one write per
+        distinct set of values, one latency update, one ``create()`` of their
+        attempt rows. Each outcome is a dict with ``event``, ``outcome``,
+        ``error_class``, ``message``, ``notes``, ``start_at``, ``duration_ms``,
+        ``touched_before`` and ``detail``."""
+        now = fields.Datetime.now()
+        policy = backoff_policy(self.env)
+        groups = {}
+        for item in outcomes:
+            values = item["event"]._outcome_values(
+                item["outcome"], item.get("error_class") or False, item["message"], now, policy
+            )
+            item["state"] = values["state"]
+            key = tuple(sorted(values.items()))
+            groups.setdefault(key, [values, self.browse()])[1] |= item["event"]
+        for values, events in groups.values():
+            events.write(values)
+        finished = self.browse(
+            [item["event"].id for item in outcomes if item["state"] in ("done", "ignored")]
+        )
+        if finished:
+            finished._store_latency()
         self.env["saas.event.record"].flush_model()
         self.env["saas.event.attempt"].sudo().create(
-            {
-                "event_id": self.id,
-                "started_at": start_at,
-                "duration_ms": duration_ms,
-                "outcome": values["state"],
-                "error_class": error_class,
-                "error": detail or message,
-                "records_touched": len(self.record_ids) - touched_before,
-                "notes": "\n".join(notes) or False,
-            }
+            [
+                {
+                    "event_id": item["event"].id,
+                    "started_at": item["start_at"],
+                    "duration_ms": item["duration_ms"],
+                    "outcome": item["state"],
+                    "error_class": item.get("error_class") or False,
+                    "error": item.get("detail") or item["message"],
+                    "records_touched": len(item["event"].record_ids) - item["touched_before"],
+                    "notes": "\n".join(item["notes"]) or False,
+                }
+                for item in outcomes
+            ]
         )
 
     def _store_latency(self):

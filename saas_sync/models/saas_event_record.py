@@ -11,7 +11,7 @@ class SaasEventRecord(models.Model):
     _order = "id"
 
     event_id = fields.Many2one("saas.event", required=True, ondelete="cascade", index=True)
-    company_id = fields.Many2one(related="event_id.company_id", store=True)
+    company_id = fields.Many2one(related="event_id.company_id", store=True, precompute=True)
     res_model = fields.Char(required=True, index=True, string="Model")
     res_id = fields.Many2oneReference(
         required=True, model_field="res_model", index=True, string="Record id"

@@ -19,6 +19,21 @@ Another addon adjusts a handler the Odoo way, with ``_inherit =
 returns ``None`` (done) or a :class:`~..lib.outcome.HandlerResult`, and
 raises the errors of :mod:`..exceptions` for everything else.
 
+A handler model may also apply several events of a type at once (fewer
+queries, one ``create()`` of many records): ``_saas_batch_types`` maps the
+type to a method receiving a list of ``(event, message)`` pairs and
+returning one result per pair (``None`` or a ``HandlerResult``), in order::
+
+        _saas_batch_types = {"invoice.issued": "_apply_invoices_issued"}
+
+The engine hands such a method the events of a claimed batch whose objects
+(:meth:`SaasHandler._saas_batch_keys`) are disjoint, in one savepoint; when
+it raises, the engine splits the list in halves and, down to one event,
+applies that event alone through its ordinary method. So a batch method may
+simply raise on any problem: the event at fault ends with its own outcome,
+and the others are applied. ``_saas_batch_accepts`` lets a handler keep some
+messages of a batchable type on the one-by-one path.
+
 ``_saas_system_kinds`` limits a handler model to some kinds of systems
 (empty: every kind); a kind-specific handler wins over a general one. An
 event type claimed by two handler models for the same kind fails loudly when
@@ -60,6 +75,8 @@ class SaasHandler(models.AbstractModel):
     _saas_event_types = {}
     # kinds of systems the handlers apply to; empty means every kind
     _saas_system_kinds = ()
+    # {canonical event type: name of the method applying a list of them}
+    _saas_batch_types = {}
 
     @api.model
     def _handler_declarations(self):
@@ -89,6 +106,40 @@ class SaasHandler(models.AbstractModel):
         # now: a type claimed twice stops the registry from loading.
         self.pool._saas_handler_table = None
         self._handler_table()
+
+    @api.model
+    def _find_batch_handler(self, kind, event_type, message):
+        """The method applying a list of ``event_type`` messages at once, or
+        None when the type has none or its handler keeps ``message`` on the
+        one-by-one path (:meth:`_saas_batch_accepts`)."""
+        table = self._handler_table()
+        entry = table.get((kind, event_type)) or table.get((ANY_KIND, event_type))
+        if not entry:
+            return None
+        model = self.env[entry[0]]
+        method_name = model._saas_batch_types.get(event_type)
+        if not method_name or not model._saas_batch_accepts(event_type, message):
+            return None
+        return getattr(model, method_name)
+
+    @api.model
+    def _saas_batch_accepts(self, event_type, message):
+        """Whether ``message`` may be applied in a batch (default: yes)."""
+        return True
+
+    @api.model
+    def _saas_batch_keys(self, message):
+        """The external objects ``message`` is about: every id in its data
+        (keys ending in ``_id``, lists in keys ending in ``_ids``). Two
+        messages sharing one are never applied in the same batch: they apply
+        one after the other, in the order of their effective dates."""
+        keys = set()
+        for key, value in (message.get("data") or {}).items():
+            if key.endswith("_id") and isinstance(value, str | int):
+                keys.add(str(value))
+            elif key.endswith("_ids") and isinstance(value, list):
+                keys.update(str(item) for item in value if isinstance(item, str | int))
+        return keys
 
     @api.model
     def _find_handler(self, kind, event_type):

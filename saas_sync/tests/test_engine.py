@@ -227,3 +227,36 @@ class TestEngine(SaasSyncCommon, TransactionCase):
             self.assertEqual((attempt.outcome, attempt.error_class), ("dead", "bug"))
             self.assertIn("Traceback (most recent call last)", attempt.error)
             self.assertIn(", in handler", attempt.error)
+
+
+@tagged("post_install", "-at_install")
+class TestLaneWakeUp(SaasSyncCommon, TransactionCase):
+    """Odoo reruns a cron job that reports work left only 10 times in a row,
+    then waits for a wake-up: while a backlog remains, a lane run triggers its
+    own record (and the lane's other active workers), so the rest never waits
+    for the lane's next scheduled run."""
+
+    def _pending_triggers(self, cron):
+        return self.env["ir.cron.trigger"].search_count([("cron_id", "=", cron.id)])
+
+    def test_a_run_with_work_left_wakes_its_own_record(self):
+        cron = self.env.ref("saas_sync.ir_cron_process_operational")
+        self.store(canonical_event("evt_backlog_1"))
+        self.store(canonical_event("evt_backlog_2"))
+        self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
+        Event = self.env["saas.event"]
+        # A run that processed nothing of the backlog (its batch went elsewhere).
+        with patch.object(type(Event), "_run_due", lambda *args, **kwargs: Event.browse()):
+            Event._cron_process_lane("operational")
+        self.assertEqual(self._pending_triggers(cron), 1)
+
+    def test_a_run_with_nothing_left_wakes_nobody(self):
+        cron = self.env.ref("saas_sync.ir_cron_process_operational")
+        self.env["saas.event"].search([("state", "in", ("received", "retry"))]).write(
+            {"state": "ignored", "ignore_reason": "not this test's"}
+        )
+        self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
+        Event = self.env["saas.event"]
+        with patch.object(type(Event), "_run_due", lambda *args, **kwargs: Event.browse()):
+            Event._cron_process_lane("operational")
+        self.assertEqual(self._pending_triggers(cron), 0)

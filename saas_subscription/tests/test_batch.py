@@ -1,0 +1,309 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Batch application: the engine hands the invoice and payment events of a
+claimed batch to the billing handler together; a bad event never undoes or
+blocks the others, events about one object keep their effective order, and
+the result is the one-by-one result."""
+
+from unittest.mock import patch
+
+from odoo.tests import tagged
+
+from odoo.addons.saas_subscription.models.saas_handler_billing import SaasHandlerBilling
+
+from .common import SubscriptionCommon
+
+
+@tagged("post_install", "-at_install")
+class TestBatch(SubscriptionCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.other = cls.env["saas.system"].create(
+            {
+                "name": "Billing, one by one",
+                "code": "billing-one-by-one",
+                "kind": "billing",
+                "environment": "sandbox",
+                "company_id": cls.company.id,
+                "owns_customers": True,
+                "owns_subscriptions": True,
+                "owns_payments": True,
+            }
+        )
+        cls.map_product("starter", cls.product_starter, system=cls.other)
+        cls.map_product("pro", cls.product_pro, system=cls.other)
+
+    # ---------------------------------------------------------------- helpers
+    def store(self, event_type, data, when="2026-01-01T00:00:00Z", system=None):
+        return self.emit(event_type, data, occurred_at=when, system=system, process=False)
+
+    def customers(self, count, system=None, prefix="cus_b"):
+        for number in range(count):
+            self.store(
+                "customer.upserted",
+                {"customer_id": f"{prefix}{number}", "name": f"Batch customer {number}"},
+                when="2025-12-31T00:00:00Z",
+                system=system,
+            )
+        self.process(system)
+
+    def invoice_data(self, number, plan="starter", price="49.00", prefix="b"):
+        return {
+            "invoice_id": f"in_{prefix}{number}",
+            "customer_id": f"cus_{prefix}{number}",
+            "currency": self.currency.name,
+            "total": price,
+            "date": "2026-01-01",
+            "lines": [{"plan": plan, "quantity": "1", "unit_amount": price}],
+        }
+
+    def payment_data(self, number, amount="49.00", prefix="b"):
+        return {
+            "payment_id": f"pay_{prefix}{number}",
+            "customer_id": f"cus_{prefix}{number}",
+            "currency": self.currency.name,
+            "amount": amount,
+            "invoice_ids": [f"in_{prefix}{number}"],
+            "date": "2026-01-03",
+        }
+
+    def process(self, system=None, limit=None):
+        return self.env["saas.event"].process_pending(
+            system_ids=(system or self.system).ids, limit=limit
+        )
+
+    def bound(self, model, external_id, system=None):
+        return self.env["saas.binding"].find_record(system or self.system, model, external_id)
+
+    def assertOneAttempt(self, events):
+        for event in events:
+            self.assertEqual(len(event.attempt_ids), 1, f"{event.external_id}: one attempt")
+            self.assertEqual(event.attempt_ids.outcome, event.state)
+
+    def spy_batches(self):
+        """Record the size of every list handed to the billing batch methods."""
+        sizes = []
+        invoices_of = SaasHandlerBilling._apply_invoices_issued
+        payments_of = SaasHandlerBilling._apply_payments_succeeded
+
+        def invoices_spy(handler, pairs):
+            sizes.append(("invoice", len(pairs)))
+            return invoices_of(handler, pairs)
+
+        def payments_spy(handler, pairs):
+            sizes.append(("payment", len(pairs)))
+            return payments_of(handler, pairs)
+
+        return sizes, [
+            patch.object(SaasHandlerBilling, "_apply_invoices_issued", invoices_spy),
+            patch.object(SaasHandlerBilling, "_apply_payments_succeeded", payments_spy),
+        ]
+
+    # ------------------------------------------------------------------ tests
+    def test_a_bad_event_in_a_batch_leaves_the_others_applied(self):
+        self.customers(7)
+        datas = [self.invoice_data(n) for n in range(7)]
+        # In the middle: a plan nobody mapped, and a total Odoo does not compute.
+        datas[3]["lines"][0]["plan"] = "nomap"
+        datas[5]["total"] = "48.00"
+        for data in datas:
+            self.store("invoice.issued", data)
+        stored = self.env["saas.event"].search(
+            [("system_id", "=", self.system.id), ("event_type", "=", "invoice.issued")]
+        )
+        sizes, patches = self.spy_batches()
+        with patches[0], patches[1]:
+            self.process()
+        self.assertTrue(any(kind == "invoice" and size > 2 for kind, size in sizes), sizes)
+        by_invoice = {event._decoded_payload()["data"]["invoice_id"]: event for event in stored}
+        self.assertEqual(by_invoice["in_b5"].state, "dead")
+        self.assertEqual(by_invoice["in_b5"].error_class, "validation")
+        self.assertIn("48.00", by_invoice["in_b5"].last_error)
+        self.assertFalse(self.bound("account.move", "in_b5"))
+        self.assertEqual(by_invoice["in_b3"].state, "needs_mapping")
+        self.assertEqual(by_invoice["in_b3"].missing_mapping_id.external_key, "nomap")
+        self.assertFalse(self.bound("account.move", "in_b3"))
+        done = stored.filtered(lambda event: event.state == "done")
+        self.assertEqual(len(done), 5, stored.mapped("last_error"))
+        for number in (0, 1, 2, 4, 6):
+            move = self.bound("account.move", f"in_b{number}")
+            self.assertEqual(move.state, "posted")
+            self.assertEqual(move.amount_total, 49.0)
+            self.assertEqual(move.saas_event_id.state, "done")
+        self.assertOneAttempt(stored)
+
+        payments = [self.store("payment.succeeded", self.payment_data(n)) for n in (0, 1, 2, 4)]
+        payments.append(self.store("payment.succeeded", self.payment_data(6, amount="-5.00")))
+        self.process()
+        self.assertEqual([p.state for p in payments], ["done"] * 4 + ["dead"])
+        self.assertIn("positive", payments[-1].last_error)
+        for number in (0, 1, 2, 4):
+            self.assertEqual(self.bound("account.move", f"in_b{number}").payment_state, "paid")
+        self.assertEqual(self.bound("account.move", "in_b6").payment_state, "not_paid")
+        self.assertFalse(self.bound("account.payment", "pay_b6"))
+        self.assertOneAttempt(self.env["saas.event"].browse([p.id for p in payments]))
+
+    def test_events_about_one_object_apply_in_effective_date_order(self):
+        self.customers(2)
+        # Received first, happened last: the payment of in_b0 and the change of
+        # sub_b; both sit in the same claimed batch as the facts before them.
+        payment = self.store("payment.succeeded", self.payment_data(0), when="2026-01-03T00:00:00Z")
+        changed = self.store(
+            "subscription.changed",
+            {
+                "subscription_id": "sub_b",
+                "customer_id": "cus_b1",
+                "currency": self.currency.name,
+                "items": [
+                    {
+                        "plan": "starter",
+                        "quantity": "3",
+                        "unit_amount": "10.00",
+                        "interval": "month",
+                    }
+                ],
+            },
+            when="2026-02-01T00:00:00Z",
+        )
+        invoice = self.store("invoice.issued", self.invoice_data(0), when="2026-01-01T00:00:00Z")
+        activated = self.store(
+            "subscription.activated",
+            {
+                "subscription_id": "sub_b",
+                "customer_id": "cus_b1",
+                "currency": self.currency.name,
+                "items": [
+                    {
+                        "plan": "starter",
+                        "quantity": "1",
+                        "unit_amount": "10.00",
+                        "interval": "month",
+                    }
+                ],
+            },
+            when="2026-01-01T00:00:00Z",
+        )
+        self.process()
+        events = invoice | payment | activated | changed
+        self.assertEqual(set(events.mapped("state")), {"done"}, events.mapped("last_error"))
+        self.assertOneAttempt(events)
+        self.assertLess(invoice.attempt_ids.id, payment.attempt_ids.id)
+        self.assertLess(activated.attempt_ids.id, changed.attempt_ids.id)
+        self.assertEqual(self.bound("account.move", "in_b0").payment_state, "paid")
+        subscription = self.subscription("sub_b")
+        self.assertEqual(subscription.mrr, 30.0)
+        movements = subscription.movement_ids.sorted("date")
+        self.assertEqual(movements.mapped("movement_type"), ["new", "expansion"])
+        self.assertEqual(movements.mapped("delta"), [10.0, 20.0])
+        self.assertLedgerHolds()
+
+    def _replay_set(self, system, prefix):
+        """Customers, a subscription each, invoices (one with a line of each
+        plan) and their payments, one partial."""
+        self.customers(4, system=system, prefix=f"cus_{prefix}")
+        for number in range(4):
+            self.store(
+                "subscription.activated",
+                {
+                    "subscription_id": f"sub_{prefix}{number}",
+                    "customer_id": f"cus_{prefix}{number}",
+                    "currency": self.currency.name,
+                    "items": [
+                        {
+                            "plan": "pro" if number % 2 else "starter",
+                            "quantity": str(number + 1),
+                            "unit_amount": "20.00",
+                            "interval": "month",
+                        }
+                    ],
+                },
+                system=system,
+            )
+            data = self.invoice_data(number, prefix=prefix, price=f"{20 * (number + 1)}.00")
+            data["subscription_id"] = f"sub_{prefix}{number}"
+            self.store("invoice.issued", data, when="2026-01-01T00:00:01Z", system=system)
+            amount = "10.00" if number == 3 else data["total"]
+            self.store(
+                "payment.succeeded",
+                self.payment_data(number, amount=amount, prefix=prefix),
+                when="2026-01-03T00:00:00Z",
+                system=system,
+            )
+
+    def _summary(self, system, prefix):
+        rows = []
+        for number in range(4):
+            move = self.bound("account.move", f"in_{prefix}{number}", system)
+            payment = self.bound("account.payment", f"pay_{prefix}{number}", system)
+            subscription = self.subscription(f"sub_{prefix}{number}", system)
+            rows.append(
+                (
+                    move.state,
+                    move.amount_total,
+                    move.amount_residual,
+                    move.payment_state,
+                    move.invoice_line_ids.product_id.ids,
+                    payment.state,
+                    payment.amount,
+                    payment.is_reconciled,
+                    move.line_ids.matched_credit_ids.credit_move_id.move_id == payment.move_id,
+                    subscription.mrr,
+                    subscription.movement_ids.sorted("date").mapped(
+                        lambda m: (m.movement_type, m.delta)
+                    ),
+                )
+            )
+        events = self.env["saas.event"].search([("system_id", "=", system.id)])
+        return rows, sorted(events.mapped("state")), sorted(len(e.attempt_ids) for e in events)
+
+    def test_a_batch_books_what_one_by_one_books(self):
+        self._replay_set(self.system, "b")
+        sizes, patches = self.spy_batches()
+        with patches[0], patches[1]:
+            self.process()
+        self.assertIn(("invoice", 4), sizes)
+        self.assertIn(("payment", 4), sizes)
+        self._replay_set(self.other, "b")
+        while self.process(self.other, limit=1):
+            pass
+        batch, one_by_one = self._summary(self.system, "b"), self._summary(self.other, "b")
+        self.assertEqual(batch, one_by_one)
+        rows, states, attempts = batch
+        self.assertEqual(set(states), {"done"})
+        self.assertEqual(set(attempts), {1})
+        self.assertEqual(rows[0][3], "paid")
+        self.assertEqual(rows[3][3], "partial")
+        self.assertEqual([row[9] for row in rows], [20.0, 40.0, 60.0, 80.0])
+        self.assertLedgerHolds()
+
+    def _queries_for(self, count, prefix, event_type):
+        self.customers(count, prefix=f"cus_{prefix}")
+        for number in range(count):
+            self.store(
+                "invoice.issued",
+                self.invoice_data(number, prefix=prefix),
+                when="2026-01-01T00:00:00Z",
+            )
+        if event_type == "payment.succeeded":
+            self.process()
+            for number in range(count):
+                self.store("payment.succeeded", self.payment_data(number, prefix=prefix))
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        done = self.process()
+        self.assertEqual(len(done), count)
+        self.assertEqual(set(done.mapped("state")), {"done"}, done.mapped("last_error"))
+        return self.env.cr.sql_log_count - before
+
+    def test_queries_per_event_in_a_batch_are_bounded(self):
+        for event_type, bound in (("invoice.issued", 30), ("payment.succeeded", 45)):
+            tag = "i" if event_type == "invoice.issued" else "p"
+            small = self._queries_for(5, f"{tag}s", event_type)
+            large = self._queries_for(25, f"{tag}l", event_type)
+            # Each event beyond the first five costs at most ``bound`` queries
+            # (one by one: 78 per invoice event, 120 per payment event); the
+            # fixed cost of a batch is paid once.
+            per_event = (large - small) / 20
+            self.assertLessEqual(per_event, bound, f"{event_type}: {small} then {large} queries")
+            self.assertLessEqual(large / 25, bound + 5, f"{event_type}: {large} for 25 events")
