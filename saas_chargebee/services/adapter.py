@@ -21,6 +21,7 @@ from ..lib.amounts import day
 from ..lib.translate import (
     Translation,
     customer_message,
+    embedded_coupons,
     invoice_issued,
     item_id_of,
     subscription_message,
@@ -58,17 +59,30 @@ def _plan_key(env, system, with_api):
     return plan_key
 
 
+def coupon_reader(system, content=None):
+    """``coupon_of(coupon_id)``: the coupon the event carries, else the one
+    Chargebee holds (with an API key; read once per id), else None."""
+    coupons = embedded_coupons(content or {})
+
+    def coupon_of(coupon_id):
+        if coupon_id not in coupons:
+            coupons[coupon_id] = system._chargebee_retrieve("coupon", coupon_id)
+        return coupons[coupon_id]
+
+    return coupon_of
+
+
 class CurrentState:
     """Completes translated messages with resource versions and Chargebee's
     current objects."""
 
-    def __init__(self, env, system, payload, plan_key):
+    def __init__(self, env, system, payload, plan_key, coupon_of):
         self.env = env
         self.system = system
         self.payload = payload
         self.content = payload.get("content") or {}
         self.with_api = bool(system._chargebee_client())
-        self.translation = Translation(payload, plan_key)
+        self.translation = Translation(payload, plan_key, coupon_of)
         self.Binding = env["saas.binding"]
         self.added = set()
 
@@ -182,5 +196,6 @@ class CurrentState:
 def normalize_chargebee_event(env, event, payload):
     system = event.system_id
     plan_key = _plan_key(env, system, bool(system._chargebee_client()))
-    messages = translate(payload, plan_key)
-    return CurrentState(env, system, payload, plan_key).complete(messages)
+    coupon_of = coupon_reader(system, payload.get("content"))
+    messages = translate(payload, plan_key, coupon_of)
+    return CurrentState(env, system, payload, plan_key, coupon_of).complete(messages)
