@@ -10,7 +10,8 @@ Before a message about a customer or subscription is applied, its
 ``resource_version`` is compared with the stored one: an older (or the same)
 version is ignored with the reason. With an API key, what a message needs
 but Odoo lacks is read from Chargebee's current state first: an unknown
-customer, an unknown invoice that a payment settles, a subscription that is
+customer, an unknown invoice that a payment settles or a credit note
+adjusts, a subscription that is
 unknown (for an event that carries no full state) or whose stored version is
 newer than the event's (the current subscription is applied instead when it
 is newer still). Without a key those messages retry as dependencies (or are
@@ -116,10 +117,19 @@ class CurrentState:
         return [customer_message(self.translation, customer, ":customer")]
 
     def invoices(self, message):
-        if message["type"] != "payment.succeeded" or not self.with_api:
+        """The invoices a payment settles or a credit note adjusts that Odoo
+        lacks, read from Chargebee (so that the note or the payment is
+        reconciled with them at once, not after retries)."""
+        if not self.with_api:
+            return []
+        if message["type"] == "payment.succeeded":
+            invoice_ids = message["data"].get("invoice_ids") or []
+        elif message["type"] == "credit_note.issued" and message["data"].get("invoice_id"):
+            invoice_ids = [message["data"]["invoice_id"]]
+        else:
             return []
         result = []
-        for invoice_id in message["data"].get("invoice_ids") or []:
+        for invoice_id in invoice_ids:
             if invoice_id in self.added or self.known("account.move", invoice_id):
                 continue
             invoice = self.system._chargebee_retrieve("invoice", invoice_id)

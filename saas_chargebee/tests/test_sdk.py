@@ -306,3 +306,25 @@ class TestChargebeeSdk(ChargebeeCase):
         self.assertIn("coupon deleted_one", event.attempt_ids.notes)
         self.assertEqual(subscription.mrr, 45.0)
         self.assertLedgerHolds()
+
+    def test_adjustment_note_before_its_invoice_reads_the_invoice(self):
+        self.fake.put("customer", resource("customer"))
+        self.fake.put("invoice", resource("invoice", id="1001"))
+        note = resource(
+            "credit_note",
+            id="cn_adj_2",
+            type="adjustment",
+            status="adjusted",
+            reference_invoice_id="1001",
+            total=1500,
+            amount_refunded=0,
+            amount_allocated=1500,
+            allocations=[{"allocated_amount": 1500, "invoice_id": "1001"}],
+        )
+        note["line_items"][0].update(unit_amount=1500, amount=1500, quantity=1)
+        event = self.deliver("credit_note_created", JAN_1 + DAY, credit_note=note)
+        self.assertDone(event)
+        self.assertIn("/api/v2/invoices/1001", self.paths())
+        invoice = self.cb_bound("account.move", "1001")
+        self.assertEqual((invoice.amount_total, invoice.amount_residual), (50.0, 35.0))
+        self.assertEqual(self.cb_bound("account.move", "cn_adj_2").payment_state, "paid")
