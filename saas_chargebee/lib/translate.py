@@ -32,6 +32,8 @@ its translator or to the reason it is stored and ignored.
 import re
 from decimal import Decimal
 
+from odoo.addons.saas_subscription.lib.mrr import combined_discount
+
 from .amounts import day, timestamp, to_major
 
 SUBSCRIPTION_STATUS = {
@@ -62,15 +64,29 @@ def default_plan_key(item_price_id, _currency):
     return item_price_id
 
 
-class Translation:
-    """One Chargebee event being translated."""
+def embedded_coupons(content):
+    """The coupon objects an event carries (``coupon``, or a list ``coupons``),
+    by id."""
+    found = [content.get("coupon"), *(content.get("coupons") or [])]
+    return {
+        coupon["id"]: coupon
+        for coupon in found
+        if isinstance(coupon, dict) and coupon.get("id") and coupon.get("discount_type")
+    }
 
-    def __init__(self, event, plan_key=None):
+
+class Translation:
+    """One Chargebee event being translated. ``coupon_of(coupon_id)`` reads a
+    coupon (a dict, or None when it cannot be read); by default from the
+    coupons the event carries."""
+
+    def __init__(self, event, plan_key=None, coupon_of=None):
         self.event = event
         self.content = event.get("content") or {}
         self.plan_key = plan_key or default_plan_key
+        self.coupon_of = coupon_of or embedded_coupons(self.content).get
 
-    def message(self, event_type, data, suffix="", version=None):
+    def message(self, event_type, data, suffix="", version=None, notes=None):
         message = {
             "id": self.event["id"] + suffix,
             "type": event_type,
@@ -80,6 +96,8 @@ class Translation:
         }
         if version:
             message["source_version"] = version
+        if notes:
+            message["notes"] = notes
         return message
 
     def ignored(self, reason):
@@ -133,8 +151,95 @@ def translate_customer(translation):
 
 
 # -------------------------------------------------------------- subscriptions
-def subscription_items(plan_key, subscription):
-    """The recurring items (plans and addons) as canonical items."""
+def _item_matches(coupon, item):
+    """Whether an ``each_specified_item`` coupon applies to a subscription item
+    (its ``item_constraints`` by item type: ``all``, ``specific`` item price
+    ids, ``none``); None when its constraint cannot be evaluated here
+    (``criteria``)."""
+    constraints = coupon.get("item_constraints")
+    if not constraints:
+        return True
+    for constraint in constraints:
+        if constraint.get("item_type") != item.get("item_type", "plan"):
+            continue
+        kind = constraint.get("constraint")
+        if kind == "all":
+            return True
+        if kind == "specific":
+            ids = constraint.get("item_price_ids") or []
+            return item["item_price_id"] in ids
+        if kind == "criteria":
+            return None
+        return False
+    return False
+
+
+def _coupon_skip(coupon, entry, currency, at):
+    """Why a coupon of a subscription does not reduce its recurring revenue
+    (None when it does)."""
+    if coupon.get("duration_type") == "one_time":
+        return "one_time"  # one invoice, not the recurring revenue
+    if entry.get("apply_till") and at and int(entry["apply_till"]) <= int(at):
+        return "expired"
+    if coupon.get("discount_type") == "fixed_amount" and (
+        (coupon.get("currency_code") or currency or "").upper() != (currency or "").upper()
+    ):
+        return "currency"  # Chargebee applies a fixed amount only in its currency
+    if coupon.get("discount_type") not in ("fixed_amount", "percentage"):
+        return "type"
+    return None
+
+
+class Discounts:
+    """Percentages and amounts off (minor units) collected from coupons."""
+
+    def __init__(self):
+        self.percents, self.amount = [], 0
+
+    def add(self, coupon):
+        if coupon["discount_type"] == "percentage":
+            self.percents.append(Decimal(str(coupon.get("discount_percentage") or 0)))
+        else:
+            self.amount += int(coupon.get("discount_amount") or 0)
+
+    def values(self, currency):
+        percent = combined_discount(*self.percents) if self.percents else None
+        return {
+            "discount_percent": format(percent.normalize(), "f") if percent else None,
+            "discount_amount": to_major(self.amount, currency) if self.amount else None,
+        }
+
+
+def subscription_coupons(translation, subscription, at=None):
+    """(subscription-level discounts, item-level ``(coupon, …)`` pairs, notes)
+    of the coupons a subscription names (``coupons[].coupon_id``): read with
+    ``translation.coupon_of``; coupons that apply once, have expired
+    (``apply_till``) or are in another currency are left out, as Chargebee's
+    recurring charges leave them out."""
+    currency = subscription.get("currency_code")
+    whole, per_item, notes = Discounts(), [], []
+    for entry in subscription.get("coupons") or []:
+        coupon_id = entry.get("coupon_id") or entry.get("id")
+        coupon = entry if entry.get("discount_type") else translation.coupon_of(coupon_id)
+        if not coupon:
+            notes.append(
+                f"Chargebee coupon {coupon_id} of subscription {subscription['id']} could not "
+                "be read (the event does not carry it, and there is no API key or Chargebee "
+                "has no such coupon): the MRR leaves it out."
+            )
+            continue
+        if _coupon_skip(coupon, entry, currency, at):
+            continue
+        if coupon.get("apply_on") == "each_specified_item":
+            per_item.append(coupon)
+        else:
+            whole.add(coupon)
+    return whole, per_item, notes
+
+
+def subscription_items(plan_key, subscription, item_coupons=(), notes=None):
+    """The recurring items (plans and addons) as canonical items, with the
+    ``each_specified_item`` coupons that apply to each."""
     currency = subscription.get("currency_code")
     interval = PERIOD_UNITS.get(subscription.get("billing_period_unit") or "month", "month")
     items = []
@@ -143,21 +248,33 @@ def subscription_items(plan_key, subscription):
             continue
         quantity = item.get("quantity_in_decimal") or item.get("quantity")
         unit = item.get("unit_price_in_decimal") or item.get("unit_price") or 0
-        items.append(
-            {
-                "plan": plan_key(item["item_price_id"], currency),
-                "quantity": str(quantity if quantity is not None else 1),
-                "unit_amount": to_major(unit, currency)
-                if not item.get("unit_price_in_decimal")
-                else str(unit),
-                "interval": interval,
-                "interval_count": int(subscription.get("billing_period") or 1),
-            }
-        )
+        canonical = {
+            "plan": plan_key(item["item_price_id"], currency),
+            "quantity": str(quantity if quantity is not None else 1),
+            "unit_amount": to_major(unit, currency)
+            if not item.get("unit_price_in_decimal")
+            else str(unit),
+            "interval": interval,
+            "interval_count": int(subscription.get("billing_period") or 1),
+        }
+        discounts = Discounts()
+        for coupon in item_coupons:
+            matches = _item_matches(coupon, item)
+            if matches is None and notes is not None:
+                notes.append(
+                    f"Chargebee coupon {coupon['id']} applies to items by criteria: "
+                    f"the MRR of {item['item_price_id']} leaves it out."
+                )
+            elif matches:
+                discounts.add(coupon)
+        canonical.update((key, value) for key, value in discounts.values(currency).items() if value)
+        items.append(canonical)
     return items
 
 
-def subscription_data(plan_key, subscription, with_items=True):
+def subscription_data(translation, subscription, with_items=True, at=None):
+    """(canonical data, notes) of a Chargebee subscription; ``at`` (a
+    timestamp) decides which limited coupons still apply."""
     data = {
         "subscription_id": subscription["id"],
         "customer_id": subscription.get("customer_id"),
@@ -171,16 +288,21 @@ def subscription_data(plan_key, subscription, with_items=True):
         "period_start": day(subscription.get("current_term_start")),
         "period_end": day(subscription.get("current_term_end"), exclusive_end=True),
     }
+    notes = []
     if with_items:
-        data["items"] = subscription_items(plan_key, subscription)
-    return data
+        whole, per_item, notes = subscription_coupons(translation, subscription, at)
+        data["items"] = subscription_items(translation.plan_key, subscription, per_item, notes)
+        data.update(whole.values(subscription.get("currency_code")))
+    return data, notes
 
 
 def subscription_message(translation, event_type, subscription, with_items=True, **extra):
-    data = subscription_data(translation.plan_key, subscription, with_items)
+    data, notes = subscription_data(
+        translation, subscription, with_items, at=translation.event.get("occurred_at")
+    )
     data.update(extra)
     return translation.message(
-        event_type, data, version=_version("saas.subscription", subscription)
+        event_type, data, version=_version("saas.subscription", subscription), notes=notes
     )
 
 
@@ -195,6 +317,9 @@ SUBSCRIPTION_EVENTS = {
     "subscription_resumed": ("subscription.resumed", False),
     "subscription_cancelled": ("subscription.cancelled", False),
     "subscription_reactivated": ("subscription.reactivated", True),
+    # Cancels at the end of the term (status non_renewing, cancelled_at ahead).
+    "subscription_cancellation_scheduled": ("subscription.cancelled", False),
+    "subscription_scheduled_cancellation_removed": ("subscription.reactivated", True),
 }
 
 
@@ -204,7 +329,12 @@ def translate_subscription(translation):
         return translation.ignored("The event carries no subscription.")
     event_type, with_items = SUBSCRIPTION_EVENTS[translation.event["event_type"]]
     extra = {}
-    if event_type == "subscription.cancelled":
+    if translation.event["event_type"] == "subscription_cancellation_scheduled":
+        cancel_at = subscription.get("cancelled_at") or subscription.get("current_term_end")
+        if not cancel_at:
+            return translation.ignored("The scheduled cancellation names no date.")
+        extra.update(cancel_at_period_end=True, cancel_at=day(cancel_at))
+    elif event_type == "subscription.cancelled":
         extra["ended_at"] = day(
             subscription.get("cancelled_at") or translation.event["occurred_at"]
         )
@@ -417,8 +547,6 @@ EVENT_TYPES = {
     "customer_changed": translate_customer,
     "customer_deleted": "Deleted Chargebee customers keep their Odoo partner and history.",
     **dict.fromkeys(SUBSCRIPTION_EVENTS, translate_subscription),
-    "subscription_cancellation_scheduled": "A scheduled cancellation changes nothing until "
-    "subscription_cancelled.",
     "invoice_generated": translate_invoice_generated,
     "invoice_updated": translate_invoice_updated,
     "credit_note_created": translate_credit_note,
@@ -441,9 +569,9 @@ CANONICAL_TYPES = {
 }
 
 
-def translate(event, plan_key=None):
+def translate(event, plan_key=None, coupon_of=None):
     """The canonical messages a Chargebee event stands for."""
-    translation = Translation(event, plan_key)
+    translation = Translation(event, plan_key, coupon_of)
     event_type = event.get("event_type")
     translator = EVENT_TYPES.get(event_type)
     if translator is None:

@@ -14,12 +14,12 @@ import chargebee
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.saas_subscription.lib.mrr import monthly_amount
+from odoo.addons.saas_subscription.lib.mrr import item_discounts, monthly_amount
 from odoo.addons.saas_sync.exceptions import ReceiveRefused, TransientError
 
 from ..lib.inbox import chargebee_header
-from ..lib.translate import MRR_STATUSES, SUBSCRIPTION_STATUS, subscription_items
-from ..services.adapter import DRIFT_SOURCE
+from ..lib.translate import MRR_STATUSES, SUBSCRIPTION_STATUS, Translation, subscription_data
+from ..services.adapter import DRIFT_SOURCE, coupon_reader
 
 _logger = logging.getLogger(__name__)
 
@@ -31,6 +31,7 @@ SERVICES = {
     "credit_note": "CreditNote",
     "transaction": "Transaction",
     "item_price": "ItemPrice",
+    "coupon": "Coupon",
 }
 PAGE_SIZE = 100
 # Subscriptions compared by the drift check: those earning MRR in Chargebee.
@@ -103,11 +104,22 @@ class SaasSystem(models.Model):
         return event
 
     # ------------------------------------------------------------ drift check
-    def _chargebee_expected_state(self, sub, currency):
-        """(Odoo state, MRR) that Odoo should hold for a Chargebee subscription."""
+    def _chargebee_expected_state(self, sub, currency, coupon_of=None):
+        """(Odoo state, MRR) that Odoo should hold for a Chargebee subscription:
+        its items and coupons counted as the webhooks' translation counts them."""
         status = SUBSCRIPTION_STATUS.get(sub.get("status"), "active")
         if sub.get("status") not in MRR_STATUSES:
             return status, Decimal(0)
+        now = int(time.time())
+        translation = Translation(
+            {"id": sub["id"], "occurred_at": now, "content": {}},
+            coupon_of=coupon_of or coupon_reader(self),
+        )
+        data, _notes = subscription_data(translation, sub, at=now)
+        digits = currency.decimal_places
+        discounts = item_discounts(
+            data["items"], data.get("discount_percent"), data.get("discount_amount"), digits
+        )
         total = sum(
             (
                 monthly_amount(
@@ -115,19 +127,21 @@ class SaasSystem(models.Model):
                     item["quantity"],
                     item["interval"],
                     item["interval_count"],
-                    digits=currency.decimal_places,
+                    percent,
+                    digits=digits,
+                    discount_amount=amount_off,
                 )
-                for item in subscription_items(lambda price, _currency: price, sub)
+                for item, (percent, amount_off) in zip(data["items"], discounts, strict=True)
             ),
             Decimal(0),
         )
         return status, total
 
-    def _chargebee_drifted(self, sub):
+    def _chargebee_drifted(self, sub, coupon_of=None):
         odoo_sub = self.env["saas.binding"].find_record(self, "saas.subscription", sub["id"])
         if not odoo_sub:
             return "missing"
-        status, mrr = self._chargebee_expected_state(sub, odoo_sub.currency_id)
+        status, mrr = self._chargebee_expected_state(sub, odoo_sub.currency_id, coupon_of)
         odoo_state = {"trial": "trialing", "ended": "cancelled", "past_due": "active"}.get(
             odoo_sub.state, odoo_sub.state
         )
@@ -173,8 +187,9 @@ class SaasSystem(models.Model):
                 if sub:
                     current[sub["id"]] = sub
         repairs, now = [], int(time.time())
+        coupon_of = coupon_reader(self)
         for sub in current.values():
-            drift = self._chargebee_drifted(sub)
+            drift = self._chargebee_drifted(sub, coupon_of)
             if not drift:
                 continue
             payload = synthetic_event(

@@ -1,9 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The handlers of saas_subscription, adjusted for Chargebee systems: the
-``resource_version`` of what was applied is kept, and a payment that another
+``resource_version`` of what was applied is kept, the translation's notes
+(a coupon it could not read) go on the attempt, and a payment that another
 system books is only applied to Chargebee's invoices."""
 
 from odoo import models
+
+from odoo.addons.saas_sync.lib.outcome import HandlerResult
 
 from ..services import gateway
 from ..services.versions import remember_version
@@ -24,6 +27,10 @@ class SaasHandlerSubscription(models.AbstractModel):
     def _apply_subscription_event(self, event, message):
         result = super()._apply_subscription_event(event, message)
         remember_version(self.env, event, message, result)
+        if message.get("notes"):
+            # What the translation could not read (a coupon) goes on the attempt.
+            result = result or HandlerResult()
+            result.notes = [*message["notes"], *result.notes]
         return result
 
 

@@ -10,7 +10,8 @@ Before a message about a customer or subscription is applied, its
 ``resource_version`` is compared with the stored one: an older (or the same)
 version is ignored with the reason. With an API key, what a message needs
 but Odoo lacks is read from Chargebee's current state first: an unknown
-customer, an unknown invoice that a payment settles, a subscription that is
+customer, an unknown invoice that a payment settles or a credit note
+adjusts, a subscription that is
 unknown (for an event that carries no full state) or whose stored version is
 newer than the event's (the current subscription is applied instead when it
 is newer still). Without a key those messages retry as dependencies (or are
@@ -21,6 +22,7 @@ from ..lib.amounts import day
 from ..lib.translate import (
     Translation,
     customer_message,
+    embedded_coupons,
     invoice_issued,
     item_id_of,
     subscription_message,
@@ -58,17 +60,30 @@ def _plan_key(env, system, with_api):
     return plan_key
 
 
+def coupon_reader(system, content=None):
+    """``coupon_of(coupon_id)``: the coupon the event carries, else the one
+    Chargebee holds (with an API key; read once per id), else None."""
+    coupons = embedded_coupons(content or {})
+
+    def coupon_of(coupon_id):
+        if coupon_id not in coupons:
+            coupons[coupon_id] = system._chargebee_retrieve("coupon", coupon_id)
+        return coupons[coupon_id]
+
+    return coupon_of
+
+
 class CurrentState:
     """Completes translated messages with resource versions and Chargebee's
     current objects."""
 
-    def __init__(self, env, system, payload, plan_key):
+    def __init__(self, env, system, payload, plan_key, coupon_of):
         self.env = env
         self.system = system
         self.payload = payload
         self.content = payload.get("content") or {}
         self.with_api = bool(system._chargebee_client())
-        self.translation = Translation(payload, plan_key)
+        self.translation = Translation(payload, plan_key, coupon_of)
         self.Binding = env["saas.binding"]
         self.added = set()
 
@@ -102,10 +117,19 @@ class CurrentState:
         return [customer_message(self.translation, customer, ":customer")]
 
     def invoices(self, message):
-        if message["type"] != "payment.succeeded" or not self.with_api:
+        """The invoices a payment settles or a credit note adjusts that Odoo
+        lacks, read from Chargebee (so that the note or the payment is
+        reconciled with them at once, not after retries)."""
+        if not self.with_api:
+            return []
+        if message["type"] == "payment.succeeded":
+            invoice_ids = message["data"].get("invoice_ids") or []
+        elif message["type"] == "credit_note.issued" and message["data"].get("invoice_id"):
+            invoice_ids = [message["data"]["invoice_id"]]
+        else:
             return []
         result = []
-        for invoice_id in message["data"].get("invoice_ids") or []:
+        for invoice_id in invoice_ids:
             if invoice_id in self.added or self.known("account.move", invoice_id):
                 continue
             invoice = self.system._chargebee_retrieve("invoice", invoice_id)
@@ -182,5 +206,6 @@ class CurrentState:
 def normalize_chargebee_event(env, event, payload):
     system = event.system_id
     plan_key = _plan_key(env, system, bool(system._chargebee_client()))
-    messages = translate(payload, plan_key)
-    return CurrentState(env, system, payload, plan_key).complete(messages)
+    coupon_of = coupon_reader(system, payload.get("content"))
+    messages = translate(payload, plan_key, coupon_of)
+    return CurrentState(env, system, payload, plan_key, coupon_of).complete(messages)

@@ -5,3 +5,4 @@ from . import test_versions
 from . import test_concurrency
 from . import test_gateway
 from . import test_sdk
+from . import test_adjustments

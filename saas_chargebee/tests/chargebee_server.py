@@ -20,6 +20,7 @@ KINDS = {
     "credit_notes": "credit_note",
     "transactions": "transaction",
     "item_prices": "item_price",
+    "coupons": "coupon",
 }
 
 

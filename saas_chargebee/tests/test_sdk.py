@@ -4,6 +4,7 @@ current state for unknown or outdated objects, the backfill and the drift
 check, idempotent with the webhooks."""
 
 import base64
+import time
 from pathlib import Path
 
 from odoo.exceptions import UserError
@@ -244,3 +245,86 @@ class TestChargebeeSdk(ChargebeeCase):
         self.assertEqual((drift, event.state), ("differs", "done"), event.ignore_reason)
         self.assertEqual((subscription.state, subscription.mrr), ("active", 50.0))
         self.assertEqual(self.chargebee._chargebee_drift_check(), [])
+
+    # ---------------------------------------------------------------- coupons
+    def test_coupons_read_through_the_api_count_in_mrr_and_drift(self):
+        self.fake.put("customer", resource("customer"))
+        self.fake.put(
+            "coupon",
+            {
+                "id": "ten_pct",
+                "discount_type": "percentage",
+                "discount_percentage": 10.0,
+                "duration_type": "forever",
+                "apply_on": "invoice_amount",
+                "status": "active",
+                "object": "coupon",
+            },
+        )
+        self.fake.put(
+            "coupon",
+            {
+                "id": "five_off",
+                "discount_type": "fixed_amount",
+                "discount_amount": 500,
+                "currency_code": "USD",
+                "duration_type": "limited_period",
+                "period": 6,
+                "period_unit": "month",
+                "apply_on": "invoice_amount",
+                "status": "active",
+                "object": "coupon",
+            },
+        )
+        coupons = [
+            {"coupon_id": "ten_pct", "applied_count": 1, "object": "coupon"},
+            {"coupon_id": "five_off", "applied_count": 1, "object": "coupon"},
+        ]
+        sub = self.fake.put("subscription", self.sub(10, coupons=coupons))
+        event = self.deliver("subscription_created", JAN_1, subscription=sub)
+        self.assertEqual(event.state, "done", event.ignore_reason or event.last_error)
+        self.assertIn("/api/v2/coupons/ten_pct", self.paths())
+        self.assertIn("/api/v2/coupons/five_off", self.paths())
+        subscription = self.cb_bound("saas.subscription", "cb_sub_acme")
+        # 2 x 25.00, less 10%, less 5.00 a month: 40.00.
+        self.assertEqual(subscription.mrr, 40.0)
+        self.assertEqual(subscription.movement_ids.mapped("delta"), [40.0])
+        self.assertFalse(event.attempt_ids.notes)
+        # The drift check counts the coupons the same way: nothing to repair ...
+        self.assertEqual(self.chargebee._chargebee_drift_check(), [])
+        # ... until the fixed coupon is removed in Chargebee without a webhook.
+        self.fake.put("subscription", self.sub(11, coupons=coupons[:1]))
+        [(_sub_id, drift, repair)] = self.chargebee._chargebee_drift_check()
+        self.assertEqual((drift, repair.state), ("differs", "done"))
+        self.assertEqual(subscription.mrr, 45.0)
+        self.assertEqual(self.chargebee._chargebee_drift_check(), [])
+        # A coupon Chargebee does not have is noted on the attempt, not hidden.
+        lost = self.sub(12, coupons=[*coupons[:1], {"coupon_id": "deleted_one"}])
+        # (after the drift repair, which Odoo applied now)
+        event = self.deliver("subscription_changed", int(time.time()) + 60, subscription=lost)
+        self.assertDone(event)
+        self.assertIn("coupon deleted_one", event.attempt_ids.notes)
+        self.assertEqual(subscription.mrr, 45.0)
+        self.assertLedgerHolds()
+
+    def test_adjustment_note_before_its_invoice_reads_the_invoice(self):
+        self.fake.put("customer", resource("customer"))
+        self.fake.put("invoice", resource("invoice", id="1001"))
+        note = resource(
+            "credit_note",
+            id="cn_adj_2",
+            type="adjustment",
+            status="adjusted",
+            reference_invoice_id="1001",
+            total=1500,
+            amount_refunded=0,
+            amount_allocated=1500,
+            allocations=[{"allocated_amount": 1500, "invoice_id": "1001"}],
+        )
+        note["line_items"][0].update(unit_amount=1500, amount=1500, quantity=1)
+        event = self.deliver("credit_note_created", JAN_1 + DAY, credit_note=note)
+        self.assertDone(event)
+        self.assertIn("/api/v2/invoices/1001", self.paths())
+        invoice = self.cb_bound("account.move", "1001")
+        self.assertEqual((invoice.amount_total, invoice.amount_residual), (50.0, 35.0))
+        self.assertEqual(self.cb_bound("account.move", "cn_adj_2").payment_state, "paid")

@@ -13,6 +13,7 @@ from odoo.addons.saas_chargebee.lib.translate import (
     translate,
 )
 from odoo.addons.saas_chargebee.tests.samples import (
+    DAY,
     FEB_1,
     JAN_1,
     MAR_1,
@@ -79,8 +80,114 @@ def test_the_issue_list_is_translated():
         "subscription_resumed subscription_cancelled subscription_reactivated invoice_generated "
         "invoice_updated credit_note_created payment_succeeded payment_failed payment_refunded"
     ).split()
-    assert set(listed) == set(CANONICAL_TYPES)
-    assert all(callable(EVENT_TYPES[name]) for name in listed)
+    scheduled = [
+        "subscription_cancellation_scheduled",
+        "subscription_scheduled_cancellation_removed",
+    ]
+    assert set(listed + scheduled) == set(CANONICAL_TYPES)
+    assert all(callable(EVENT_TYPES[name]) for name in listed + scheduled)
+
+
+def coupon(coupon_id, **values):
+    """A coupon in the shape of Chargebee's API v2 coupon resource."""
+    return {
+        "id": coupon_id,
+        "name": coupon_id,
+        "discount_type": "percentage",
+        "duration_type": "forever",
+        "status": "active",
+        "apply_on": "invoice_amount",
+        "object": "coupon",
+        **values,
+    }
+
+
+def test_subscription_coupons_are_discounts():
+    sub = resource("subscription", billing_period=1)
+    sub["subscription_items"].append(
+        {
+            "item_price_id": "seats-USD-Monthly",
+            "item_type": "addon",
+            "quantity": 5,
+            "unit_price": 200,
+        }
+    )
+    sub["coupons"] = [
+        {"coupon_id": name, "applied_count": 1, "object": "coupon"}
+        for name in ("ten", "twenty", "five_off", "once", "eur_off", "seats_half", "gone", "lost")
+    ]
+    sub["coupons"][6]["apply_till"] = JAN_1 - DAY  # expired before the event
+    coupons = [
+        coupon("ten", discount_percentage=10.0),
+        coupon("twenty", discount_percentage=20, duration_type="limited_period"),
+        coupon("five_off", discount_type="fixed_amount", discount_amount=500, currency_code="USD"),
+        coupon(
+            "once",
+            discount_type="fixed_amount",
+            discount_amount=900,
+            currency_code="USD",
+            duration_type="one_time",
+        ),
+        coupon("eur_off", discount_type="fixed_amount", discount_amount=700, currency_code="EUR"),
+        coupon(
+            "seats_half",
+            discount_percentage=50,
+            apply_on="each_specified_item",
+            item_constraints=[
+                {
+                    "item_type": "addon",
+                    "constraint": "specific",
+                    "item_price_ids": ["seats-USD-Monthly"],
+                },
+                {"item_type": "plan", "constraint": "none"},
+            ],
+        ),
+        coupon("gone", discount_type="fixed_amount", discount_amount=100, currency_code="USD"),
+    ]
+    event = chargebee_event(
+        "subscription_changed", JAN_1, subscription=sub, coupon=coupons[0], coupons=coupons[1:]
+    )
+    message = only(translate(event))
+    data = message["data"]
+    # 10% then 20%: 28% of the whole subscription (Chargebee applies them in turn).
+    assert (data["discount_percent"], data["discount_amount"]) == ("28", "5.00")
+    assert "discount_percent" not in data["items"][0]
+    assert data["items"][1]["discount_percent"] == "50"
+    assert message["notes"] == [
+        "Chargebee coupon lost of subscription cb_sub_acme could not be read (the event does "
+        "not carry it, and there is no API key or Chargebee has no such coupon): the MRR "
+        "leaves it out."
+    ]
+    # A reader (the adapter's, with the API) is asked for what the event lacks.
+    asked = []
+
+    def coupon_of(coupon_id):
+        asked.append(coupon_id)
+        return coupon("lost", discount_percentage=100) if coupon_id == "lost" else None
+
+    bare = chargebee_event("subscription_changed", JAN_1, subscription=sub)
+    message = only(translate(bare, coupon_of=coupon_of))
+    assert message["data"]["discount_percent"] == "100"
+    assert asked == [entry["coupon_id"] for entry in sub["coupons"]]
+    assert len(message["notes"]) == 7  # the others could not be read
+
+
+def test_scheduled_cancellation_and_its_removal():
+    sub = resource("subscription", status="non_renewing", cancelled_at=MAR_1)
+    message = only(
+        translate(chargebee_event("subscription_cancellation_scheduled", subscription=sub))
+    )
+    assert message["type"] == "subscription.cancelled"
+    assert message["data"]["cancel_at_period_end"] is True
+    assert (message["data"]["cancel_at"], message["data"]["status"]) == ("2026-03-01", "active")
+    assert "ended_at" not in message["data"]
+    removed = resource("subscription", status="active")
+    message = only(
+        translate(
+            chargebee_event("subscription_scheduled_cancellation_removed", subscription=removed)
+        )
+    )
+    assert message["type"] == "subscription.reactivated" and message["data"]["items"]
 
 
 def test_customer():

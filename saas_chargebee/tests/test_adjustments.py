@@ -1,0 +1,137 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""What changes a subscription or an invoice without a new one, through the
+engine: coupons without an API key, adjustment credit notes, scheduled
+cancellations and their removal."""
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import ChargebeeCase
+from .samples import DAY, FEB_1, JAN_1, MAR_1, resource
+
+SUB = "cb_sub_acme"
+HALF_OFF = {
+    "id": "half_off",
+    "discount_type": "percentage",
+    "discount_percentage": 50,
+    "duration_type": "forever",
+    "apply_on": "invoice_amount",
+    "status": "active",
+    "object": "coupon",
+}
+
+
+@tagged("post_install", "-at_install")
+class TestChargebeeAdjustments(ChargebeeCase):
+    def setUp(self):
+        super().setUp()
+        self.assertDone(self.deliver("customer_created", JAN_1, customer=resource("customer")))
+
+    def subscription(self):
+        return self.cb_bound("saas.subscription", SUB)
+
+    def test_coupons_without_api_key(self):
+        coupons = [{"coupon_id": "half_off", "applied_count": 1, "object": "coupon"}]
+        # Not in the event, no key to read it: applied without it, and said so.
+        event = self.deliver(
+            "subscription_created", JAN_1, subscription=self.sub(1, coupons=coupons)
+        )
+        self.assertDone(event)
+        self.assertEqual(self.subscription().mrr, 50.0)
+        self.assertIn(
+            "Chargebee coupon half_off of subscription cb_sub_acme could not be read",
+            event.attempt_ids.notes,
+        )
+        # An event that carries the coupon: the MRR counts it.
+        event = self.deliver(
+            "subscription_changed",
+            JAN_1 + DAY,
+            subscription=self.sub(2, coupons=coupons),
+            coupon=HALF_OFF,
+        )
+        self.assertDone(event)
+        self.assertFalse(event.attempt_ids.notes)
+        self.assertEqual(self.subscription().mrr, 25.0)
+        self.assertEqual(
+            self.subscription().movement_ids.mapped("movement_type"), ["new", "contraction"]
+        )
+        self.assertLedgerHolds()
+
+    def test_adjustment_credit_note_reduces_what_the_invoice_owes(self):
+        self.assertDone(self.deliver("subscription_created", JAN_1, subscription=self.sub(1)))
+        invoice = resource("invoice", id="1001")
+        self.assertDone(self.deliver("invoice_generated", JAN_1, invoice=invoice))
+        move = self.cb_bound("account.move", "1001")
+        self.assertEqual((move.amount_residual, move.payment_state), (50.0, "not_paid"))
+        # A mid-term downgrade: Chargebee adjusts the unpaid invoice by 10.00.
+        note = resource(
+            "credit_note",
+            id="cn_adj_1",
+            type="adjustment",
+            status="adjusted",
+            reason_code="subscription_change",
+            reference_invoice_id="1001",
+            total=1000,
+            sub_total=1000,
+            amount_refunded=0,
+            amount_allocated=1000,
+            refunded_at=None,
+            date=JAN_1 + 14 * DAY,
+            allocations=[
+                {"allocated_amount": 1000, "allocated_at": JAN_1 + 14 * DAY, "invoice_id": "1001"}
+            ],
+        )
+        note["line_items"][0].update(unit_amount=1000, amount=1000, quantity=1)
+        self.assertDone(self.deliver("credit_note_created", JAN_1 + 14 * DAY, credit_note=note))
+        refund = self.cb_bound("account.move", "cn_adj_1")
+        self.assertEqual((refund.move_type, refund.amount_total), ("out_refund", 10.0))
+        self.assertEqual(refund.reversed_entry_id, move)
+        self.assertEqual((move.amount_residual, move.payment_state), (40.0, "partial"))
+        self.assertEqual(refund.payment_state, "paid")
+        # The customer pays the 40.00 left: the invoice is paid.
+        payment = self.payment("txn_adj_pay", 4000, FEB_1, "1001")
+        self.assertDone(self.deliver("payment_succeeded", FEB_1, transaction=payment))
+        self.assertEqual((move.amount_residual, move.payment_state), (0.0, "paid"))
+
+    def test_scheduled_cancellation_and_its_removal(self):
+        self.assertDone(self.deliver("subscription_created", JAN_1, subscription=self.sub(1)))
+        subscription = self.subscription()
+        scheduled = self.sub(2, status="non_renewing", cancelled_at=MAR_1, current_term_end=MAR_1)
+        self.assertDone(
+            self.deliver(
+                "subscription_cancellation_scheduled", JAN_1 + 5 * DAY, subscription=scheduled
+            )
+        )
+        # Still earning until the date it ends; the date is known.
+        self.assertEqual(
+            (subscription.state, subscription.mrr, subscription.cancel_at),
+            ("active", 50.0, fields.Date.to_date("2026-03-01")),
+        )
+        self.assertEqual(subscription.movement_ids.mapped("movement_type"), ["new"])
+        # The customer changes their mind: the cancellation is removed.
+        kept = self.sub(3, status="active")
+        self.assertDone(
+            self.deliver(
+                "subscription_scheduled_cancellation_removed", JAN_1 + 9 * DAY, subscription=kept
+            )
+        )
+        self.assertEqual((subscription.state, subscription.mrr), ("active", 50.0))
+        self.assertFalse(subscription.cancel_at)
+        self.assertEqual(subscription.movement_ids.mapped("movement_type"), ["new"])
+        # Scheduled again, and this time it happens.
+        self.assertDone(
+            self.deliver(
+                "subscription_cancellation_scheduled",
+                JAN_1 + 20 * DAY,
+                subscription=dict(scheduled, resource_version=4),
+            )
+        )
+        self.assertEqual(subscription.cancel_at, fields.Date.to_date("2026-03-01"))
+        cancelled = self.sub(5, status="cancelled", cancelled_at=MAR_1)
+        self.assertDone(self.deliver("subscription_cancelled", MAR_1, subscription=cancelled))
+        self.assertEqual(
+            (subscription.state, subscription.mrr, str(subscription.ended_at)),
+            ("cancelled", 0.0, "2026-03-01"),
+        )
+        self.assertEqual(subscription.movement_ids.mapped("movement_type"), ["new", "churn"])
+        self.assertLedgerHolds()
