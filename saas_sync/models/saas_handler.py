@@ -94,11 +94,12 @@ class SaasHandler(models.AbstractModel):
         return table
 
     def _setup_complete(self):
-        super()._setup_complete()
+        result = super()._setup_complete()
         # The models were set up again (a module was loaded during an install
         # or upgrade): the handlers it brings count from now on, even before
         # the registry's final _register_hook (demo data of the next module).
         self.pool._saas_handler_table = None
+        return result
 
     def _register_hook(self):
         super()._register_hook()
