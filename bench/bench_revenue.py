@@ -232,83 +232,113 @@ def cmd_run(args):
             f"(of which create() {timing['seconds']:.1f} s): {lines} schedule lines, "
             f"{lines / posting:.0f} lines/s"
         )
-        Batch = env["saas.revenue.batch"]
-        with Probe(cr, "suite: one month's batch (build + approve + post)") as first:
-            batch = Batch._build(company, date(2026, 1, 31))
+        _measure(env, args, company, deferred, journal, invoice_ids)
+
+
+def cmd_measure(args):
+    """Steps 2 to 5 on a database a ``run`` kept (``BENCH_KEEP_DB=1``) or left
+    after its schedules were created: the same invoices, no batch yet."""
+    registry = open_registry(args)
+    with registry.cursor() as cr:
+        env = environment(cr)
+        company = env.company
+        if env["saas.revenue.batch"].search_count([]):
+            raise SystemExit(f"{args.db} already has batches: measure needs a fresh one")
+        schedules = env["saas.revenue.schedule"].search([], order="id")
+        print(
+            f"measure: {len(schedules)} schedules, "
+            f"{env['saas.revenue.schedule.line'].search_count([])} schedule lines in {args.db}"
+        )
+        _measure(
+            env,
+            args,
+            company,
+            company.saas_revenue_deferred_account_id,
+            company.saas_revenue_journal_id,
+            schedules.move_id.sorted("id").ids,
+        )
+
+
+def _measure(env, args, company, deferred, journal, invoice_ids):
+    """Steps 2 to 5: January's batch, the 11 other months, then the peer."""
+    cr = env.cr
+    Batch = env["saas.revenue.batch"]
+    with Probe(cr, "suite: one month's batch (build + approve + post)") as first:
+        batch = Batch._build(company, date(2026, 1, 31))
+        batch._approve()
+        batch._post_batch()
+    cr.commit()
+    first_lines = batch.line_count
+    print(
+        first.line(first_lines),
+        f"[{first_lines} lines, {batch.state}, {len(batch.move_ids)} entry]",
+    )
+    peaks, total = [], 0
+    with Probe(cr, "suite: the 11 other months") as rest:
+        for month in range(2, 13):
+            env.invalidate_all()
+            tracemalloc.reset_peak()
+            month_end = date(2026, month, 28)
+            batch = Batch._build(company, month_end)
             batch._approve()
             batch._post_batch()
-        cr.commit()
-        first_lines = batch.line_count
-        print(
-            first.line(first_lines),
-            f"[{first_lines} lines, {batch.state}, {len(batch.move_ids)} entry]",
+            total += batch.line_count
+            peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
+            cr.commit()
+    print(rest.line(total), f"[peak per month {min(peaks):.1f}..{max(peaks):.1f} MB]")
+    suite_rate = first_lines / first.seconds
+    # ---------------------------------------------------------------- peer
+    invoice_lines = env["account.move"].browse(invoice_ids[: args.peer]).invoice_line_ids
+    income = env["saas.revenue.schedule"].search([], limit=1).income_account_id
+    with Probe(cr, "peer: spreads created and computed") as spreads_probe:
+        spreads = env["account.spread"].create(
+            [
+                {
+                    "name": line.move_id.name,
+                    "invoice_type": "out_invoice",
+                    "period_number": 12,
+                    "period_type": "month",
+                    "spread_date": START,
+                    "debit_account_id": deferred.id,
+                    "credit_account_id": income.id,
+                    "journal_id": journal.id,
+                    "invoice_line_id": line.id,
+                }
+                for line in invoice_lines
+            ]
         )
-        peaks, total = [], 0
-        with Probe(cr, "suite: the 11 other months") as rest:
-            for month in range(2, 13):
-                env.invalidate_all()
-                tracemalloc.reset_peak()
-                month_end = date(2026, month, 28)
-                batch = Batch._build(company, month_end)
-                batch._approve()
-                batch._post_batch()
-                total += batch.line_count
-                peaks.append(tracemalloc.get_traced_memory()[1] / 2**20)
-                cr.commit()
-        print(rest.line(total), f"[peak per month {min(peaks):.1f}..{max(peaks):.1f} MB]")
-        suite_rate = first_lines / first.seconds
-        # ---------------------------------------------------------------- peer
-        invoice_lines = env["account.move"].browse(invoice_ids[: args.peer]).invoice_line_ids
-        income = env["saas.revenue.schedule"].search([], limit=1).income_account_id
-        with Probe(cr, "peer: spreads created and computed") as spreads_probe:
-            spreads = env["account.spread"].create(
-                [
-                    {
-                        "name": line.move_id.name,
-                        "invoice_type": "out_invoice",
-                        "period_number": 12,
-                        "period_type": "month",
-                        "spread_date": START,
-                        "debit_account_id": deferred.id,
-                        "credit_account_id": income.id,
-                        "journal_id": journal.id,
-                        "invoice_line_id": line.id,
-                    }
-                    for line in invoice_lines
-                ]
-            )
-            for spread in spreads:
-                spread.compute_spread_board()
-        cr.commit()
-        print(spreads_probe.line(len(spreads), "spreads"))
-        first_month = env["account.spread.line"].search(
-            [("spread_id", "in", spreads.ids), ("move_id", "=", False)], order="date"
-        )
-        first_month = first_month.filtered(lambda line, d=first_month[:1].date: line.date == d)
-        with Probe(cr, "peer: one month recognized") as peer:
-            first_month.create_and_reconcile_moves()
-            env["account.move"].search(
-                [("id", "in", first_month.move_id.ids), ("state", "!=", "posted")]
-            ).action_post()
-        cr.commit()
-        peer_rate = len(first_month) / peer.seconds
-        print(peer.line(len(first_month)))
-        print(
-            f"recognized lines per second: suite {suite_rate:.0f}, peer {peer_rate:.1f}: "
-            f"ratio {suite_rate / peer_rate:.0f}x (target 100x)"
-        )
+        for spread in spreads:
+            spread.compute_spread_board()
+    cr.commit()
+    print(spreads_probe.line(len(spreads), "spreads"))
+    first_month = env["account.spread.line"].search(
+        [("spread_id", "in", spreads.ids), ("move_id", "=", False)], order="date"
+    )
+    first_month = first_month.filtered(lambda line, d=first_month[:1].date: line.date == d)
+    with Probe(cr, "peer: one month recognized") as peer:
+        first_month.create_and_reconcile_moves()
+        env["account.move"].search(
+            [("id", "in", first_month.move_id.ids), ("state", "!=", "posted")]
+        ).action_post()
+    cr.commit()
+    peer_rate = len(first_month) / peer.seconds
+    print(peer.line(len(first_month)))
+    print(
+        f"recognized lines per second: suite {suite_rate:.0f}, peer {peer_rate:.1f}: "
+        f"ratio {suite_rate / peer_rate:.0f}x (target 100x)"
+    )
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("command", choices=["install", "run"])
+    parser.add_argument("command", choices=["install", "run", "measure"])
     parser.add_argument("--db", required=True)
     parser.add_argument("--addons-path", required=True)
     parser.add_argument("--invoices", type=int, default=10000)
     parser.add_argument("--peer", type=int, default=2000)
     parser.add_argument("--chunk", type=int, default=500)
     args = parser.parse_args()
-    {"install": cmd_install, "run": cmd_run}[args.command](args)
+    {"install": cmd_install, "run": cmd_run, "measure": cmd_measure}[args.command](args)
 
 
 if __name__ == "__main__":
