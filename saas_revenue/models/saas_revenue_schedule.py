@@ -173,13 +173,13 @@ class SaasRevenueSchedule(models.Model):
         digits = self.currency_id.decimal_places
         company_digits = self.company_currency_id.decimal_places
         lines = self.line_ids.filtered(lambda line: line.state != "cancelled")
-        open_lines = lines.filtered(
-            lambda line: line.state in ("pending", "stopped") and line.kind != "reversal"
-        )
+        months = self._open_months(lines)
         total = sum(to_decimal(line.amount) for line in lines)
         total_company = sum(to_decimal(line.amount_company) for line in lines)
-        remaining = sum(to_decimal(line.amount) for line in open_lines)
-        remaining_company = sum(to_decimal(line.amount_company) for line in open_lines)
+        remaining = sum(sum(to_decimal(x.amount) for x in group) for _k, group in months)
+        remaining_company = sum(
+            sum(to_decimal(x.amount_company) for x in group) for _k, group in months
+        )
         credit, credit_company = quantize(credit, digits), quantize(credit_company, company_digits)
         if abs(credit) > abs(total) or credit * total < 0:
             raise UserError(
@@ -197,9 +197,9 @@ class SaasRevenueSchedule(models.Model):
             credit_company, total_company, remaining_company, company_digits
         )
         values = []
-        if open_lines:
+        if months:
             values += self._credit_adjustment_values(
-                open_lines,
+                months,
                 remaining - from_remaining,
                 remaining_company - from_remaining_company,
                 credit_move,
@@ -231,14 +231,29 @@ class SaasRevenueSchedule(models.Model):
             )
         )
 
-    def _credit_adjustment_values(self, open_lines, new_total, new_total_company, credit_move):
-        """One adjustment line per month still to recognize (lines of the same
-        date, state and batch), bringing the months to ``new_total`` pro rata. A
-        month brought to zero is cancelled with its adjustment (they net to
-        zero and leave any draft batch)."""
-        months = list(
-            open_lines.grouped(lambda line: (line.date, line.state, line.batch_id)).items()
+    def _open_months(self, lines):
+        """The months still to recognize: ``[((date, state, batch), lines)]``, the
+        pending or held lines (planned months and their adjustments) of one
+        date, state and batch, whose net still has the schedule's sign. A
+        pending adjustment of a month already recognized (the credit note came
+        after its batch) is not revenue to come: it stays as it is."""
+        sign = -1 if self.amount < 0 else 1
+        open_lines = lines.filtered(
+            lambda line: line.state in ("pending", "stopped") and line.kind != "reversal"
         )
+        groups = open_lines.grouped(lambda line: (line.date, line.state, line.batch_id))
+        return [
+            (key, group)
+            for key, group in groups.items()
+            if sum(to_decimal(x.amount) for x in group) * sign > 0
+            or sum(to_decimal(x.amount_company) for x in group) * sign > 0
+        ]
+
+    def _credit_adjustment_values(self, months, new_total, new_total_company, credit_move):
+        """One adjustment line per month still to recognize (``_open_months``),
+        bringing the months to ``new_total`` pro rata. A month brought to zero is
+        cancelled with its adjustment (they net to zero and leave any draft
+        batch)."""
         current = [sum(to_decimal(line.amount) for line in group) for _key, group in months]
         current_company = [
             sum(to_decimal(line.amount_company) for line in group) for _key, group in months

@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from odoo.addons.saas_revenue.lib.recognition import (
@@ -259,14 +259,20 @@ class Book:
         invoiced, lines = self.schedules[index % len(self.schedules)]
         day = invoiced + timedelta(days=after)
         total = sum(line["amount"] for line in lines)
-        open_lines = [line for line in lines if not line["done"] and line["kind"] != "reversal"]
-        remaining = sum((line["amount"] for line in open_lines), Decimal(0))
+        sign = -1 if sum(x["amount"] for x in lines if x["kind"] == "planned") < 0 else 1
+        pending = [line for line in lines if not line["done"] and line["kind"] != "reversal"]
+        net = {}
+        for line in pending:
+            net[line["date"]] = net.get(line["date"], Decimal(0)) + line["amount"]
+        # Months still to recognize: their net keeps the schedule's sign (a
+        # pending adjustment of a month already recognized is not revenue to come).
+        months = sorted(month for month, amount in net.items() if amount * sign > 0)
+        remaining = sum((net[month] for month in months), Decimal(0))
         credit = (total * percent / 100).quantize(Decimal(1).scaleb(-self.digits))
         if not credit or not total:
             return
         from_remaining, reversed_ = split_credit(credit, total, remaining, self.digits)
-        months = sorted({line["date"] for line in open_lines})
-        current = [sum(x["amount"] for x in open_lines if x["date"] == m) for m in months]
+        current = [net[month] for month in months]
         deltas = (
             credit_adjustments(current, remaining - from_remaining, self.digits) if months else []
         )
@@ -296,10 +302,23 @@ class Book:
         )
 
 
+@settings(deadline=None)  # a run of 12 steps is slow on a loaded machine, never wrong
 @given(
     DIGITS,
     st.lists(BOOK_STEP, min_size=1, max_size=12),
     st.lists(st.integers(min_value=0, max_value=1200), max_size=6),
+)
+# Found by this test: a second credit note, dated before a batch that recognized
+# months whose first credit's adjustments were still pending.
+@example(
+    0,
+    [
+        ("invoice", 70, 249, 0, 86, "day"),
+        ("credit", 0, 5, 86),
+        ("batch", 10),
+        ("credit", 0, 1, 0),
+    ],
+    [],
 )
 def test_property_books_tie_out_at_any_past_date(digits, steps, offsets):
     book, last_batch = Book(digits), BOOK_BASE
