@@ -19,6 +19,9 @@ Sub-commands:
     invoice lines over 12 months and recognizes one month. Prints times, SQL
     queries, peak Python memory (tracemalloc) and the ratio of recognized
     lines per second.
+``measure``
+    The steps after the schedules (batches, then the peer) on a database a
+    ``run`` kept (``BENCH_KEEP_DB=1``) or left before its first batch.
 
 Nothing here is a test assertion.
 """
