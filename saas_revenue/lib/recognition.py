@@ -17,6 +17,10 @@ Methods, as Odoo's documentation of deferred revenues defines them:
 Periods are inclusive at both ends: a source whose end is exclusive (Stripe)
 ends the day before (``saas_stripe.lib.translate.day``).
 
+A schedule keeps its lines as they were first planned: a credit note adds
+dated adjustment and reversal lines instead of changing them, so what a
+schedule still held at any past date is known (``unrecognized_at``).
+
 Amounts are ``Decimal``. A schedule's lines are the differences of its rounded
 running total: each line is within one minor unit of its exact share, the lines
 sum exactly to the amount (the last line closes the rounding), and no line has
@@ -196,3 +200,32 @@ def split_credit(credit, total, remaining, digits):
     if abs(from_remaining) > abs(remaining):
         from_remaining = remaining
     return from_remaining, credit - from_remaining
+
+
+def credit_adjustments(open_amounts, new_total, digits):
+    """Adjustments that bring months still to recognize (their current amounts,
+    ``open_amounts``) to ``new_total`` in proportion: ``[delta, ...]``, one per
+    month, each added as a dated line (the months' own lines never change)."""
+    weights = [abs(to_decimal(amount)) for amount in open_amounts]
+    if not any(weights):
+        weights = [1] * len(weights)
+    targets = allocate(quantize(new_total, digits), weights, digits)
+    return [
+        target - to_decimal(amount) for target, amount in zip(targets, open_amounts, strict=True)
+    ]
+
+
+def unrecognized_at(lines, day):
+    """What schedule lines still held at the end of ``day``: the lines already
+    in the books (``origin`` on or before ``day``) not recognized by an entry
+    dated on or before it. ``lines`` are ``(origin, amount, recognized_on)``
+    tuples, ``recognized_on`` None while a line is still to recognize. The
+    tie-out (``saas.monitor._revenue_tieout``) runs the same rule in SQL."""
+    return sum(
+        (
+            to_decimal(amount)
+            for origin, amount, recognized_on in lines
+            if origin <= day and (recognized_on is None or recognized_on > day)
+        ),
+        ZERO,
+    )

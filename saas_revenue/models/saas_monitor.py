@@ -19,8 +19,11 @@ class SaasMonitor(models.AbstractModel):
     @api.model
     def _revenue_tieout(self, day=None, company_ids=None):
         """Per company: the deferred revenue accounts' balance and the amount the
-        schedules still hold, at ``day`` (default today). Credit notes are applied
-        as of their posting, so a date before a credit compares today's schedules."""
+        schedules still held at the end of ``day`` (default today): the lines in the
+        books by then (``origin_date``: the invoice's date, a credit note's for its
+        adjustments and reversals; cancelled months with their adjustments net to
+        zero) not recognized by an entry dated on or before it. The same rule as
+        ``lib.recognition.unrecognized_at``."""
         day = day or fields.Date.context_today(self)
         company_ids = company_ids or self.env.companies.ids
         self.env["account.move.line"].flush_model()
@@ -43,14 +46,11 @@ class SaasMonitor(models.AbstractModel):
                         WHERE aml.parent_state = 'posted' AND aml.date <= %(day)s
                      GROUP BY 1
                    ), schedules AS (
-                       SELECT s.company_id, SUM(l.amount_company) AS unrecognized
+                       SELECT l.company_id, SUM(l.amount_company) AS unrecognized
                          FROM saas_revenue_schedule_line l
-                         JOIN saas_revenue_schedule s ON s.id = l.schedule_id
-                         JOIN account_move inv ON inv.id = s.move_id
                     LEFT JOIN account_move rec ON rec.id = l.move_id
-                        WHERE s.company_id = ANY(%(companies)s) AND inv.date <= %(day)s
-                          AND (l.state IN ('pending', 'stopped')
-                               OR (l.state = 'posted' AND rec.date > %(day)s))
+                        WHERE l.company_id = ANY(%(companies)s) AND l.origin_date <= %(day)s
+                          AND (l.move_id IS NULL OR rec.date > %(day)s)
                      GROUP BY 1
                    )
                    SELECT c.id, COALESCE(ledger.deferred, 0), COALESCE(schedules.unrecognized, 0)

@@ -7,6 +7,7 @@ from odoo.addons.saas_sync.tools import check_group
 
 from ..lib.recognition import (
     allocate,
+    credit_adjustments,
     month_end,
     quantize,
     schedule,
@@ -149,6 +150,7 @@ class SaasRevenueSchedule(models.Model):
                     0,
                     {
                         "date": day,
+                        "origin_date": move.date,
                         "amount": float(share),
                         "amount_company": float(share_company),
                     },
@@ -161,18 +163,23 @@ class SaasRevenueSchedule(models.Model):
     def _apply_credit(self, credit, credit_company, credit_move):
         """Reduce this schedule by a credit (same sign as the schedule): pro rata
         over the months still to recognize; the share matching what was already
-        recognized is reversed as contra revenue by the next batch."""
+        recognized is reversed as contra revenue by the next batch.
+
+        Nothing already in the schedule changes: the reduction of each month is
+        a new adjustment line and the reversal a new line, both dated by the
+        credit note (``origin_date``), so the schedule at a date before the
+        credit note is still what it was then."""
         self.ensure_one()
         digits = self.currency_id.decimal_places
         company_digits = self.company_currency_id.decimal_places
         lines = self.line_ids.filtered(lambda line: line.state != "cancelled")
-        open_lines = lines.filtered(
-            lambda line: line.state in ("pending", "stopped") and line.kind == "recognition"
-        )
+        months = self._open_months(lines)
         total = sum(to_decimal(line.amount) for line in lines)
         total_company = sum(to_decimal(line.amount_company) for line in lines)
-        remaining = sum(to_decimal(line.amount) for line in open_lines)
-        remaining_company = sum(to_decimal(line.amount_company) for line in open_lines)
+        remaining = sum(sum(to_decimal(x.amount) for x in group) for _k, group in months)
+        remaining_company = sum(
+            sum(to_decimal(x.amount_company) for x in group) for _k, group in months
+        )
         credit, credit_company = quantize(credit, digits), quantize(credit_company, company_digits)
         if abs(credit) > abs(total) or credit * total < 0:
             raise UserError(
@@ -189,28 +196,27 @@ class SaasRevenueSchedule(models.Model):
         from_remaining_company, reversed_company = split_credit(
             credit_company, total_company, remaining_company, company_digits
         )
-        if open_lines:
-            self._reduce_lines(open_lines, remaining - from_remaining, digits, "amount")
-            self._reduce_lines(
-                open_lines,
+        values = []
+        if months:
+            values += self._credit_adjustment_values(
+                months,
+                remaining - from_remaining,
                 remaining_company - from_remaining_company,
-                company_digits,
-                "amount_company",
-            )
-            open_lines.filtered(lambda line: not line.amount and not line.amount_company).write(
-                {"state": "cancelled"}
+                credit_move,
             )
         if reversed_ or reversed_company:
-            self.env["saas.revenue.schedule.line"].create(
+            values.append(
                 {
                     "schedule_id": self.id,
                     "date": month_end(credit_move.date),
+                    "origin_date": credit_move.date,
                     "amount": float(-reversed_),
                     "amount_company": float(-reversed_company),
                     "kind": "reversal",
                     "credit_move_id": credit_move.id,
                 }
             )
+        self.env["saas.revenue.schedule.line"].create(values)
         self.credit_move_ids = [(4, credit_move.id)]
         if credit == total:
             self.state = "cancelled"
@@ -225,14 +231,62 @@ class SaasRevenueSchedule(models.Model):
             )
         )
 
-    @api.model
-    def _reduce_lines(self, lines, new_total, digits, field):
-        weights = [abs(to_decimal(line[field])) for line in lines]
-        if not any(weights):
-            weights = [1] * len(lines)
-        shares = allocate(new_total, weights, digits)
-        for line, share in zip(lines, shares, strict=True):
-            line[field] = float(share)
+    def _open_months(self, lines):
+        """The months still to recognize: ``[((date, state, batch), lines)]``, the
+        pending or held lines (planned months and their adjustments) of one
+        date, state and batch, whose net still has the schedule's sign. A
+        pending adjustment of a month already recognized (the credit note came
+        after its batch) is not revenue to come: it stays as it is."""
+        sign = -1 if self.amount < 0 else 1
+        open_lines = lines.filtered(
+            lambda line: line.state in ("pending", "stopped") and line.kind != "reversal"
+        )
+        groups = open_lines.grouped(lambda line: (line.date, line.state, line.batch_id))
+        return [
+            (key, group)
+            for key, group in groups.items()
+            if sum(to_decimal(x.amount) for x in group) * sign > 0
+            or sum(to_decimal(x.amount_company) for x in group) * sign > 0
+        ]
+
+    def _credit_adjustment_values(self, months, new_total, new_total_company, credit_move):
+        """One adjustment line per month still to recognize (``_open_months``),
+        bringing the months to ``new_total`` pro rata. A month brought to zero is
+        cancelled with its adjustment (they net to zero and leave any draft
+        batch)."""
+        current = [sum(to_decimal(line.amount) for line in group) for _key, group in months]
+        current_company = [
+            sum(to_decimal(line.amount_company) for line in group) for _key, group in months
+        ]
+        deltas = credit_adjustments(current, new_total, self.currency_id.decimal_places)
+        deltas_company = credit_adjustments(
+            current_company, new_total_company, self.company_currency_id.decimal_places
+        )
+        values, emptied = [], self.env["saas.revenue.schedule.line"]
+        for (key, group), amount, amount_company, delta, delta_company in zip(
+            months, current, current_company, deltas, deltas_company, strict=True
+        ):
+            if not delta and not delta_company:
+                continue
+            day, state, batch = key
+            cleared = not (amount + delta) and not (amount_company + delta_company)
+            if cleared:
+                emptied |= group
+            values.append(
+                {
+                    "schedule_id": self.id,
+                    "date": day,
+                    "origin_date": credit_move.date,
+                    "amount": float(delta),
+                    "amount_company": float(delta_company),
+                    "kind": "adjustment",
+                    "state": "cancelled" if cleared else state,
+                    "batch_id": False if cleared else batch.id,
+                    "credit_move_id": credit_move.id,
+                }
+            )
+        emptied.write({"state": "cancelled", "batch_id": False})
+        return values
 
     # ------------------------------------------------------------- policy
     def _stop_after(self, day):

@@ -9,6 +9,7 @@ LINE_STATES = [
 ]
 KINDS = [
     ("recognition", "Recognition"),
+    ("adjustment", "Credit adjustment"),
     ("reversal", "Reversal (contra revenue)"),
 ]
 
@@ -28,7 +29,26 @@ class SaasRevenueScheduleLine(models.Model):
     date = fields.Date(
         string="Recognition date", required=True, index=True, help="Last day of the month."
     )
-    kind = fields.Selection(KINDS, default="recognition", required=True, readonly=True)
+    origin_date = fields.Date(
+        string="In the books since",
+        required=True,
+        index=True,
+        readonly=True,
+        help="Accounting date of the document that put this line in the deferred revenue "
+        "account: the invoice for the planned months, the credit note for its adjustments "
+        "and reversals. A batch recognizes a line only from this date, and the tie-out at a "
+        "date counts only the lines in the books by then.",
+    )
+    kind = fields.Selection(
+        KINDS,
+        default="recognition",
+        required=True,
+        readonly=True,
+        help="Recognition: a month as the invoice planned it (never changed afterwards). "
+        "Credit adjustment: a credit note's reduction of a month still to recognize. "
+        "Reversal: the share of a credit matching revenue already recognized, reversed as "
+        "contra revenue.",
+    )
     state = fields.Selection(LINE_STATES, default="pending", required=True, index=True)
     currency_id = fields.Many2one(related="schedule_id.currency_id", store=True)
     company_currency_id = fields.Many2one(

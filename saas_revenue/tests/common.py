@@ -100,6 +100,15 @@ class RevenueCommon(SubscriptionCommon):
             domain.append(("schedule_id", "in", schedules.ids))
         return self.company.currency_id.round(sum(Line.search(domain).mapped("amount_company")))
 
+    def tieout_at(self, day):
+        """The tie-out row of the company at ``day``, checked against the ledger
+        read through the ORM (entries dated on or before ``day``)."""
+        rows = self.env["saas.monitor"]._revenue_tieout(day=day, company_ids=self.company.ids)
+        row = rows[0] if rows else {"deferred": 0.0, "unrecognized": 0.0, "balanced": True}
+        self.assertAlmostEqual(row["deferred"], self.deferred_balance(day), places=6)
+        self.assertTrue(row["balanced"], f"tie-out at {day}: {row}")
+        return row
+
     def assertTiesOut(self):
         self.assertAlmostEqual(self.deferred_balance(), self.unrecognized(), places=6)
         row = self.env["saas.monitor"]._revenue_tieout(

@@ -41,14 +41,38 @@ class TestCredits(RevenueCommon):
         pending = schedule.line_ids.filtered(
             lambda line: line.state == "pending" and line.kind == "recognition"
         )
-        # Half credited: the nine remaining months keep 450.00, 50.00 each.
-        self.assertEqual(pending.mapped("amount"), [50.0] * 9)
+        # The planned months never change: the credit adds a dated adjustment
+        # per month. Half credited: the nine remaining months keep 450.00, 50.00 each.
+        self.assertEqual(pending.mapped("amount"), [100.0] * 9)
+        self.assertEqual(set(pending.mapped("origin_date")), {date(2023, 1, 1)})
+        adjustments = schedule.line_ids.filtered(lambda line: line.kind == "adjustment")
+        self.assertEqual(adjustments.mapped("amount"), [-50.0] * 9)
+        self.assertEqual(adjustments.mapped("date"), pending.mapped("date"))
+        self.assertEqual(set(adjustments.mapped("origin_date")), {date(2023, 4, 10)})
+        self.assertEqual(adjustments.credit_move_id, refund)
         reversal = schedule.line_ids.filtered(lambda line: line.kind == "reversal")
         self.assertEqual(
-            (reversal.amount, reversal.date, reversal.state), (-150.0, date(2023, 4, 30), "pending")
+            (reversal.amount, reversal.date, reversal.state, reversal.origin_date),
+            (-150.0, date(2023, 4, 30), "pending", date(2023, 4, 10)),
         )
         self.assertEqual(schedule.credit_move_ids, refund)
         self.assertTiesOut()
+        # The books at past dates: before the credit note the schedule still held
+        # 900.00 (nine months of 100.00), after it 300.00.
+        self.assertEqual(self.tieout_at(date(2023, 3, 31))["unrecognized"], 900.0)
+        self.assertEqual(self.tieout_at(date(2023, 4, 9))["unrecognized"], 900.0)
+        self.assertEqual(self.tieout_at(date(2023, 4, 10))["unrecognized"], 300.0)
+        # The report of March is what it was before the credit note.
+        report = self.env["saas.revenue.report"]
+        march = report.search(report._generate(date(2023, 3, 1), date(2023, 3, 31)))
+        self.assertEqual(
+            (march.total, march.before, march.current, march.later), (1200.0, 200.0, 100.0, 900.0)
+        )
+        april = report.search(report._generate(date(2023, 4, 1), date(2023, 4, 30)))
+        # April: 100.00 - 50.00 adjusted - 150.00 reversed; May..December 8 x 50.00.
+        self.assertEqual(
+            (april.total, april.before, april.current, april.later), (600.0, 300.0, -100.0, 400.0)
+        )
         batch = self.run_batch(date(2023, 4, 30))
         # April: +50.00 recognized, -150.00 reversed as contra revenue: net -100.00.
         income = batch.move_ids.line_ids.filtered(
@@ -69,6 +93,13 @@ class TestCredits(RevenueCommon):
         self.assertEqual(invoice.payment_state, "reversed")
         self.assertEqual(schedule.state, "cancelled")
         self.assertEqual(schedule.amount_remaining, -200.0)
+        # The ten months left are cancelled with their adjustments (netting zero);
+        # the months themselves keep their amounts for the books of past dates.
+        cancelled = schedule.line_ids.filtered(lambda line: line.state == "cancelled")
+        self.assertEqual(len(cancelled), 20)
+        self.assertEqual(sum(cancelled.mapped("amount")), 0.0)
+        self.assertEqual(self.tieout_at(date(2023, 3, 9))["unrecognized"], 1000.0)
+        self.assertEqual(self.tieout_at(date(2023, 3, 10))["unrecognized"], -200.0)
         self.assertTiesOut()
         self.run_batch(date(2023, 3, 31))
         self.assertEqual(schedule.amount_remaining, 0.0)

@@ -145,32 +145,55 @@ class TestRevenueProperty(RevenueCommon):
     def _check_schedules(self):
         for schedule in self.env["saas.revenue.schedule"].search([]):
             digits = schedule.currency_id.decimal_places
-            lines = schedule.line_ids.filtered(
-                lambda line: line.kind == "recognition" and line.state != "cancelled"
-            )
             sign = 1 if schedule.amount > 0 else -1
-            for line in lines:
+            planned = schedule.line_ids.filtered(lambda line: line.kind == "recognition")
+            # The planned months never change: they sum exactly to the schedule,
+            # credited or not, and none has the wrong sign.
+            total = sum(Decimal(str(a)) for a in planned.mapped("amount"))
+            self.assertEqual(
+                total.quantize(Decimal(1).scaleb(-digits)),
+                Decimal(str(schedule.amount)).quantize(Decimal(1).scaleb(-digits)),
+            )
+            for line in planned:
                 self.assertGreaterEqual(line.amount * sign, 0, "no line has the wrong sign")
                 self.assertGreaterEqual(line.amount_company * sign, 0)
-            if not schedule.credit_move_ids:
-                total = sum(Decimal(str(a)) for a in schedule.line_ids.mapped("amount"))
-                self.assertEqual(
-                    total.quantize(Decimal(1).scaleb(-digits)),
-                    Decimal(str(schedule.amount)).quantize(Decimal(1).scaleb(-digits)),
-                )
+            # A month with its credit adjustments never goes below zero.
+            months = schedule.line_ids.filtered(lambda line: line.kind != "reversal").grouped(
+                lambda line: (line.date, line.state)
+            )
+            for lines in months.values():
+                self.assertGreaterEqual(round(sum(lines.mapped("amount")) * sign, 6), 0)
+                self.assertGreaterEqual(round(sum(lines.mapped("amount_company")) * sign, 6), 0)
+
+    def _check_past_dates(self, offsets):
+        """The tie-out at every date the deferred account moved (and the day
+        before), and at random dates: the ledger as of that date equals what the
+        schedules held then, credit notes, voids and cancellations included."""
+        moved = self.env["account.move.line"].search(
+            [("account_id", "=", self.deferred_account.id), ("parent_state", "=", "posted")]
+        )
+        days = {BASE + timedelta(days=offset) for offset in offsets}
+        for day in set(moved.mapped("date")):
+            days |= {day, day - timedelta(days=1)}
+        for day in sorted(days):
+            self.tieout_at(day)
 
     @settings(
         max_examples=12,
         deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
     )
-    @given(st.lists(STEP, min_size=1, max_size=10))
-    def test_property_deferred_account_equals_unrecognized(self, steps):
+    @given(
+        st.lists(STEP, min_size=1, max_size=10),
+        st.lists(st.integers(min_value=0, max_value=1500), max_size=4),
+    )
+    def test_property_deferred_account_equals_unrecognized(self, steps, offsets):
         with self.env.cr.savepoint() as savepoint:
             self.invoices, self.today = [], BASE
             for step in steps:
                 self._apply(step)
                 self.assertTiesOut()
             self._check_schedules()
+            self._check_past_dates(offsets)
             savepoint.rollback()
             self.env.invalidate_all()

@@ -8,7 +8,12 @@ from ..lib.recognition import month_end
 class SaasRevenueReport(models.TransientModel):
     """Deferred revenue report, one row per schedule, for a period: Total,
     Not started, Recognized before, Recognized this period and Later (company
-    currency), as Odoo Enterprise's deferred revenue report shows them."""
+    currency), as Odoo Enterprise's deferred revenue report shows them.
+
+    The schedules are read as they stood at the end of the period: a line
+    counts from its ``origin_date`` (the invoice's, a credit note's for its
+    adjustments and reversals), so a credit note issued later does not change
+    a past period's report."""
 
     _name = "saas.revenue.report"
     _description = "Deferred revenue report"
@@ -55,7 +60,7 @@ class SaasRevenueReport(models.TransientModel):
                      FROM saas_revenue_schedule s
                      JOIN res_company c ON c.id = s.company_id
                      JOIN saas_revenue_schedule_line l ON l.schedule_id = s.id
-                    WHERE s.company_id = ANY(%(companies)s) AND l.state <> 'cancelled'
+                    WHERE s.company_id = ANY(%(companies)s) AND l.origin_date <= %(to)s
                  GROUP BY s.id, c.currency_id
                 RETURNING id""",
                 uid=self.env.uid,
