@@ -8,13 +8,29 @@ from collections import defaultdict
 from decimal import Decimal
 
 from benchlib import open_registry
+from dateutil.relativedelta import relativedelta
 
 from odoo import SUPERUSER_ID, api, fields
 
-from odoo.addons.saas_metrics.lib.metrics import add_months, month_start
-from odoo.addons.saas_subscription.lib.mrr import month_end, to_decimal
-
 TYPES = ["new", "expansion", "contraction", "churn", "reactivation", "fx"]
+
+
+# Date and money helpers (the addons' own cannot be imported before the
+# registry sets the addons path up).
+def month_start(day):
+    return day.replace(day=1)
+
+
+def add_months(day, months):
+    return day + relativedelta(months=months)
+
+
+def month_end(day):
+    return month_start(day) + relativedelta(months=1, days=-1)
+
+
+def to_decimal(value):
+    return Decimal(str(value or 0))
 
 
 def timed(function, repeat=1):
@@ -82,11 +98,38 @@ def seed(env, subscriptions, movements, months):
             "first_id": first_id,
         },
     )
+    # a fact per subscription stating its plan, and a plan change for one in ten
+    # in the middle of the history (the snapshot reads each month's plan from them)
+    products = env["product.product"].create(
+        [{"name": f"Bench plan {n}", "type": "service"} for n in range(2)]
+    )
+    env.flush_all()
+    cr.execute(
+        """INSERT INTO saas_mrr_point (subscription_id, company_id, date, occurred_at, has_rate,
+                                      rate, earning, product_id, create_uid, write_uid,
+                                      create_date, write_date)
+           SELECT s.id, s.company_id, %(first)s, %(first)s, TRUE, 0, 'yes', %(a)s, 1, 1,
+                  now(), now()
+             FROM saas_subscription s WHERE s.id >= %(first_id)s
+            UNION ALL
+           SELECT s.id, s.company_id, %(middle)s, %(middle)s, TRUE, 0, 'yes', %(b)s, 1, 1,
+                  now(), now()
+             FROM saas_subscription s WHERE s.id >= %(first_id)s AND s.id %% 10 = 0""",
+        {
+            "first": first,
+            "middle": add_months(first, months // 2),
+            "a": products[0].id,
+            "b": products[1].id,
+            "first_id": first_id,
+        },
+    )
     # written long ago: the incremental refresh measured later does not take them
     cr.execute("UPDATE saas_mrr_movement SET write_date = now() - interval '1 day'")
     cr.execute("UPDATE saas_subscription SET write_date = now() - interval '1 day'")
     cr.execute("UPDATE res_partner SET write_date = now() - interval '1 day'")
+    cr.execute("UPDATE saas_mrr_point SET write_date = now() - interval '1 day'")
     cr.execute("ANALYZE saas_mrr_movement")
+    cr.execute("ANALYZE saas_mrr_point")
     return first
 
 
