@@ -39,8 +39,8 @@ class SaasMrrMovement(models.Model):
 
     @api.model
     def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
-        """Grouped by date alone (a pivot's or a graph's month header, a list
-        grouped by month), every month between the first and the last one with
+        """Grouped by date alone and without a limit (a pivot's month header,
+        a graph), every month between the first and the last one with
         movements is a group: a month without movement shows as an empty one.
 
         Only a single date group is filled: Odoo fills the first group of a

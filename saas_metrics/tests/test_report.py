@@ -102,6 +102,24 @@ class TestExecutiveReport(MetricsCommon, HttpCase):
         for snippet in expected:
             self.assertIn(snippet.replace("\xa0", " "), text)
 
+    def test_cohort_retention_of_the_history(self):
+        # January cohort: 3 customers, 300.00; in February one churns, one
+        # expands to 130.00 and one contracts to 80.00; cus_4 starts in February.
+        self.history()
+        self.refresh()
+        cohorts = self.env["saas.metrics"]._cohorts(date(2026, 2, 1), self.company, self.currency)
+        january, february = cohorts[date(2026, 1, 1)], cohorts[date(2026, 2, 1)]
+        self.assertEqual((january["customers"], january["mrr"]), (3, D(300)))
+        self.assertEqual(january["ages"][0], (3, D(300), D("100.00"), D("100.00")))
+        self.assertEqual(january["ages"][1], (2, D(210), D("66.67"), D("70.00")))
+        self.assertEqual((february["customers"], february["mrr"]), (1, D(60)))
+        self.assertNotIn(1, february["ages"])
+        # the report prints the same table
+        values = self.env["saas.metrics"]._executive_values(date(2026, 2, 1), self.company)
+        rows = {row["label"]: row for row in values["cohorts"]}
+        self.assertEqual(rows["Jan 2026"]["cells"][:2], ["100.00 %", "70.00 %"])
+        self.assertEqual(rows["Feb 2026"]["customers"], 1)
+
     def test_all_companies_converted(self):
         self.history()
         values = self.env["saas.metrics"]._executive_values(date(2026, 2, 1))
