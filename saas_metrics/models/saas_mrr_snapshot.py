@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.sql import create_index
 
 from ..lib.metrics import add_months, month_start
 
@@ -94,6 +95,16 @@ class SaasMrrSnapshot(models.Model):
     _sql_constraints = [
         ("subscription_month_uniq", "UNIQUE(subscription_id, month)", "One row per month."),
     ]
+
+    def init(self):
+        # _refresh_stale() looks for the movements written since the last
+        # refresh: without this index, a scan of the whole ledger each time.
+        create_index(
+            self.env.cr,
+            "saas_mrr_movement_write_date_index",
+            "saas_mrr_movement",
+            ["write_date"],
+        )
 
     # ---------------------------------------------------------------- refresh
     def _horizon(self):
