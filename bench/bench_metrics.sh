@@ -17,7 +17,8 @@ Usage: bench/bench_metrics.sh [--quick] [--movements N] [--subscriptions N] [--m
   --subscriptions N  subscriptions (default 50000)
   --months N         months of history ending with the current one (default 36)
   --quick            100,000 movements across 5,000 subscriptions
-Environment: BENCH_KEEP_DB=1 keeps the database.
+Environment: BENCH_KEEP_DB=1 keeps the database; BENCH_HTTP_PORT sets the (unused)
+HTTP port of the install run (default: a free one).
 USAGE
 }
 
@@ -61,7 +62,7 @@ echo "   $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before th
 echo "== Installing saas_metrics without demo data"
 started=$(date +%s)
 odoo_cmd -d "$DB" --addons-path "$ADDONS_PATH" -i saas_metrics --without-demo=all \
-    --stop-after-init --max-cron-threads 0 --http-port "$(free_port)" --db-filter "^${DB}\$" \
+    --stop-after-init --max-cron-threads 0 --http-port "${BENCH_HTTP_PORT:-$(free_port)}" --db-filter "^${DB}\$" \
     --log-level warn > "$INSTALL_LOG" 2>&1 || {
     echo "ERROR: installing saas_metrics failed; last lines of $INSTALL_LOG:" >&2
     tail -n 30 "$INSTALL_LOG" >&2

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import saas_mrr_snapshot
 from . import saas_mrr_movement
+from . import saas_mrr_point
 from . import saas_subscription
 from . import saas_metrics
 from . import saas_receivable_aging

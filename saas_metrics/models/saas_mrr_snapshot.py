@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.sql import create_index
 
 from ..lib.metrics import add_months, month_start
 
@@ -48,7 +49,9 @@ class SaasMrrSnapshot(models.Model):
         "product.product",
         string="Plan",
         readonly=True,
-        help="The product of the subscription's main line (the line with the most MRR today).",
+        help="The subscription's plan at the month end (the product of its line with the "
+        "most MRR), from the facts of its MRR history; its plan today when no fact of that "
+        "time stated it.",
     )
     state = fields.Selection(related="subscription_id.state", string="State today", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
@@ -93,6 +96,16 @@ class SaasMrrSnapshot(models.Model):
         ("subscription_month_uniq", "UNIQUE(subscription_id, month)", "One row per month."),
     ]
 
+    def init(self):
+        # _refresh_stale() looks for the movements written since the last
+        # refresh: without this index, a scan of the whole ledger each time.
+        create_index(
+            self.env.cr,
+            "saas_mrr_movement_write_date_index",
+            "saas_mrr_movement",
+            ["write_date"],
+        )
+
     # ---------------------------------------------------------------- refresh
     def _horizon(self):
         """The last month of the snapshot: the current month, or the month of
@@ -136,11 +149,26 @@ class SaasMrrSnapshot(models.Model):
                   FROM saas_mrr_movement m
                  WHERE %(scope)s
               GROUP BY 1, 2
+            ), firsts AS (
+                SELECT subscription_id, MIN(month) AS first FROM monthly GROUP BY subscription_id
             ), series AS (
                 SELECT f.subscription_id, gs::date AS month
-                  FROM (SELECT subscription_id, MIN(month) AS first
-                          FROM monthly GROUP BY subscription_id) f,
+                  FROM firsts f,
                        generate_series(f.first, %(horizon)s::date, interval '1 month') gs
+            ), plan_months AS (
+                -- the plan at the end of each month in which a fact stated it
+                -- (a fact before the first movement counts from that month on)
+                SELECT DISTINCT ON (pt.subscription_id, 2) pt.subscription_id,
+                       GREATEST(date_trunc('month', pt.date)::date, f.first) AS month,
+                       pt.product_id
+                  FROM saas_mrr_point pt
+                  JOIN firsts f ON f.subscription_id = pt.subscription_id
+                 WHERE pt.product_id IS NOT NULL
+              ORDER BY pt.subscription_id, 2, pt.date DESC, pt.occurred_at DESC, pt.id DESC
+            ), plans AS (
+                SELECT subscription_id, month, product_id,
+                       LEAD(month) OVER (PARTITION BY subscription_id ORDER BY month) AS until
+                  FROM plan_months
             ), running AS (
                 SELECT s.subscription_id, s.month, mo.subscription_id IS NOT NULL AS moved,
                        COALESCE(mo.delta_company, 0) AS delta_company,
@@ -162,7 +190,7 @@ class SaasMrrSnapshot(models.Model):
                 earning)
             SELECT r.month, r.subscription_id, p.commercial_partner_id, sub.company_id,
                    sub.system_id, cp.user_id,
-                   sub.plan_product_id,
+                   COALESCE(pl.product_id, sub.plan_product_id),
                    sub.currency_id, c.currency_id, r.mrr, r.mrr_company,
                    12 * r.mrr_company, r.mrr_company - r.delta_company,
                    r.new, r.exp, r.con, r.churn, r.rea, r.fx, r.mrr > 0
@@ -171,6 +199,9 @@ class SaasMrrSnapshot(models.Model):
               JOIN res_company c ON c.id = sub.company_id
               JOIN res_partner p ON p.id = sub.partner_id
               JOIN res_partner cp ON cp.id = p.commercial_partner_id
+         LEFT JOIN plans pl
+                ON pl.subscription_id = r.subscription_id AND pl.month <= r.month
+               AND (pl.until IS NULL OR r.month < pl.until)
              WHERE r.moved OR r.mrr != 0 OR r.mrr_company != 0
             """,
                 scope=scope,

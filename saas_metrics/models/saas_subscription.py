@@ -31,6 +31,18 @@ class SaasSubscription(models.Model):
             lines = subscription.line_ids.sorted(lambda line: (-line.mrr, line.sequence, line.id))
             subscription.plan_product_id = lines[:1].product_id
 
+    def _sync_mrr(self, date, event=None, occurred_at=None):
+        """The fact recorded for the subscription's lines as they now are
+        carries their plan: the MRR snapshot shows each month's plan from it."""
+        movement = super()._sync_mrr(date, event=event, occurred_at=occurred_at)
+        domain = [("subscription_id", "=", self.id)]
+        if event:
+            domain.append(("event_id", "=", event.id))
+        point = self.env["saas.mrr.point"].sudo().search(domain, order="id desc", limit=1)
+        if point and point.product_id != self.plan_product_id:
+            point.product_id = self.plan_product_id
+        return movement
+
     @api.depends("mrr", "mrr_company")
     def _compute_arr(self):
         for subscription in self:

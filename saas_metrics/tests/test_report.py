@@ -5,6 +5,7 @@ import tempfile
 from datetime import date
 from decimal import Decimal
 
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.saas_subscription.lib.mrr import to_decimal
@@ -101,6 +102,24 @@ class TestExecutiveReport(MetricsCommon, HttpCase):
         for snippet in expected:
             self.assertIn(snippet.replace("\xa0", " "), text)
 
+    def test_cohort_retention_of_the_history(self):
+        # January cohort: 3 customers, 300.00; in February one churns, one
+        # expands to 130.00 and one contracts to 80.00; cus_4 starts in February.
+        self.history()
+        self.refresh()
+        cohorts = self.env["saas.metrics"]._cohorts(date(2026, 2, 1), self.company, self.currency)
+        january, february = cohorts[date(2026, 1, 1)], cohorts[date(2026, 2, 1)]
+        self.assertEqual((january["customers"], january["mrr"]), (3, D(300)))
+        self.assertEqual(january["ages"][0], (3, D(300), D("100.00"), D("100.00")))
+        self.assertEqual(january["ages"][1], (2, D(210), D("66.67"), D("70.00")))
+        self.assertEqual((february["customers"], february["mrr"]), (1, D(60)))
+        self.assertNotIn(1, february["ages"])
+        # the report prints the same table
+        values = self.env["saas.metrics"]._executive_values(date(2026, 2, 1), self.company)
+        rows = {row["label"]: row for row in values["cohorts"]}
+        self.assertEqual(rows["Jan 2026"]["cells"][:2], ["100.00 %", "70.00 %"])
+        self.assertEqual(rows["Feb 2026"]["customers"], 1)
+
     def test_all_companies_converted(self):
         self.history()
         values = self.env["saas.metrics"]._executive_values(date(2026, 2, 1))
@@ -160,12 +179,48 @@ class TestExecutiveReport(MetricsCommon, HttpCase):
     def test_mrr_as_of_a_date(self):
         self.history()
         wizard = self.env["saas.mrr.asof.wizard"].create({"date": date(2026, 1, 31)})
+        self.assertEqual(wizard.company_id, self.env.company)
         action = wizard.action_open()
         groups = self.env["saas.mrr.movement"].read_group(
-            action["domain"] + [("company_id", "=", self.company.id)],
-            ["delta_company:sum"],
-            ["partner_id"],
+            action["domain"], ["delta_company:sum"], ["partner_id"]
         )
+        # the demo companies' customers are not in it: only this company's
         self.assertEqual(len(groups), 3)
         self.assertEqual({to_decimal(g["delta_company"]) for g in groups}, {D(100)})
         self.assertEqual(action["context"]["pivot_row_groupby"], ["partner_id"])
+
+    def test_mrr_as_of_a_date_per_company(self):
+        self.history()
+        other = self._create_company(name="Metrics other company")
+        outside = self._create_company(name="Metrics company not allowed")
+        user = new_test_user(
+            self.env,
+            login="metrics_two_companies",
+            groups="base.group_user,saas_sync.group_saas_support",
+            company_id=self.company.id,
+            company_ids=[self.company.id, other.id],
+        )
+        Wizard = self.env["saas.mrr.asof.wizard"].with_user(user)
+        # the default is the current company; the choice is among the selected ones
+        both = Wizard.with_context(allowed_company_ids=[self.company.id, other.id])
+        self.assertEqual(both.create({"date": date(2026, 2, 28)}).company_id, self.company)
+        domain = both.fields_get(["company_id"])["company_id"]["domain"]
+        self.assertEqual(domain, [("id", "in", [self.company.id, other.id])])
+        wizard = both.create({"date": date(2026, 2, 28), "company_id": other.id})
+        action = wizard.action_open()
+        self.assertIn(("company_id", "=", other.id), action["domain"])
+        movements = (
+            self.env["saas.mrr.movement"]
+            .with_user(user)
+            .with_context(allowed_company_ids=[self.company.id, other.id])
+        )
+        self.assertFalse(movements.search(action["domain"]))
+        mine = both.create({"date": date(2026, 2, 28)}).action_open()
+        self.assertEqual(
+            sum(to_decimal(m.delta_company) for m in movements.search(mine["domain"])), D(270)
+        )
+        # a company the user may use but has not selected, or may not use at all
+        only_mine = Wizard.with_context(allowed_company_ids=[self.company.id])
+        for company in (other, outside):
+            with self.assertRaises(AccessError):
+                only_mine.create({"date": date(2026, 2, 28), "company_id": company.id})

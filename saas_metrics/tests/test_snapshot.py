@@ -132,6 +132,97 @@ class TestSnapshot(MetricsCommon):
         self.assertEqual(_d(rows[1].opening_company), D(30))
         self.assertEqual(_d(rows[1].new_company), D(0))
 
+    def test_snapshot_carries_the_plan_of_each_month(self):
+        # Starter from January, upgraded to Pro on 10 March, a quantity change
+        # in May keeps Pro: the rows before March say Starter, from March Pro.
+        self.customer("cus_p")
+        self.subscribe(
+            "subscription.activated", "sp", "cus_p", price="49.00", when="2026-01-05T00:00:00Z"
+        )
+        self.subscribe(
+            "subscription.changed",
+            "sp",
+            "cus_p",
+            plan="pro",
+            price="99.00",
+            when="2026-03-10T00:00:00Z",
+        )
+        self.subscribe(
+            "subscription.changed",
+            "sp",
+            "cus_p",
+            plan="pro",
+            price="99.00",
+            quantity="2",
+            when="2026-05-02T00:00:00Z",
+        )
+        self.refresh()
+        sub = self.subscription("sp")
+        self.assertEqual(sub.plan_product_id, self.product_pro)
+        rows = self.env["saas.mrr.snapshot"].search(
+            [("subscription_id", "=", sub.id), ("month", "<=", "2026-06-01")], order="month"
+        )
+        self.assertEqual(
+            [(r.month.month, r.product_id, _d(r.mrr)) for r in rows],
+            [
+                (1, self.product_starter, D(49)),
+                (2, self.product_starter, D(49)),
+                (3, self.product_pro, D(99)),
+                (4, self.product_pro, D(99)),
+                (5, self.product_pro, D(198)),
+                (6, self.product_pro, D(198)),
+            ],
+        )
+        # a pivot by plan and month splits the MRR where the plan changed
+        groups = self.env["saas.mrr.snapshot"].read_group(
+            [("subscription_id", "=", sub.id), ("month", "<=", "2026-04-01")],
+            ["mrr:sum"],
+            ["product_id"],
+        )
+        self.assertEqual(
+            {g["product_id"][0]: _d(g["mrr"]) for g in groups},
+            {self.product_starter.id: D(98), self.product_pro.id: D(198)},
+        )
+
+    def test_movement_months_without_movement_are_groups(self):
+        # movements in January and April only: February and March are groups too
+        self.customer("cus_g")
+        self.subscribe(
+            "subscription.activated", "sg", "cus_g", price="40.00", when="2026-01-15T00:00:00Z"
+        )
+        self.subscribe(
+            "subscription.changed", "sg", "cus_g", price="50.00", when="2026-04-15T00:00:00Z"
+        )
+        Movement = self.env["saas.mrr.movement"]
+        domain = [("subscription_id", "=", self.subscription("sg").id)]
+        for lazy in (True, False):
+            groups = Movement.read_group(domain, ["delta_company:sum"], ["date:month"], lazy=lazy)
+            count = "date_count" if lazy else "__count"
+            self.assertEqual(
+                [(g["date:month"], g[count], _d(g["delta_company"] or 0)) for g in groups],
+                [
+                    ("January 2026", 1, D(40)),
+                    ("February 2026", 0, D(0)),
+                    ("March 2026", 0, D(0)),
+                    ("April 2026", 1, D(10)),
+                ],
+            )
+        # below the month (a pivot's cells) no empty type is made up
+        cells = Movement.read_group(
+            domain, ["delta_company:sum"], ["date:month", "movement_type"], lazy=False
+        )
+        self.assertEqual(
+            [(g["date:month"], g["movement_type"]) for g in cells],
+            [("January 2026", "new"), ("April 2026", "expansion")],
+        )
+        # types with months as columns: the column header has every month
+        columns = Movement.read_group(domain, ["delta_company:sum"], ["date:month"], lazy=False)
+        self.assertEqual(len(columns), 4)
+        # the graph and the list ask the same; a limited read is left alone
+        self.assertEqual(
+            len(Movement.read_group(domain, ["delta_company:sum"], ["date:month"], limit=10)), 2
+        )
+
     def test_incremental_refresh(self):
         Snapshot = self.env["saas.mrr.snapshot"]
         Snapshot._refresh_stale()
