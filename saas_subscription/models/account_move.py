@@ -46,3 +46,14 @@ class AccountPayment(models.Model):
     saas_event_id = fields.Many2one(
         "saas.event", string="Source event", index="btree_not_null", copy=False, readonly=True
     )
+    saas_invoice_ids = fields.Many2many(
+        "account.move",
+        "saas_payment_reported_invoice_rel",
+        "payment_id",
+        "move_id",
+        string="Invoices reported paid",
+        copy=False,
+        readonly=True,
+        help="The invoices the source's reports of this payment say it pays: when a later "
+        "report raises the payment's amount, it is applied to them again.",
+    )

@@ -2,6 +2,9 @@
 """Payments (with the other ids the source knows them by and the gateway's
 fee), failed payments and refunds become posted, reconciled Odoo entries."""
 
+from odoo import Command
+from odoo.exceptions import UserError
+
 from odoo.addons.saas_sync.exceptions import EventValidationError, MappingError
 
 from ..lib.mrr import ZERO
@@ -66,14 +69,60 @@ def _known_payment(ctx, keys):
 
 
 def _apply_to_invoices(payment, invoices):
+    """Reconcile the payment with ``invoices`` (earliest due first), and
+    remember them as invoices its source said it pays."""
+    if invoices - payment.saas_invoice_ids:
+        payment.saas_invoice_ids = [Command.link(invoice.id) for invoice in invoices]
     for invoice in invoices.sorted(lambda m: (m.invoice_date_due or m.date, m.id)):
         reconcile(payment.move_id.line_ids | invoice.line_ids)
 
 
+def _raise_to_reported(ctx, payment):
+    """A later report states more than the payment was booked for (a first
+    report gave one invoice's share of a payment that paid several, as
+    Stripe's ``invoice_payment`` does): the payment is raised to it and
+    applied again to the invoices its reports named. A report of less
+    changes nothing. Returns a note, or None."""
+    reported = ctx.amount("amount")
+    currency = payment.currency_id
+    if ctx.currency() != currency or currency.compare_amounts(float(reported), payment.amount) <= 0:
+        return None
+    reported_invoices = payment.reconciled_invoice_ids | payment.saas_invoice_ids
+    booked = payment.amount
+    try:
+        with ctx.env.cr.savepoint():
+            payment.action_draft()
+            payment.amount = float(reported)
+            payment.action_post()
+    except UserError as exc:
+        raise EventValidationError(
+            ctx.env._(
+                "Payment %(payment)s was booked for %(booked)s and is now reported for "
+                "%(reported)s, but it cannot be changed (%(reason)s): raise it by hand, then "
+                "replay this event.",
+                payment=payment.name,
+                booked=booked,
+                reported=reported,
+                reason=exc.args[0] if exc.args else exc,
+            )
+        ) from exc
+    _apply_to_invoices(payment, reported_invoices)
+    return ctx.env._(
+        "Payment %(payment)s raised from %(booked)s to %(reported)s (reported whole).",
+        payment=payment.name,
+        booked=booked,
+        reported=reported,
+    )
+
+
 def _payment_reported_again(ctx, payment, keys, invoices):
-    """Another event about a booked payment: bind the ids it adds, apply the
-    payment to the invoices it names; nothing is booked twice."""
+    """Another event about a booked payment: bind the ids it adds, raise the
+    payment to a larger amount it reports, apply the payment to the invoices
+    it names; nothing is booked twice."""
     news = []
+    raised = _raise_to_reported(ctx, payment)
+    if raised:
+        news.append(raised)
     for key in keys:
         if not ctx.bound("account.payment", key):
             ctx.bind(payment, key)
@@ -187,6 +236,8 @@ def apply_payments_succeeded(env, pairs):
             )
             if len(lines) > 1:
                 plan.append(lines)
+            if invoices:
+                payment.saas_invoice_ids = [Command.set(invoices.ids)]
         if plan:
             company_env["account.move.line"]._reconcile_plan(plan)
         for index, ctx, payment in zip(indexes, group, payments, strict=True):

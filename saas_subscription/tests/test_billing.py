@@ -587,6 +587,51 @@ class TestBilling(SubscriptionCommon):
                 )
                 self.assertEqual(receivable.amount_residual, 0.0)  # no customer credit
 
+    def test_a_payment_first_reported_in_part_is_raised_to_its_whole_amount(self):
+        """Stripe reports a PaymentIntent that paid two invoices once per invoice
+        (``invoice_payment.paid``: each invoice's share) and once whole (the
+        charge): in any order, one payment of the whole amount pays both."""
+        for index, order in enumerate(itertools.permutations(range(3))):
+            first, second = f"in_w{index}a", f"in_w{index}b"
+            intent = f"pi_w{index}"
+            self.invoice(first)
+            self.invoice(second)
+            reports = [
+                lambda first=first, intent=intent: self.alias_payment(
+                    intent, [f"inpay_{first}"], [first], amount="120.00"
+                ),
+                lambda second=second, intent=intent: self.alias_payment(
+                    intent, [f"inpay_{second}"], [second], amount="120.00"
+                ),
+                lambda intent=intent, charge=f"ch_w{index}": self.alias_payment(
+                    intent, [charge], amount="240.00"
+                ),
+            ]
+            for step in order:
+                self.assertIn(reports[step]().state, ("done", "ignored"))
+            payment = self.env["saas.binding"].find_record(self.system, "account.payment", intent)
+            self.assertEqual(len(payment), 1)
+            self.assertEqual((payment.amount, payment.state), (240.0, "in_process"), order)
+            self.assertBalanced(payment.move_id)
+            for invoice_id in (first, second):
+                invoice = self.env["saas.binding"].find_record(
+                    self.system, "account.move", invoice_id
+                )
+                self.assertEqual(invoice.payment_state, "paid", (order, invoice_id))
+
+    def test_a_payment_in_a_locked_period_is_not_raised(self):
+        self.invoice("in_lock_a")
+        self.invoice("in_lock_b")
+        self.assertDone(self.alias_payment("pi_lock", [], ["in_lock_a"]))
+        self.company.fiscalyear_lock_date = "2026-01-31"
+        event = self.alias_payment("pi_lock", ["ch_lock"], amount="240.00")
+        self.assertEqual(event.state, "dead")
+        self.assertIn("raise it by hand", event.last_error)
+        payment = self.env["saas.binding"].find_record(self.system, "account.payment", "pi_lock")
+        self.assertEqual((payment.amount, payment.state), (120.0, "in_process"))
+        invoice = self.env["saas.binding"].find_record(self.system, "account.move", "in_lock_a")
+        self.assertEqual(invoice.payment_state, "paid")
+
     def test_ids_of_two_different_payments_are_refused(self):
         self.assertDone(self.alias_payment("pi_x", invoice_ids=()))
         self.assertDone(self.alias_payment("pi_y", invoice_ids=()))
