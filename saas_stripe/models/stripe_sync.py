@@ -39,13 +39,15 @@ class SaasSystem(models.Model):
         client = self._stripe_client()
         if not client or not object_id:
             return None
-        params = {"expand": list(expand)} if expand else None
+        service = getattr(client.v1, resource)
         try:
-            return as_dict(
-                self._stripe_call(
-                    lambda: getattr(client.v1, resource).retrieve(object_id, params=params)
+            if expand:
+                return as_dict(
+                    self._stripe_call(
+                        lambda: service.retrieve(object_id, params={"expand": list(expand)})
+                    )
                 )
-            )
+            return as_dict(self._stripe_call(lambda: service.retrieve(object_id)))
         except stripe.InvalidRequestError:
             return None
 
