@@ -4,16 +4,17 @@ import subprocess
 import tempfile
 from datetime import date
 
-from odoo.tests import tagged
+from odoo.tests import HttpCase, tagged
 
 from odoo.addons.saas_revenue.tests.common import RevenueCommon
 
 
 @tagged("post_install", "-at_install")
-class TestDeferredRevenueInTheReport(RevenueCommon):
+class TestDeferredRevenueInTheReport(RevenueCommon, HttpCase):
     """Odoo's documentation, deferred revenues: 1,200.00 over 2023 recognized
     by month leaves 1,100.00 deferred after January; the executive report of
-    January 2023 prints that balance."""
+    January 2023 prints that balance. (An HttpCase: wkhtmltopdf reads the
+    report's assets from the test server, which shares the test's cursor.)"""
 
     def test_the_report_prints_the_deferred_revenue_balance(self):
         self.make_invoice(1200.0, date(2023, 1, 1), date(2023, 12, 31))
