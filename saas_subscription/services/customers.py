@@ -4,6 +4,7 @@ if needed, and update only what the system's ownership policy grants."""
 
 from ..lib.matching import normalize_email, normalize_vat
 from .context import EventContext
+from .documents import batch_contexts, by_env, trail
 
 # Canonical customer fields -> partner fields.
 SIMPLE_FIELDS = {"name": "name", "email": "email", "phone": "phone", "vat": "vat"}
@@ -18,8 +19,10 @@ def _partner_values(ctx):
         {target: address[key] for key, target in ADDRESS_FIELDS.items() if address.get(key)}
     )
     if address.get("country"):
-        country = ctx.env["res.country"].search(
-            [("code", "=", address["country"].upper())], limit=1
+        code = address["country"].upper()
+        country = ctx._memoized(
+            ("country", code),
+            lambda: ctx.env["res.country"].search([("code", "=", code)], limit=1),
         )
         if country:
             values["country_id"] = country.id
@@ -28,12 +31,30 @@ def _partner_values(ctx):
     return values
 
 
-def _match_partner(ctx, values):
-    policy = (
-        ctx.env["ir.config_parameter"]
-        .sudo()
-        .get_param("saas_subscription.customer_matching", "email_vat")
+def _matching_policy(ctx):
+    return ctx._memoized(
+        ("customer_matching",),
+        lambda: (
+            ctx.env["ir.config_parameter"]
+            .sudo()
+            .get_param("saas_subscription.customer_matching", "email_vat")
+        ),
     )
+
+
+def _match_keys(ctx, values):
+    """What the matching policy compares a new customer on (normalized)."""
+    policy = _matching_policy(ctx)
+    keys = set()
+    if policy in ("email_vat", "email") and values.get("email"):
+        keys.add(("email", normalize_email(values["email"])))
+    if policy in ("email_vat", "vat") and values.get("vat"):
+        keys.add(("vat", normalize_vat(values["vat"])))
+    return keys
+
+
+def _match_partner(ctx, values):
+    policy = _matching_policy(ctx)
     Partner = ctx.env["res.partner"]
     company_domain = [("company_id", "in", [False, ctx.company.id])]
     if policy in ("email_vat", "email") and values.get("email"):
@@ -73,6 +94,52 @@ def apply_customer_upsert(env, event, message):
             ctx.log(partner, "write")
     ctx.bind(partner, external_id, source_updated_at=ctx.occurred_at)
     return ctx.result()
+
+
+def apply_customers_upserted(env, pairs, apply_one=None):
+    """``customer.upserted`` of several events at once (one system, disjoint
+    customer ids). The customers neither bound nor matched are created with
+    one ``create()`` per company, traced and bound at once; the others (an
+    update, a match, or a second new customer matching the same e-mail or VAT
+    in this batch) take the one-by-one path after them, in effective order, so
+    the outcome is the same as one by one. ``apply_one(event, message)`` is
+    that path (default :func:`apply_customer_upsert`; the handler passes its
+    own method, overrides included). Returns one result per pair."""
+    ctxs = batch_contexts(env, pairs)
+    ctxs[0].prefetch_bound("res.partner", [ctx.data["customer_id"] for ctx in ctxs])
+    results, new, later, taken = [None] * len(ctxs), {}, [], set()
+    for index, ctx in enumerate(ctxs):
+        values = _partner_values(ctx)
+        keys = _match_keys(ctx, values)
+        if (
+            ctx.bound("res.partner", ctx.data["customer_id"])
+            or keys & taken
+            or _match_partner(ctx, values)
+        ):
+            later.append(index)
+            continue
+        taken |= keys
+        values.setdefault("name", ctx.data.get("email") or ctx.data["customer_id"])
+        new[index] = values
+    for company_env, indexes in by_env(ctxs, list(new)):
+        group = [ctxs[index] for index in indexes]
+        partners = company_env["res.partner"].create([new[index] for index in indexes])
+        trail(group, partners, "create")
+        group[0].env["saas.binding"].bind_new(
+            group[0].system,
+            [
+                (partner, ctx.data["customer_id"], ctx.event, ctx.occurred_at)
+                for ctx, partner in zip(group, partners, strict=True)
+            ],
+        )
+        for index, ctx in zip(indexes, group, strict=True):
+            results[index] = ctx.result()
+    for index in later:
+        event, message = pairs[index]
+        results[index] = (
+            apply_one(event, message) if apply_one else apply_customer_upsert(env, event, message)
+        )
+    return results
 
 
 def _granted_values(ctx, partner, values):

@@ -6,9 +6,11 @@ the result is the one-by-one result."""
 
 from unittest.mock import patch
 
+from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 
 from odoo.addons.saas_subscription.models.saas_handler_billing import SaasHandlerBilling
+from odoo.addons.saas_subscription.models.saas_handler_customer import SaasHandlerCustomer
 
 from .common import SubscriptionCommon
 
@@ -307,3 +309,132 @@ class TestBatch(SubscriptionCommon):
             per_event = (large - small) / 20
             self.assertLessEqual(per_event, bound, f"{event_type}: {small} then {large} queries")
             self.assertLessEqual(large / 25, bound + 5, f"{event_type}: {large} for 25 events")
+
+    # -------------------------------------------------------------- customers
+    def _customer_set(self, system, prefix):
+        """Every kind of ``customer.upserted`` a batch may hold: new customers
+        (one with a country, one with a VAT), two new customers with one
+        e-mail, one matching an existing partner by e-mail and one by VAT, an
+        update of a bound customer and an event older than its binding."""
+        domain = f"{prefix}.example.com"
+        Partner = self.env["res.partner"]
+        Partner.create({"name": f"Known by e-mail {prefix}", "email": f"known@{domain}"})
+        Partner.create({"name": f"Known by VAT {prefix}", "vat": f"BE04{prefix}7725"})
+        self.store(
+            "customer.upserted",
+            {"customer_id": f"{prefix}_bound", "name": "Bound", "email": f"bound@{domain}"},
+            when="2026-01-05T00:00:00Z",
+            system=system,
+        )
+        self.process(system)
+        datas = [
+            {"customer_id": f"{prefix}_new", "name": "New", "email": f"new@{domain}"},
+            {
+                "customer_id": f"{prefix}_country",
+                "name": "With a country",
+                "address": {"line1": "Rue 1", "city": "Namur", "country": "be"},
+            },
+            {"customer_id": f"{prefix}_vat", "name": "With a VAT", "vat": f"BE09{prefix}3311"},
+            {"customer_id": f"{prefix}_twin1", "name": "Twin 1", "email": f"twin@{domain}"},
+            {"customer_id": f"{prefix}_twin2", "name": "Twin 2", "email": f"TWIN@{domain}"},
+            {"customer_id": f"{prefix}_email", "name": "Matched", "email": f"known@{domain}"},
+            {"customer_id": f"{prefix}_bvat", "vat": f"be 04{prefix}7725"},
+            {"customer_id": f"{prefix}_bound", "phone": "+32 81 00 00 00"},
+            {"customer_id": f"{prefix}_noname"},
+        ]
+        for data in datas:
+            self.store("customer.upserted", data, when="2026-01-06T00:00:00Z", system=system)
+        self.store(
+            "customer.upserted",
+            {"customer_id": f"{prefix}_bound", "name": "Stale"},
+            when="2026-01-01T00:00:00Z",
+            system=system,
+        )
+
+    def _customer_summary(self, system, prefix):
+        rows = {}
+        for binding in self.env["saas.binding"].search(
+            [("system_id", "=", system.id), ("res_model", "=", "res.partner")]
+        ):
+            partner = self.env["res.partner"].browse(binding.res_id)
+            key = binding.external_id.removeprefix(f"{prefix}_")
+            rows[key] = (
+                partner.name.replace(prefix, "~"),
+                (partner.email or "").replace(prefix, "~"),
+                (partner.vat or "").replace(prefix, "~"),
+                partner.phone,
+                partner.street,
+                partner.country_id.code,
+                binding.source_updated_at,
+            )
+        events = self.env["saas.event"].search([("system_id", "=", system.id)])
+        outcomes = sorted(
+            (e._decoded_payload()["data"]["customer_id"].removeprefix(f"{prefix}_"), e.state)
+            for e in events
+        )
+        return rows, outcomes, sorted(len(e.attempt_ids) for e in events)
+
+    def test_customers_in_a_batch_as_one_by_one(self):
+        sizes, batch_of = [], SaasHandlerCustomer._apply_customers_upserted
+
+        def spy(handler, pairs):
+            sizes.append(len(pairs))
+            return batch_of(handler, pairs)
+
+        self._customer_set(self.system, "ba")
+        with patch.object(SaasHandlerCustomer, "_apply_customers_upserted", spy):
+            self.process()
+        self.assertTrue(sizes and max(sizes) >= 8, sizes)
+        self._customer_set(self.other, "ob")
+        while self.process(self.other, limit=1):
+            pass
+        batch, one_by_one = (
+            self._customer_summary(self.system, "ba"),
+            self._customer_summary(self.other, "ob"),
+        )
+        self.assertEqual(batch, one_by_one)
+        rows, outcomes, attempts = batch
+        self.assertEqual(set(attempts), {1})
+        self.assertIn(("bound", "ignored"), outcomes)  # the stale event
+        # matched the partner known by its e-mail (the system owns customers: renamed)
+        self.assertEqual(rows["email"][:2], ("Matched", "known@~.example.com"))
+        known = self.env["res.partner"].search([("email", "=", "known@ba.example.com")])
+        self.assertEqual(len(known), 1)
+        self.assertEqual(self.bound("res.partner", "ba_email"), known)
+        self.assertEqual(rows["bvat"][0], "Known by VAT ~")
+        self.assertEqual(rows["twin1"][:2], rows["twin2"][:2])  # the second matched the first
+        self.assertEqual(rows["country"][4:6], ("Rue 1", "BE"))
+        self.assertEqual(rows["bound"][3], "+32 81 00 00 00")
+        self.assertEqual(rows["noname"][0], "~_noname")
+        twins = self.env["saas.binding"].search(
+            [("system_id", "=", self.system.id), ("external_id", "in", ["ba_twin1", "ba_twin2"])]
+        )
+        self.assertEqual(len(set(twins.mapped("res_id"))), 1)
+
+    def test_a_customer_refused_in_a_batch_leaves_the_others_created(self):
+        for number in range(6):
+            self.store(
+                "customer.upserted",
+                {"customer_id": f"cus_r{number}", "email": f"r{number}@x.be"},
+            )
+        # One partner Odoo refuses (a constraint of another module, say).
+        original = type(self.env["res.partner"]).create
+        bad = "r3@x.be"
+
+        def create(model, vals_list):
+            vals_list = vals_list if isinstance(vals_list, list) else [vals_list]
+            if any(vals.get("email") == bad for vals in vals_list):
+                raise ValidationError(model.env._("refused by a constraint"))
+            return original(model, vals_list)
+
+        with patch.object(type(self.env["res.partner"]), "create", create):
+            self.process()
+        events = self.env["saas.event"].search(
+            [("system_id", "=", self.system.id), ("event_type", "=", "customer.upserted")]
+        )
+        states = {e._decoded_payload()["data"]["customer_id"]: e.state for e in events}
+        self.assertEqual(states.pop("cus_r3"), "dead")
+        self.assertEqual(set(states.values()), {"done"})
+        self.assertFalse(self.bound("res.partner", "cus_r3"))
+        self.assertEqual(self.bound("res.partner", "cus_r5").email, "r5@x.be")
+        self.assertOneAttempt(events)

@@ -121,7 +121,10 @@ class SaasEvent(models.Model):
             # ``processing`` visible and keeps other workers off the batch.
             self.env.cr.commit()  # pylint: disable=invalid-commit
         processed = self.browse()
-        for run, step in events._processing_steps():
+        # The steps are cut before any runs: a step's commit empties the
+        # cache, and the events read afterwards would each fetch the whole
+        # claimed batch again (its payloads included).
+        for run, step in list(events._processing_steps()):
             held = run._hold_claims(claimed_at)
             if not held:
                 continue  # given back to the queue meanwhile: another worker owns it
@@ -254,7 +257,9 @@ class SaasEvent(models.Model):
             else:
                 yield from flush()
                 if not entry:
-                    yield event, self._single_step
+                    # Prefetching only itself: after the previous step's
+                    # commit, reading it does not fetch the whole batch.
+                    yield self.browse(event.id), self._single_step
                     continue
                 method, message, event_keys = entry
             # (a bound method hashes by its model instance: keyed by names)

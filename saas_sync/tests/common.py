@@ -63,16 +63,26 @@ class ScriptedHandler:
 @contextlib.contextmanager
 def handler_for(registry, event_type, func, kinds=("generic",)):
     """Route ``event_type`` (from systems of ``kinds``) to ``func(env, event,
-    message)`` while the block runs, in every thread of this registry."""
+    message)`` while the block runs, in every thread of this registry, one
+    event at a time (an installed batch handler of the type is set aside)."""
     handler_class = registry["saas.handler"]
     original = handler_class._find_handler
+    original_batch = handler_class._find_batch_handler
 
     def _find_handler(model, kind, etype):
         if etype == event_type and kind in kinds:
             return lambda event, message: func(model.env, event, message)
         return original(model, kind, etype)
 
-    with patch.object(handler_class, "_find_handler", _find_handler):
+    def _find_batch_handler(model, kind, etype, message):
+        if etype == event_type and kind in kinds:
+            return None
+        return original_batch(model, kind, etype, message)
+
+    with (
+        patch.object(handler_class, "_find_handler", _find_handler),
+        patch.object(handler_class, "_find_batch_handler", _find_batch_handler),
+    ):
         yield func
 
 
