@@ -29,30 +29,18 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
 import urllib.error
 import urllib.request
 import uuid
 
 import psycopg2
-from benchlib import open_registry, print_log_scan, scan_log
+from benchlib import canonical_event, open_registry, print_log_scan, run_command, scan_log
 
 from odoo import SUPERUSER_ID, api
 
 SYSTEM_CODE = "bench"
 EVENTS_PATH = "/saas/api/v1/events"
-
-
-def canonical_event(external_id):
-    return {
-        "id": external_id,
-        "type": "customer.upserted",
-        "occurred_at": "2026-02-01T00:00:00Z",
-        "schema_version": 1,
-        "livemode": False,
-        "data": {"customer_id": f"cus_{external_id}", "email": f"{external_id}@example.com"},
-    }
 
 
 # -------------------------------------------------------------------- setup
@@ -279,12 +267,7 @@ def main(argv=None):
         "sqlprobe": cmd_sqlprobe,
         "logscan": cmd_logscan,
     }
-    try:
-        commands[args.command](args)
-    except KeyboardInterrupt:
-        print(f"{args.command}: interrupted", file=sys.stderr)
-        sys.exit(130)
-    sys.stdout.flush()
+    run_command(commands, args)
 
 
 if __name__ == "__main__":

@@ -32,7 +32,6 @@ import hashlib
 import hmac
 import json
 import statistics
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -45,6 +44,7 @@ from benchlib import (
     percentile,
     print_log_scan,
     print_log_scan_paths,
+    run_command,
     run_requests,
     scan_log,
     split_evenly,
@@ -549,12 +549,7 @@ def main(argv=None):
 
     args = parser.parse_args(argv)
     commands = {"setup": cmd_setup, "load": cmd_load, "logscan": cmd_logscan}
-    try:
-        commands[args.command](args)
-    except KeyboardInterrupt:
-        print(f"{args.command}: interrupted", file=sys.stderr)
-        sys.exit(130)
-    sys.stdout.flush()
+    run_command(commands, args)
 
 
 if __name__ == "__main__":
