@@ -12,10 +12,9 @@ from odoo.addons.saas_sync.controllers.main import (
     decode_json,
     guarded,
     inbox_route,
-    read_body,
     refuse_unauthenticated,
     store_webhook_event,
-    webhook_system,
+    webhook_request,
 )
 
 from ..lib.inbox import chargebee_header
@@ -27,9 +26,7 @@ class ChargebeeWebhookController(http.Controller):
     @inbox_route("/saas/webhook/chargebee/<string:code>")
     @guarded
     def chargebee_webhook(self, code, site=None, **_kwargs):
-        env = request.env(su=True)
-        raw = read_body(env)
-        system = webhook_system(env, "chargebee", code, "Chargebee")
+        env, raw, system = webhook_request("chargebee", code, "Chargebee")
         authorization = request.httprequest.headers.get("Authorization")
         if not system._chargebee_check_credentials(authorization):
             refuse_unauthenticated(

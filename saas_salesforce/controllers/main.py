@@ -19,9 +19,8 @@ from odoo.addons.saas_sync.controllers.main import (
     RequestRefused,
     guard,
     inbox_route,
-    read_body,
     refuse_unauthenticated,
-    webhook_system,
+    webhook_request,
 )
 from odoo.addons.saas_sync.exceptions import RETRY_AFTER_SECONDS
 
@@ -94,9 +93,7 @@ class SalesforceOutboundController(http.Controller):
     )
     @soap_guarded
     def salesforce_outbound_message(self, code, token=None, **_kwargs):
-        env = request.env(su=True)
-        raw = read_body(env)
-        system = webhook_system(env, "salesforce", code, "Salesforce")
+        env, raw, system = webhook_request("salesforce", code, "Salesforce")
         if not system._salesforce_check_token(token):
             refuse_unauthenticated(
                 system,

@@ -13,10 +13,9 @@ from odoo.addons.saas_sync.controllers.main import (
     decode_json,
     guarded,
     inbox_route,
-    read_body,
     refuse_unauthenticated,
     store_webhook_event,
-    webhook_system,
+    webhook_request,
 )
 
 from ..lib.inbox import stripe_header
@@ -40,9 +39,7 @@ class StripeWebhookController(http.Controller):
     @inbox_route("/saas/webhook/stripe/<string:code>")
     @guarded
     def stripe_webhook(self, code, **_kwargs):
-        env = request.env(su=True)
-        raw = read_body(env)
-        system = webhook_system(env, "stripe", code, "Stripe")
+        env, raw, system = webhook_request("stripe", code, "Stripe")
         header = request.httprequest.headers.get("Stripe-Signature")
         tolerance = signature_tolerance(env)
         text = raw.decode("utf-8", errors="replace")

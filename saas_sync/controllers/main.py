@@ -144,13 +144,16 @@ def inbox_route(routes):
     )
 
 
-def webhook_system(env, kind, code, platform):
-    """The active system of ``kind`` with ``code`` whose webhook is called;
-    404 when there is none."""
+def webhook_request(kind, code, platform):
+    """``(env, raw body, system)`` of a call of the webhook of the ``platform``
+    system of ``kind`` with ``code``: the environment as superuser, the body
+    within the size limit (413) and the active system (404 when none)."""
+    env = request.env(su=True)
+    raw = read_body(env)
     system = env["saas.system"]._find_receiving_system([("code", "=", code), ("kind", "=", kind)])
     if not system:
         raise RequestRefused(404, "unknown_system", f"No active {platform} system has this code.")
-    return system
+    return env, raw, system
 
 
 def refuse_unauthenticated(system, reason, logger, what, why, refusal):
