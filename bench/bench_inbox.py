@@ -35,7 +35,14 @@ import urllib.request
 import uuid
 
 import psycopg2
-from benchlib import canonical_event, open_registry, print_log_scan, run_command, scan_log
+from benchlib import (
+    canonical_event,
+    open_registry,
+    print_log_scan,
+    run_command,
+    sandbox_system,
+    scan_log,
+)
 
 from odoo import SUPERUSER_ID, api
 
@@ -48,15 +55,8 @@ def cmd_setup(args):
     registry = open_registry(args)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        env["ir.config_parameter"].set_param("saas_sync.environment", "sandbox")
-        system = env["saas.system"].create(
-            {
-                "name": "Benchmark",
-                "code": SYSTEM_CODE,
-                "kind": "generic",
-                "environment": "sandbox",
-                "max_pending_events": 0,
-            }
+        system = sandbox_system(
+            env, name="Benchmark", code=SYSTEM_CODE, kind="generic", max_pending_events=0
         )
         key = system.generate_api_key("bench")
         cr.commit()

@@ -46,6 +46,7 @@ from benchlib import (
     print_log_scan_paths,
     run_command,
     run_requests,
+    sandbox_system,
     scan_log,
     split_evenly,
 )
@@ -152,15 +153,7 @@ def cmd_setup(args):
     )
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        env["ir.config_parameter"].set_param("saas_sync.environment", "sandbox")
-        system = env["saas.system"].create(
-            {
-                "name": "Benchmark Stripe",
-                "code": SYSTEM_CODE,
-                "kind": "stripe",
-                "environment": "sandbox",
-            }
-        )
+        system = sandbox_system(env, name="Benchmark Stripe", code=SYSTEM_CODE, kind="stripe")
         system.write({"webhook_secret": SECRET})  # write-only, stored by the inverse
 
         provider = env["payment.provider"].search([("code", "=", "stripe")], limit=1)

@@ -51,6 +51,13 @@ def canonical_event(external_id, **data):
     }
 
 
+def sandbox_system(env, **values):
+    """A connected system of the sandbox, the database set to the sandbox too
+    (the benchmarks send sandbox events)."""
+    env["ir.config_parameter"].set_param("saas_sync.environment", "sandbox")
+    return env["saas.system"].create({"environment": "sandbox", **values})
+
+
 def run_command(commands, args):
     """Run the sub-command ``args.command`` of a benchmark script (``commands``:
     name -> function of ``args``); Ctrl-C exits with status 130."""
