@@ -46,7 +46,7 @@ from datetime import date
 from email.parser import Parser
 
 import psycopg2
-from benchlib import open_registry, percentile
+from benchlib import open_registry, percentile, sandbox_system
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api
@@ -194,19 +194,16 @@ def cmd_suite_setup(args):
     registry = open_registry(args)
     with registry.cursor() as cr:
         env = environment(cr)
-        env["ir.config_parameter"].set_param("saas_sync.environment", "sandbox")
-        system = env["saas.system"].create(
-            {
-                "name": "Bench billing platform",
-                "code": SYSTEM_CODE,
-                "kind": "billing",
-                "environment": "sandbox",
-                "company_id": env.company.id,
-                "max_pending_events": 0,
-                "owns_customers": True,
-                "owns_subscriptions": True,
-                "owns_payments": True,
-            }
+        system = sandbox_system(
+            env,
+            name="Bench billing platform",
+            code=SYSTEM_CODE,
+            kind="billing",
+            company_id=env.company.id,
+            max_pending_events=0,
+            owns_customers=True,
+            owns_subscriptions=True,
+            owns_payments=True,
         )
         product = _bench_product(env)
         mapping = env["saas.mapping"].create(

@@ -29,14 +29,20 @@ import argparse
 import json
 import os
 import statistics
-import sys
 import time
 import urllib.error
 import urllib.request
 import uuid
 
 import psycopg2
-from benchlib import open_registry, print_log_scan, scan_log
+from benchlib import (
+    canonical_event,
+    open_registry,
+    print_log_scan,
+    run_command,
+    sandbox_system,
+    scan_log,
+)
 
 from odoo import SUPERUSER_ID, api
 
@@ -44,31 +50,13 @@ SYSTEM_CODE = "bench"
 EVENTS_PATH = "/saas/api/v1/events"
 
 
-def canonical_event(external_id):
-    return {
-        "id": external_id,
-        "type": "customer.upserted",
-        "occurred_at": "2026-02-01T00:00:00Z",
-        "schema_version": 1,
-        "livemode": False,
-        "data": {"customer_id": f"cus_{external_id}", "email": f"{external_id}@example.com"},
-    }
-
-
 # -------------------------------------------------------------------- setup
 def cmd_setup(args):
     registry = open_registry(args)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        env["ir.config_parameter"].set_param("saas_sync.environment", "sandbox")
-        system = env["saas.system"].create(
-            {
-                "name": "Benchmark",
-                "code": SYSTEM_CODE,
-                "kind": "generic",
-                "environment": "sandbox",
-                "max_pending_events": 0,
-            }
+        system = sandbox_system(
+            env, name="Benchmark", code=SYSTEM_CODE, kind="generic", max_pending_events=0
         )
         key = system.generate_api_key("bench")
         cr.commit()
@@ -279,12 +267,7 @@ def main(argv=None):
         "sqlprobe": cmd_sqlprobe,
         "logscan": cmd_logscan,
     }
-    try:
-        commands[args.command](args)
-    except KeyboardInterrupt:
-        print(f"{args.command}: interrupted", file=sys.stderr)
-        sys.exit(130)
-    sys.stdout.flush()
+    run_command(commands, args)
 
 
 if __name__ == "__main__":

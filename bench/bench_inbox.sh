@@ -7,9 +7,8 @@
 # sent. Asserts nothing. See bench/README.md.
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/benchlib.sh"
 
-BENCH_DIR="$REPO_DIR/bench"
 WORKERS="${BENCH_WORKERS:-2}"
 CONNECTIONS="${BENCH_CONNECTIONS:-8}"
 THREADS="${BENCH_THREADS:-2}"
@@ -28,44 +27,16 @@ if ! command -v wrk >/dev/null 2>&1; then
         exit 2
     }
 fi
-"$PYTHON" -c 'import psycopg2' 2>/dev/null || {
-    echo "ERROR: the benchmark needs the Python package psycopg2." >&2
-    exit 2
-}
+require_python_modules psycopg2
 
-STAMP="$(date -u +%Y%m%d_%H%M%S)"
-DB="saas_bench_${STAMP}_$$"
-RUN_DIR="$BENCH_DIR/results/$DB"   # bench/results/ is git-ignored
-mkdir -p "$RUN_DIR"
-INSTALL_LOG="$RUN_DIR/install.log"
-SERVER_LOG="$RUN_DIR/server.log"
-KEY_FILE="$RUN_DIR/setup.json"
+bench_prepare saas_bench
 RESULTS="$RUN_DIR/wrk.jsonl"
 PORT="${BENCH_PORT:-$(free_port)}"
-ADDONS_PATH="$(odoo_addons_path)"
-cleanup() {
-    stop_odoo_server
-    rm -f "$KEY_FILE"
-    drop_bench_databases "$DB"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
-echo "== saas_sync inbox benchmark (wrk), $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-echo "   database $DB, logs in $RUN_DIR"
-echo "   $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
+bench_banner "saas_sync inbox benchmark (wrk)"
 echo "   $(wrk --version 2>&1 | head -n 1)"
 
-echo "== Installing saas_sync without demo data"
-started=$(date +%s)
-odoo_cmd -d "$DB" --addons-path "$ADDONS_PATH" -i saas_sync --without-demo=all \
-    --stop-after-init --max-cron-threads 0 --http-port "$PORT" --db-filter "^${DB}\$" \
-    --log-level warn > "$INSTALL_LOG" 2>&1 || {
-    echo "ERROR: installing saas_sync failed; last lines of $INSTALL_LOG:" >&2
-    tail -n 30 "$INSTALL_LOG" >&2
-    exit 1
-}
-echo "   installed in $(( $(date +%s) - started )) s"
+bench_install saas_sync saas_sync "$PORT"
 "$PYTHON" "$BENCH_DIR/bench_inbox.py" setup --db "$DB" --addons-path "$ADDONS_PATH" \
     --out "$KEY_FILE" 2>> "$INSTALL_LOG"
 API_KEY="$("$PYTHON" -c 'import json, sys; print(json.load(open(sys.argv[1]))["api_key"])' "$KEY_FILE")"
@@ -100,10 +71,6 @@ sleep 3   # requests written just before wrk stopped are still being stored
 "$PYTHON" "$BENCH_DIR/bench_inbox.py" sqlprobe --url "http://127.0.0.1:$PORT" \
     --key-file "$KEY_FILE" --log "$SERVER_LOG" --batch "$BATCH"
 
-echo "== Stopping Odoo"
-if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "PROBLEM: Odoo was no longer running at the end of the load (see $SERVER_LOG)."
-fi
-stop_odoo_server
+bench_stop
 "$PYTHON" "$BENCH_DIR/bench_inbox.py" logscan --log "$SERVER_LOG"
-echo "== Done ($(date -u '+%H:%M:%S UTC')), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_done

@@ -23,25 +23,10 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
-from benchlib import percentile
+from benchlib import canonical_event, percentile
 
 FINAL_STATES = ("done", "ignored", "dead", "needs_mapping")
 BUCKETS = (500, 1000, 2000, 5000, 10000, 30000, 60000)
-
-
-def canonical_event(external_id):
-    return {
-        "id": external_id,
-        "type": "customer.upserted",
-        "occurred_at": "2026-02-01T00:00:00Z",
-        "schema_version": 1,
-        "livemode": False,
-        "data": {
-            "customer_id": f"cus_{external_id}",
-            "name": f"Customer {external_id}",
-            "email": f"{external_id}@example.com",
-        },
-    }
 
 
 def send_steadily(url, key, rate, seconds, prefix):
@@ -50,7 +35,9 @@ def send_steadily(url, key, rate, seconds, prefix):
     statuses, acks, lock = Counter(), [], threading.Lock()
 
     def post(number):
-        body = json.dumps(canonical_event(f"{prefix}_{number:06d}")).encode()
+        body = json.dumps(
+            canonical_event(f"{prefix}_{number:06d}", name=f"Customer {prefix}_{number:06d}")
+        ).encode()
         request = urllib.request.Request(url, data=body, headers=headers)
         started = time.perf_counter()
         try:

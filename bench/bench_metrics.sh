@@ -7,7 +7,7 @@
 # numbers; asserts nothing. See bench/README.md.
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/benchlib.sh"
 
 usage() {
     cat <<USAGE
@@ -43,32 +43,9 @@ fi
 
 find_odoo
 ensure_postgres
-BENCH_DIR="$REPO_DIR/bench"
-STAMP="$(date -u +%Y%m%d_%H%M%S)"
-DB="saas_bench_metrics_${STAMP}_$$"
-RUN_DIR="$BENCH_DIR/results/$DB"   # bench/results/ is git-ignored
-mkdir -p "$RUN_DIR"
-INSTALL_LOG="$RUN_DIR/install.log"
-ADDONS_PATH="$(odoo_addons_path)"
-cleanup() {
-    drop_bench_databases "$DB"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-echo "== saas_metrics benchmark, $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-echo "   database $DB, logs in $RUN_DIR"
-echo "   $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
-echo "== Installing saas_metrics without demo data"
-started=$(date +%s)
-odoo_cmd -d "$DB" --addons-path "$ADDONS_PATH" -i saas_metrics --without-demo=all \
-    --stop-after-init --max-cron-threads 0 --http-port "${BENCH_HTTP_PORT:-$(free_port)}" --db-filter "^${DB}\$" \
-    --log-level warn > "$INSTALL_LOG" 2>&1 || {
-    echo "ERROR: installing saas_metrics failed; last lines of $INSTALL_LOG:" >&2
-    tail -n 30 "$INSTALL_LOG" >&2
-    exit 1
-}
-echo "   installed in $(( $(date +%s) - started )) s"
+bench_prepare saas_bench_metrics
+bench_banner "saas_metrics benchmark"
+bench_install saas_metrics saas_metrics "${BENCH_HTTP_PORT:-$(free_port)}"
 "$PYTHON" "$BENCH_DIR/bench_metrics.py" --db "$DB" --addons-path "$ADDONS_PATH" \
     --movements "$MOVEMENTS" --subscriptions "$SUBSCRIPTIONS" --months "$MONTHS" \
     2> "$RUN_DIR/run.log" || {
@@ -76,4 +53,4 @@ echo "   installed in $(( $(date +%s) - started )) s"
     tail -n 30 "$RUN_DIR/run.log" >&2
     exit 1
 }
-echo "== Done ($(date -u '+%H:%M:%S UTC')), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_done

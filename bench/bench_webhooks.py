@@ -32,7 +32,6 @@ import hashlib
 import hmac
 import json
 import statistics
-import sys
 import time
 from collections import Counter
 from pathlib import Path
@@ -45,7 +44,9 @@ from benchlib import (
     percentile,
     print_log_scan,
     print_log_scan_paths,
+    run_command,
     run_requests,
+    sandbox_system,
     scan_log,
     split_evenly,
 )
@@ -152,15 +153,7 @@ def cmd_setup(args):
     )
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-        env["ir.config_parameter"].set_param("saas_sync.environment", "sandbox")
-        system = env["saas.system"].create(
-            {
-                "name": "Benchmark Stripe",
-                "code": SYSTEM_CODE,
-                "kind": "stripe",
-                "environment": "sandbox",
-            }
-        )
+        system = sandbox_system(env, name="Benchmark Stripe", code=SYSTEM_CODE, kind="stripe")
         system.write({"webhook_secret": SECRET})  # write-only, stored by the inverse
 
         provider = env["payment.provider"].search([("code", "=", "stripe")], limit=1)
@@ -549,12 +542,7 @@ def main(argv=None):
 
     args = parser.parse_args(argv)
     commands = {"setup": cmd_setup, "load": cmd_load, "logscan": cmd_logscan}
-    try:
-        commands[args.command](args)
-    except KeyboardInterrupt:
-        print(f"{args.command}: interrupted", file=sys.stderr)
-        sys.exit(130)
-    sys.stdout.flush()
+    run_command(commands, args)
 
 
 if __name__ == "__main__":

@@ -6,9 +6,8 @@
 # in interleaved rounds. Prints the numbers; asserts nothing. See bench/README.md.
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 set -euo pipefail
-source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib.sh"
+source "$(dirname "${BASH_SOURCE[0]}")/benchlib.sh"
 
-BENCH_DIR="$REPO_DIR/bench"
 EVENTS="${BENCH_EVENTS:-2000}"
 CONCURRENCY="${BENCH_CONCURRENCY:-8}"
 ROUNDS="${BENCH_ROUNDS:-10}"
@@ -20,27 +19,13 @@ LOAD_WAIT="${BENCH_LOAD_WAIT:-600}"   # seconds, checked every 20 s
 
 find_odoo
 ensure_postgres
-"$PYTHON" -c 'import aiohttp, psycopg2' 2>/dev/null || {
-    echo "ERROR: the benchmark needs the Python packages aiohttp and psycopg2." >&2
-    exit 2
-}
+require_python_modules aiohttp psycopg2
 
-STAMP="$(date -u +%Y%m%d_%H%M%S)"
-DB="saas_bench_webhooks_${STAMP}_$$"
-RUN_DIR="$BENCH_DIR/results/$DB"   # bench/results/ is git-ignored
-mkdir -p "$RUN_DIR"
-INSTALL_LOG="$RUN_DIR/install.log"
-SERVER_LOG="$RUN_DIR/server.log"
-SETUP_FILE="$RUN_DIR/setup.json"
+bench_prepare saas_bench_webhooks
+SETUP_FILE="$KEY_FILE"
+KEY_FILE=""   # the setup of this run stays beside its logs
 MARKER_FILE="$RUN_DIR/measured_from.json"
 PORT="$(free_port)"
-ADDONS_PATH="$(odoo_addons_path)"
-cleanup() {
-    stop_odoo_server
-    drop_bench_databases "$DB"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
 
 # A short hash of the addons' sources: Odoo runs the code it loaded at start,
 # so a change of the sources during the run is reported.
@@ -73,20 +58,9 @@ wait_for_quiet_machine() {
     done
 }
 
-echo "== saas_stripe webhook benchmark, $(date -u '+%Y-%m-%d %H:%M:%S UTC')"
-echo "   database $DB, logs in $RUN_DIR"
-echo "   $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) before the run"
+bench_banner "saas_stripe webhook benchmark"
 
-echo "== Installing saas_stripe and payment_stripe without demo data"
-started=$(date +%s)
-odoo_cmd -d "$DB" --addons-path "$ADDONS_PATH" -i saas_stripe,payment_stripe \
-    --without-demo=all --stop-after-init --max-cron-threads 0 --http-port "$PORT" \
-    --db-filter "^${DB}\$" --log-level warn > "$INSTALL_LOG" 2>&1 || {
-    echo "ERROR: installing failed; last lines of $INSTALL_LOG:" >&2
-    tail -n 30 "$INSTALL_LOG" >&2
-    exit 1
-}
-echo "   installed in $(( $(date +%s) - started )) s"
+bench_install "saas_stripe and payment_stripe" saas_stripe,payment_stripe "$PORT"
 "$PYTHON" "$BENCH_DIR/bench_webhooks.py" setup --db "$DB" --addons-path "$ADDONS_PATH" \
     --out "$SETUP_FILE" --events "$EVENTS" --warmup "$WARMUP" 2>> "$INSTALL_LOG" || {
     echo "ERROR: setup failed; last lines of $INSTALL_LOG:" >&2
@@ -112,11 +86,7 @@ if [ "$(suite_fingerprint)" != "$FINGERPRINT" ]; then
         "$FINGERPRINT -> $(suite_fingerprint)); the server ran what it loaded at start."
 fi
 
-echo "== Stopping Odoo"
-if ! kill -0 "$SERVER_PID" 2>/dev/null; then
-    echo "PROBLEM: Odoo was no longer running at the end of the load (see $SERVER_LOG)."
-fi
-stop_odoo_server
+bench_stop
 "$PYTHON" "$BENCH_DIR/bench_webhooks.py" logscan --log "$SERVER_LOG" \
     --marker "$MARKER_FILE"
-echo "== Done ($(date -u '+%H:%M:%S UTC')), load average $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_done

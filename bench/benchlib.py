@@ -1,10 +1,12 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Helpers the benchmark scripts share (imported from bench/, never by the addons):
-the percentile, the concurrent request runner and the server log scan."""
+the percentile, the canonical events sent, the command dispatch, the
+concurrent request runner and the server log scan."""
 
 import asyncio
 import re
 import statistics
+import sys
 import time
 from collections import Counter, defaultdict
 
@@ -30,6 +32,41 @@ def percentile(values, fraction):
 
 def ms(seconds):
     return seconds * 1000.0
+
+
+def canonical_event(external_id, **data):
+    """A canonical ``customer.upserted`` event of its own customer; ``data``
+    adds fields to its data."""
+    return {
+        "id": external_id,
+        "type": "customer.upserted",
+        "occurred_at": "2026-02-01T00:00:00Z",
+        "schema_version": 1,
+        "livemode": False,
+        "data": {
+            "customer_id": f"cus_{external_id}",
+            **data,
+            "email": f"{external_id}@example.com",
+        },
+    }
+
+
+def sandbox_system(env, **values):
+    """A connected system of the sandbox, the database set to the sandbox too
+    (the benchmarks send sandbox events)."""
+    env["ir.config_parameter"].set_param("saas_sync.environment", "sandbox")
+    return env["saas.system"].create({"environment": "sandbox", **values})
+
+
+def run_command(commands, args):
+    """Run the sub-command ``args.command`` of a benchmark script (``commands``:
+    name -> function of ``args``); Ctrl-C exits with status 130."""
+    try:
+        commands[args.command](args)
+    except KeyboardInterrupt:
+        print(f"{args.command}: interrupted", file=sys.stderr)
+        sys.exit(130)
+    sys.stdout.flush()
 
 
 def open_registry(args, *extra):

@@ -97,3 +97,13 @@ def insert_unless_exists(model, values, conflict_columns):
         # Repeatable read: the other transaction committed after our snapshot.
         return None
     return rows[0][0] if rows else None
+
+
+def notification(message, kind="info"):
+    """The client action that shows ``message`` as a notification (``kind``:
+    success, info, warning, danger), what a button answers when it has run."""
+    return {
+        "type": "ir.actions.client",
+        "tag": "display_notification",
+        "params": {"type": kind, "message": message},
+    }

@@ -11,8 +11,10 @@ from odoo.addons.saas_sync.controllers.main import (
     RequestRefused,
     decode_json,
     guarded,
-    json_response,
-    read_body,
+    inbox_route,
+    refuse_unauthenticated,
+    store_webhook_event,
+    webhook_request,
 )
 
 from ..lib.inbox import chargebee_header
@@ -21,33 +23,24 @@ _logger = logging.getLogger(__name__)
 
 
 class ChargebeeWebhookController(http.Controller):
-    @http.route(
-        "/saas/webhook/chargebee/<string:code>",
-        type="http",
-        auth="none",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-        readonly=False,
-    )
+    @inbox_route("/saas/webhook/chargebee/<string:code>")
     @guarded
     def chargebee_webhook(self, code, site=None, **_kwargs):
-        env = request.env(su=True)
-        raw = read_body(env)
-        system = env["saas.system"].search(
-            [("code", "=", code), ("kind", "=", "chargebee"), ("active", "=", True)], limit=1
-        )
-        if not system:
-            raise RequestRefused(404, "unknown_system", "No active Chargebee system has this code.")
+        env, raw, system = webhook_request("chargebee", code, "Chargebee")
         authorization = request.httprequest.headers.get("Authorization")
         if not system._chargebee_check_credentials(authorization):
-            system._record_signature_failure("bad_credentials")
-            _logger.warning("Chargebee webhook for %s refused: bad or missing credentials", code)
-            raise RequestRefused(
-                401,
-                "unauthorized",
-                "Missing or invalid Basic auth credentials.",
-                headers={"WWW-Authenticate": 'Basic realm="saas-chargebee"'},
+            refuse_unauthenticated(
+                system,
+                "bad_credentials",
+                _logger,
+                "Chargebee webhook",
+                "bad or missing credentials",
+                RequestRefused(
+                    401,
+                    "unauthorized",
+                    "Missing or invalid Basic auth credentials.",
+                    headers={"WWW-Authenticate": 'Basic realm="saas-chargebee"'},
+                ),
             )
         livemode = system._chargebee_check_site(site if isinstance(site, str) else None)
         text, event = decode_json(raw)
@@ -61,7 +54,4 @@ class ChargebeeWebhookController(http.Controller):
             raise RequestRefused(
                 400, "invalid", "Only Chargebee API v2 events are read.", field="api_version"
             )
-        [(stored, created)] = env["saas.event"]._receive(
-            system, [(text, event, chargebee_header(event, livemode))]
-        )
-        return json_response({"id": stored.id, "duplicate": not created})
+        return store_webhook_event(env, system, text, event, chargebee_header(event, livemode))

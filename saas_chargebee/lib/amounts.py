@@ -5,30 +5,21 @@ three-decimal ones three (Chargebee API reference, "Currencies": amounts are
 in the smallest currency unit, as ISO 4217 defines its exponent)."""
 
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
+
+from odoo.addons.saas_sync.lib import minor_units
 
 ZERO_DECIMAL = frozenset("bif clp djf gnf isk jpy kmf krw pyg rwf ugx vnd vuv xaf xof xpf".split())
 THREE_DECIMAL = frozenset("bhd iqd jod kwd lyd omr tnd".split())
 
 
 def exponent(currency):
-    code = (currency or "").lower()
-    if code in ZERO_DECIMAL:
-        return 0
-    if code in THREE_DECIMAL:
-        return 3
-    return 2
+    return minor_units.exponent(currency, ZERO_DECIMAL, THREE_DECIMAL)
 
 
 def to_major(amount, currency):
     """Minor units (an int, or a decimal string for sub-cent prices) -> the
     canonical decimal string ("12.50")."""
-    if amount is None:
-        return None
-    digits = exponent(currency)
-    value = Decimal(str(amount)).scaleb(-digits)
-    rounded = value.quantize(Decimal(1).scaleb(-digits))
-    return str(rounded if rounded == value else value.normalize())
+    return minor_units.to_major(amount, exponent(currency))
 
 
 def timestamp(seconds):

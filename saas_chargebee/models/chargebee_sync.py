@@ -14,8 +14,8 @@ import chargebee
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.saas_subscription.lib.mrr import item_discounts, monthly_amount
-from odoo.addons.saas_sync.exceptions import ReceiveRefused, TransientError
+from odoo.addons.saas_subscription.lib.mrr import subscription_mrr
+from odoo.addons.saas_sync.exceptions import TransientError
 
 from ..lib.inbox import chargebee_header
 from ..lib.translate import MRR_STATUSES, SUBSCRIPTION_STATUS, Translation, subscription_data
@@ -88,20 +88,7 @@ class SaasSystem(models.Model):
         """Store a synthetic Chargebee event (drift repair, backfill) through
         the inbox's one way in; a refusal (full inbox, wrong environment)
         stops the run with its reason, storing nothing more."""
-        self.ensure_one()
-        try:
-            [(event, _created)] = (
-                self.env["saas.event"]
-                .sudo()
-                ._receive(self, [(json.dumps(payload), payload, chargebee_header(payload))])
-            )
-        except ReceiveRefused as exc:
-            raise UserError(
-                self.env._(
-                    "Chargebee system %(code)s: %(reason)s", code=self.code, reason=exc.message
-                )
-            ) from exc
-        return event
+        return self._receive_synthetic(payload, chargebee_header(payload), "Chargebee")
 
     # ------------------------------------------------------------ drift check
     def _chargebee_expected_state(self, sub, currency, coupon_of=None):
@@ -116,26 +103,7 @@ class SaasSystem(models.Model):
             coupon_of=coupon_of or coupon_reader(self),
         )
         data, _notes = subscription_data(translation, sub, at=now)
-        digits = currency.decimal_places
-        discounts = item_discounts(
-            data["items"], data.get("discount_percent"), data.get("discount_amount"), digits
-        )
-        total = sum(
-            (
-                monthly_amount(
-                    item["unit_amount"],
-                    item["quantity"],
-                    item["interval"],
-                    item["interval_count"],
-                    percent,
-                    digits=digits,
-                    discount_amount=amount_off,
-                )
-                for item, (percent, amount_off) in zip(data["items"], discounts, strict=True)
-            ),
-            Decimal(0),
-        )
-        return status, total
+        return status, subscription_mrr(data, currency.decimal_places)
 
     def _chargebee_drifted(self, sub, coupon_of=None):
         odoo_sub = self.env["saas.binding"].find_record(self, "saas.subscription", sub["id"])
@@ -186,53 +154,43 @@ class SaasSystem(models.Model):
                 sub = self._chargebee_retrieve("subscription", external_id)
                 if sub:
                     current[sub["id"]] = sub
-        repairs, now = [], int(time.time())
-        coupon_of = coupon_reader(self)
-        for sub in current.values():
-            drift = self._chargebee_drifted(sub, coupon_of)
-            if not drift:
-                continue
-            payload = synthetic_event(
-                self._chargebee_repair_type(sub, drift),
-                f"drift_{sub['id']}_{sub.get('resource_version') or 0}_{now}",
-                source=DRIFT_SOURCE,
-                subscription=sub,
-            )
-            repairs.append((sub["id"], drift, self._chargebee_receive(payload)))
-        if repairs:
-            self.env["saas.event"].sudo().process_pending(system_ids=self.ids)
-            lines = "".join(
-                f"<li>{sub_id}: {drift} → {event.state}</li>" for sub_id, drift, event in repairs
-            )
-            self.message_post(
-                body=self.env._("Chargebee drift check repaired:") + f"<ul>{lines}</ul>"
-            )
+        repairs = self._drift_repair(
+            self._chargebee_drifts(current), self._chargebee_receive, "Chargebee"
+        )
         self.chargebee_last_drift_check = fields.Datetime.now()
         return repairs
 
+    def _chargebee_drifts(self, current):
+        """``(id, drift, repair payload)`` of each drifted subscription of
+        ``current`` (Chargebee subscriptions by id)."""
+        now = int(time.time())
+        coupon_of = coupon_reader(self)
+        for sub in current.values():
+            drift = self._chargebee_drifted(sub, coupon_of)
+            if drift:
+                payload = synthetic_event(
+                    self._chargebee_repair_type(sub, drift),
+                    f"drift_{sub['id']}_{sub.get('resource_version') or 0}_{now}",
+                    source=DRIFT_SOURCE,
+                    subscription=sub,
+                )
+                yield sub["id"], drift, payload
+
     def action_chargebee_drift_check(self):
-        self.ensure_one()
-        self._check_admin()
-        try:
-            repairs = self._chargebee_drift_check()
-        except (TransientError, chargebee.APIError) as exc:
-            raise self._chargebee_user_error(self.env._("Check drift now"), exc) from exc
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "message": self.env._("%s subscriptions repaired.", len(repairs)),
-            },
-        }
+        return self._drift_check_action(
+            self._chargebee_drift_check,
+            (TransientError, chargebee.APIError),
+            self._chargebee_user_error,
+        )
 
     @api.model
     def _cron_chargebee_drift_check(self):
-        for system in self.search([("kind", "=", "chargebee"), ("active", "=", True)]):
-            if not system._chargebee_client() or not system._check_environment():
-                continue
-            try:
-                system._chargebee_drift_check()
-            except (TransientError, chargebee.APIError, UserError) as exc:
-                # One site's failure (network, revoked key) never stops the others.
-                _logger.warning("Chargebee drift check of %s postponed: %s", system.code, exc)
+        # One site's failure (network, revoked key) never stops the others.
+        self._cron_each_system(
+            "chargebee",
+            lambda system: system._chargebee_client() and system._check_environment(),
+            lambda system: system._chargebee_drift_check(),
+            (TransientError, chargebee.APIError, UserError),
+            "Chargebee drift check",
+            _logger,
+        )

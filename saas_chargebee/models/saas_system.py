@@ -17,8 +17,9 @@ from chargebee.main import Chargebee
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.saas_sync.const import ADMIN_GROUP, SECRET_STORE_GROUP
 from odoo.addons.saas_sync.exceptions import ReceiveRefused, TransientError
+from odoo.addons.saas_sync.secret_fields import secret_column, write_only_field
+from odoo.addons.saas_sync.tools import notification
 
 from ..lib.inbox import is_test_site
 from ..services.adapter import normalize_chargebee_event
@@ -77,41 +78,32 @@ class SaasSystem(models.Model):
         "Enter it with the password; the previous pair stays valid until the rotation "
         "is finished.",
     )
-    chargebee_webhook_password = fields.Char(
-        string="Webhook password",
-        compute="_compute_chargebee_write_only",
-        inverse="_inverse_chargebee_webhook_password",
-        groups=ADMIN_GROUP,
-        help="Write-only. Password of the HTTP Basic auth of the webhooks. Entering a new "
+    chargebee_webhook_password = write_only_field(
+        "_inverse_chargebee_webhook_password",
+        "Write-only. Password of the HTTP Basic auth of the webhooks. Entering a new "
         "one keeps the current pair valid as the previous one (rotation).",
+        string="Webhook password",
     )
-    chargebee_site = fields.Char(
-        string="Chargebee site",
-        compute="_compute_chargebee_write_only",
-        inverse="_inverse_chargebee_write_only",
-        groups=ADMIN_GROUP,
-        help="Write-only. The site name (acme for acme.chargebee.com; test sites end with "
+    chargebee_site = write_only_field(
+        "_inverse_chargebee_write_only",
+        "Write-only. The site name (acme for acme.chargebee.com; test sites end with "
         "-test). A webhook whose URL names another site is refused (409).",
+        string="Chargebee site",
     )
-    chargebee_api_key = fields.Char(
-        string="Chargebee API key",
-        compute="_compute_chargebee_write_only",
-        inverse="_inverse_chargebee_write_only",
-        groups=ADMIN_GROUP,
-        help="Write-only. A read-only API key: used to fetch the current state of objects "
+    chargebee_api_key = write_only_field(
+        "_inverse_chargebee_write_only",
+        "Write-only. A read-only API key: used to fetch the current state of objects "
         "that arrive out of order, by the backfill, the drift check and the test button.",
+        string="Chargebee API key",
     )
-    chargebee_api_base = fields.Char(
+    chargebee_api_base = write_only_field(
+        "_inverse_chargebee_write_only",
+        "Write-only. Empty means https://<site>.chargebee.com; tests point it at a local server.",
         string="Chargebee API base URL",
-        compute="_compute_chargebee_write_only",
-        inverse="_inverse_chargebee_write_only",
-        groups=ADMIN_GROUP,
-        help="Write-only. Empty means https://<site>.chargebee.com; tests point it at a "
-        "local server.",
     )
-    chargebee_site_value = fields.Char(groups=SECRET_STORE_GROUP, copy=False, prefetch=False)
-    chargebee_api_key_value = fields.Char(groups=SECRET_STORE_GROUP, copy=False, prefetch=False)
-    chargebee_api_base_value = fields.Char(groups=SECRET_STORE_GROUP, copy=False, prefetch=False)
+    chargebee_site_value = secret_column()
+    chargebee_api_key_value = secret_column()
+    chargebee_api_base_value = secret_column()
     chargebee_api_key_set = fields.Boolean(
         compute="_compute_chargebee_flags", string="Chargebee API key set"
     )
@@ -166,12 +158,6 @@ class SaasSystem(models.Model):
         return normalize_chargebee_event(self.env, event, payload)
 
     # --------------------------------------------------------------- secrets
-    def _compute_chargebee_write_only(self):
-        for system in self:
-            system.chargebee_webhook_password = False
-            for name in WRITE_ONLY:
-                system[name] = False
-
     def _inverse_chargebee_write_only(self):
         for system in self:
             for name, column in WRITE_ONLY.items():
@@ -220,13 +206,7 @@ class SaasSystem(models.Model):
 
     @api.depends("code", "kind")
     def _compute_chargebee_webhook_url(self):
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
-        for system in self:
-            system.chargebee_webhook_url = (
-                f"{base}/saas/webhook/chargebee/{system.code}"
-                if system.kind == "chargebee" and system.code
-                else False
-            )
+        self._fill_webhook_urls("chargebee_webhook_url", "chargebee")
 
     def _chargebee_check_credentials(self, authorization):
         """True when the Basic auth ``authorization`` header carries one of the
@@ -323,8 +303,4 @@ class SaasSystem(models.Model):
             self._chargebee_call(lambda client: client.Customer.list({"limit": 1}))
         except (TransientError, chargebee.APIError) as exc:
             raise self._chargebee_user_error(self.env._("Test connection"), exc) from exc
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"type": "success", "message": self.env._("Chargebee answered.")},
-        }
+        return notification(self.env._("Chargebee answered."), "success")

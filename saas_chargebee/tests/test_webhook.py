@@ -9,6 +9,8 @@ import json
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.saas_sync.tests.common import WebhookPoster, sandbox_system
+
 from .samples import chargebee_event, resource
 
 
@@ -17,20 +19,17 @@ def basic(user, password):
 
 
 @tagged("post_install", "-at_install")
-class TestChargebeeWebhook(HttpCase):
+class TestChargebeeWebhook(WebhookPoster, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["ir.config_parameter"].sudo().set_param("saas_sync.environment", "sandbox")
-        cls.system = cls.env["saas.system"].create(
-            {
-                "name": "Chargebee test",
-                "code": "cb-webhook",
-                "kind": "chargebee",
-                "environment": "sandbox",
-                "chargebee_webhook_user": "odoo-old",
-                "chargebee_webhook_password": "old-secret",
-            }
+        cls.system = sandbox_system(
+            cls.env,
+            name="Chargebee test",
+            code="cb-webhook",
+            kind="chargebee",
+            chargebee_webhook_user="odoo-old",
+            chargebee_webhook_password="old-secret",
         )
         cls.system.chargebee_site = "acme-test"
         # Rotation: a new pair; the old one stays valid until forgotten.
@@ -40,13 +39,7 @@ class TestChargebeeWebhook(HttpCase):
         cls.url = "/saas/webhook/chargebee/cb-webhook"
 
     def post(self, payload, authorization=None, url=None):
-        headers = {"Content-Type": "application/json"}
-        if authorization is not None:
-            headers["Authorization"] = authorization
-        return self.url_open(url or self.url, data=payload, headers=headers)
-
-    def stored(self):
-        return self.env["saas.event"].search([("system_id", "=", self.system.id)])
+        return self.post_webhook(payload, {"Authorization": authorization}, url)
 
     def payload(self, event_type="customer_created", **kwargs):
         customer = resource("customer", email="jane@acme.example")

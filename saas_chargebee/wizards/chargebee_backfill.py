@@ -7,19 +7,14 @@ new, and a webhook that already applied the same version makes it ignored;
 bindings keep invoices, credit notes and payments from being booked twice.
 """
 
-from datetime import UTC, datetime, timedelta
-from datetime import time as day_time
-
 import chargebee
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from odoo.addons.saas_sync.exceptions import TransientError
 
 from ..models.chargebee_sync import synthetic_event
-
-MAX_ROUNDS = 20
 
 
 def _customer_types(_binding, _obj):
@@ -74,41 +69,22 @@ RESOURCES = [
 
 class SaasChargebeeBackfill(models.TransientModel):
     _name = "saas.chargebee.backfill"
+    _inherit = "saas.backfill.mixin"
     _description = "Pull Chargebee objects since a date"
+    _backfill_platform = "Chargebee"
 
-    system_id = fields.Many2one(
-        "saas.system", required=True, domain=[("kind", "=", "chargebee")], ondelete="cascade"
-    )
-    since = fields.Date(
-        required=True, default=lambda self: fields.Date.context_today(self) - timedelta(days=30)
-    )
-    state = fields.Selection([("draft", "To run"), ("done", "Done")], default="draft")
+    system_id = fields.Many2one(domain=[("kind", "=", "chargebee")])
     customers = fields.Integer(readonly=True)
     subscriptions = fields.Integer(readonly=True)
     invoices = fields.Integer(readonly=True)
     credit_notes = fields.Integer(readonly=True)
     transactions = fields.Integer(readonly=True)
-    events_done = fields.Integer(readonly=True, string="Applied")
-    events_ignored = fields.Integer(readonly=True, string="Already known")
-    events_failed = fields.Integer(readonly=True, string="Not applied")
-    report = fields.Text(readonly=True)
 
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "saas.system":
-            values.setdefault("system_id", self.env.context.get("active_id"))
-        return values
-
-    def action_backfill(self):
-        self.ensure_one()
-        system = self.system_id
-        system._check_admin()
+    def _backfill_pull(self, system, since):
         if system.kind != "chargebee" or not system._chargebee_client():
             raise UserError(
                 self.env._("Enter the Chargebee site and API key of %s first.", system.name)
             )
-        since = int(datetime.combine(self.since, day_time.min, tzinfo=UTC).timestamp())
         Binding = self.env["saas.binding"]
 
         def binding(model, external_id):
@@ -130,39 +106,4 @@ class SaasChargebeeBackfill(models.TransientModel):
                         **{resource: obj},
                     )
                     events |= system._chargebee_receive(payload)
-        for _round in range(MAX_ROUNDS):
-            if not self.env["saas.event"].sudo().process_pending(system_ids=system.ids, limit=500):
-                break
-        self._write_report(counts, events)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "views": [(False, "form")],
-            "target": "new",
-        }
-
-    def _write_report(self, counts, events):
-        states = events.mapped("state")
-        values = dict(
-            counts,
-            state="done",
-            events_done=states.count("done"),
-            events_ignored=states.count("ignored"),
-            events_failed=len(states) - states.count("done") - states.count("ignored"),
-        )
-        lines = [f"{field}: {count}" for field, count in counts.items()]
-        for event in events.filtered(lambda e: e.state not in ("done", "ignored")):
-            lines.append(f"{event.external_id}: {event.state} - {event.last_error or ''}")
-        values["report"] = "\n".join(lines)
-        self.write(values)
-        self.system_id.message_post(
-            body=self.env._(
-                "Chargebee backfill since %(since)s: %(done)s applied, %(known)s already known, "
-                "%(failed)s not applied.",
-                since=self.since,
-                done=values["events_done"],
-                known=values["events_ignored"],
-                failed=values["events_failed"],
-            )
-        )
+        return counts, events, None

@@ -15,7 +15,13 @@ import logging
 from odoo import fields, http
 from odoo.http import request
 
-from odoo.addons.saas_sync.controllers.main import RequestRefused, read_body
+from odoo.addons.saas_sync.controllers.main import (
+    RequestRefused,
+    guard,
+    inbox_route,
+    refuse_unauthenticated,
+    webhook_request,
+)
 from odoo.addons.saas_sync.exceptions import RETRY_AFTER_SECONDS
 
 from ..lib.soap import (
@@ -38,31 +44,25 @@ def soap_response(body, status=200, headers=None):
     )
 
 
-def soap_guarded(handler):
-    """Refusals answer a SOAP fault with their status; an unexpected error a
-    503 fault (Salesforce retries), never a 500."""
+def _soap_refused(exc):
+    return soap_response(
+        fault_response(exc.message, client=exc.status < 500 and exc.status != 429),
+        exc.status,
+        exc.headers,
+    )
 
-    def wrapper(*args, **kwargs):
-        try:
-            return handler(*args, **kwargs)
-        except RequestRefused as exc:
-            return soap_response(
-                fault_response(exc.message, client=exc.status < 500 and exc.status != 429),
-                exc.status,
-                exc.headers,
-            )
-        except Exception:
-            _logger.exception("Salesforce endpoint failed on the server side")
-            request.env.cr.rollback()
-            return soap_response(
-                fault_response("Temporary server error, retry later.", client=False),
-                503,
-                {"Retry-After": str(RETRY_AFTER_SECONDS)},
-            )
 
-    wrapper.__name__ = handler.__name__
-    wrapper.__doc__ = handler.__doc__
-    return wrapper
+def _soap_unavailable():
+    return soap_response(
+        fault_response("Temporary server error, retry later.", client=False),
+        503,
+        {"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+# Refusals answer a SOAP fault with their status; an unexpected error a 503
+# fault (Salesforce retries), never a 500.
+soap_guarded = guard(_soap_refused, _soap_unavailable, _logger, "Salesforce endpoint")
 
 
 def notification_items(system, message):
@@ -85,43 +85,39 @@ def notification_items(system, message):
 
 
 class SalesforceOutboundController(http.Controller):
-    @http.route(
+    @inbox_route(
         [
             "/saas/webhook/salesforce/<string:code>",
             "/saas/webhook/salesforce/<string:code>/<string:token>",
-        ],
-        type="http",
-        auth="none",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-        readonly=False,
+        ]
     )
     @soap_guarded
     def salesforce_outbound_message(self, code, token=None, **_kwargs):
-        env = request.env(su=True)
-        raw = read_body(env)
-        system = env["saas.system"].search(
-            [("code", "=", code), ("kind", "=", "salesforce"), ("active", "=", True)], limit=1
-        )
-        if not system:
-            raise RequestRefused(
-                404, "unknown_system", "No active Salesforce system has this code."
-            )
+        env, raw, system = webhook_request("salesforce", code, "Salesforce")
         if not system._salesforce_check_token(token):
-            system._record_signature_failure("bad_token")
-            _logger.warning("Salesforce message for %s refused: bad or missing token", code)
-            raise RequestRefused(401, "bad_token", "Missing or invalid endpoint token.")
+            refuse_unauthenticated(
+                system,
+                "bad_token",
+                _logger,
+                "Salesforce message",
+                "bad or missing token",
+                RequestRefused(401, "bad_token", "Missing or invalid endpoint token."),
+            )
         system._check_can_receive()
         try:
             message = parse_outbound_message(raw)
         except SoapError as exc:
             raise RequestRefused(400, "malformed", str(exc)) from exc
         if not same_organization(system.salesforce_org_id, message.organization_id):
-            system._record_signature_failure("wrong_organization")
-            _logger.warning("Salesforce message for %s refused: organization id differs", code)
-            raise RequestRefused(
-                401, "wrong_organization", "The OrganizationId is not this system's org."
+            refuse_unauthenticated(
+                system,
+                "wrong_organization",
+                _logger,
+                "Salesforce message",
+                "organization id differs",
+                RequestRefused(
+                    401, "wrong_organization", "The OrganizationId is not this system's org."
+                ),
             )
         env["saas.event"]._receive(system, notification_items(system, message))
         return soap_response(ack_response())

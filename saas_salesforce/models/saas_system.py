@@ -11,7 +11,8 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from odoo.addons.saas_sync.const import ADMIN_GROUP, SECRET_STORE_GROUP
+from odoo.addons.saas_sync.secret_fields import secret_column, write_only_field
+from odoo.addons.saas_sync.tools import notification
 
 from ..lib.translate import FieldConfig, check_api_name
 from ..services.adapter import normalize_salesforce_event
@@ -63,30 +64,20 @@ class SaasSystem(models.Model):
     salesforce_api_version = fields.Char(
         string="REST API version", default=DEFAULT_API_VERSION, tracking=True
     )
-    salesforce_client_id = fields.Char(
+    salesforce_client_id = write_only_field(
+        "_inverse_salesforce_client_id",
+        "Write-only. The consumer key of the Connected App (client credentials flow).",
         string="Consumer key",
-        compute="_compute_salesforce_write_only",
-        inverse="_inverse_salesforce_client_id",
-        groups=ADMIN_GROUP,
-        help="Write-only. The consumer key of the Connected App (client credentials flow).",
     )
-    salesforce_client_secret = fields.Char(
+    salesforce_client_secret = write_only_field(
+        "_inverse_salesforce_client_secret",
+        "Write-only. The consumer secret of the Connected App.",
         string="Consumer secret",
-        compute="_compute_salesforce_write_only",
-        inverse="_inverse_salesforce_client_secret",
-        groups=ADMIN_GROUP,
-        help="Write-only. The consumer secret of the Connected App.",
     )
-    salesforce_client_id_value = fields.Char(groups=SECRET_STORE_GROUP, copy=False, prefetch=False)
-    salesforce_client_secret_value = fields.Char(
-        groups=SECRET_STORE_GROUP, copy=False, prefetch=False
-    )
-    salesforce_access_token_value = fields.Char(
-        groups=SECRET_STORE_GROUP, copy=False, prefetch=False
-    )
-    salesforce_instance_url_value = fields.Char(
-        groups=SECRET_STORE_GROUP, copy=False, prefetch=False
-    )
+    salesforce_client_id_value = secret_column()
+    salesforce_client_secret_value = secret_column()
+    salesforce_access_token_value = secret_column()
+    salesforce_instance_url_value = secret_column()
     salesforce_credentials_set = fields.Boolean(
         compute="_compute_salesforce_flags", string="Connected App set"
     )
@@ -212,11 +203,6 @@ class SaasSystem(models.Model):
         return self.browse()
 
     # --------------------------------------------------------------- secrets
-    def _compute_salesforce_write_only(self):
-        for system in self:
-            system.salesforce_client_id = False
-            system.salesforce_client_secret = False
-
     def _inverse_salesforce_client_id(self):
         self._store_salesforce_secret("salesforce_client_id")
 
@@ -316,14 +302,7 @@ class SaasSystem(models.Model):
             raise UserError(
                 self.env._("Test connection failed: %s", exc.user_message(self.env))
             ) from exc
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "success",
-                "message": self.env._("Salesforce answered: %s Accounts.", total),
-            },
-        }
+        return notification(self.env._("Salesforce answered: %s Accounts.", total), "success")
 
     def action_salesforce_pull_now(self):
         self.ensure_one()
@@ -333,14 +312,7 @@ class SaasSystem(models.Model):
                 self.env._("Enter the Salesforce domain URL, consumer key and secret first.")
             )
         outcome = self._salesforce_pull()
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "warning" if outcome.error else "info",
-                "message": outcome.summary(self.env),
-            },
-        }
+        return notification(outcome.summary(self.env), "warning" if outcome.error else "info")
 
     def _salesforce_pull(self):
         """Pull the changed Accounts and Opportunities into the inbox."""

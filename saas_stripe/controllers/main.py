@@ -12,8 +12,10 @@ from odoo.addons.saas_sync.controllers.main import (
     RequestRefused,
     decode_json,
     guarded,
-    json_response,
-    read_body,
+    inbox_route,
+    refuse_unauthenticated,
+    store_webhook_event,
+    webhook_request,
 )
 
 from ..lib.inbox import stripe_header
@@ -34,38 +36,26 @@ def verify_signature(payload, header, secrets, tolerance):
 
 
 class StripeWebhookController(http.Controller):
-    @http.route(
-        "/saas/webhook/stripe/<string:code>",
-        type="http",
-        auth="none",
-        methods=["POST"],
-        csrf=False,
-        save_session=False,
-        readonly=False,
-    )
+    @inbox_route("/saas/webhook/stripe/<string:code>")
     @guarded
     def stripe_webhook(self, code, **_kwargs):
-        env = request.env(su=True)
-        raw = read_body(env)
-        system = env["saas.system"]._find_receiving_system(
-            [("code", "=", code), ("kind", "=", "stripe")]
-        )
-        if not system:
-            raise RequestRefused(404, "unknown_system", "No active Stripe system has this code.")
+        env, raw, system = webhook_request("stripe", code, "Stripe")
         header = request.httprequest.headers.get("Stripe-Signature")
         tolerance = signature_tolerance(env)
         text = raw.decode("utf-8", errors="replace")
         if not header or not verify_signature(text, header, system._webhook_secrets(), tolerance):
-            system._record_signature_failure()
-            _logger.warning("Stripe webhook for %s refused: bad or missing signature", code)
-            raise RequestRefused(401, "bad_signature", "Missing or invalid Stripe-Signature.")
+            refuse_unauthenticated(
+                system,
+                "bad_signature",
+                _logger,
+                "Stripe webhook",
+                "bad or missing signature",
+                RequestRefused(401, "bad_signature", "Missing or invalid Stripe-Signature."),
+            )
         _text, event = decode_json(raw)
         if not isinstance(event, dict):
             raise RequestRefused(400, "invalid", "Not a Stripe event.", field="$")
-        [(stored, created)] = env["saas.event"]._receive(
-            system, [(text, event, stripe_header(event))]
-        )
-        return json_response({"id": stored.id, "duplicate": not created})
+        return store_webhook_event(env, system, text, event, stripe_header(event))
 
 
 def signature_tolerance(env):

@@ -6,27 +6,17 @@ three-decimal ones have three (Stripe documentation, "Zero-decimal
 currencies" and "Three-decimal currencies").
 """
 
-from decimal import Decimal
+from odoo.addons.saas_sync.lib import minor_units
 
 ZERO_DECIMAL = frozenset("bif clp djf gnf jpy kmf krw mga pyg rwf ugx vnd vuv xaf xof xpf".split())
 THREE_DECIMAL = frozenset("bhd jod kwd omr tnd".split())
 
 
 def exponent(currency):
-    code = (currency or "").lower()
-    if code in ZERO_DECIMAL:
-        return 0
-    if code in THREE_DECIMAL:
-        return 3
-    return 2
+    return minor_units.exponent(currency, ZERO_DECIMAL, THREE_DECIMAL)
 
 
 def to_major(amount, currency):
-    """Minor units (int, or Stripe's ``*_decimal`` string) -> canonical decimal string."""
-    if amount is None:
-        return None
-    digits = exponent(currency)
-    value = Decimal(str(amount)).scaleb(-digits)
-    rounded = value.quantize(Decimal(1).scaleb(-digits))
-    # Sub-unit prices (unit_amount_decimal "1999.5") keep their precision.
-    return str(rounded if rounded == value else value.normalize())
+    """Minor units (int, or Stripe's ``*_decimal`` string) -> canonical decimal
+    string; sub-unit prices (unit_amount_decimal "1999.5") keep their precision."""
+    return minor_units.to_major(amount, exponent(currency))

@@ -13,8 +13,9 @@ import stripe
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.saas_sync.const import ADMIN_GROUP, SECRET_STORE_GROUP
 from odoo.addons.saas_sync.exceptions import SaasSyncError, TransientError
+from odoo.addons.saas_sync.secret_fields import secret_column, write_only_field
+from odoo.addons.saas_sync.tools import notification
 
 from ..lib.payouts import lookback_start
 from ..services.adapter import normalize_stripe_event
@@ -38,23 +39,19 @@ class SaasSystem(models.Model):
     kind = fields.Selection(
         selection_add=[("stripe", "Stripe")], ondelete={"stripe": "set default"}
     )
-    stripe_api_key = fields.Char(
-        string="Stripe secret key",
-        compute="_compute_stripe_write_only",
-        inverse="_inverse_stripe_api_key",
-        groups=ADMIN_GROUP,
-        help="Write-only. Used to fetch the current state of objects that arrive out of "
+    stripe_api_key = write_only_field(
+        "_inverse_stripe_api_key",
+        "Write-only. Used to fetch the current state of objects that arrive out of "
         "order, and by the test connection button.",
+        string="Stripe secret key",
     )
-    stripe_api_base = fields.Char(
+    stripe_api_base = write_only_field(
+        "_inverse_stripe_api_base",
+        "Write-only. Empty means Stripe itself; tests point it at a local Stripe.",
         string="Stripe API base URL",
-        compute="_compute_stripe_write_only",
-        inverse="_inverse_stripe_api_base",
-        groups=ADMIN_GROUP,
-        help="Write-only. Empty means Stripe itself; tests point it at a local Stripe.",
     )
-    stripe_api_key_value = fields.Char(groups=SECRET_STORE_GROUP, copy=False, prefetch=False)
-    stripe_api_base_value = fields.Char(groups=SECRET_STORE_GROUP, copy=False, prefetch=False)
+    stripe_api_key_value = secret_column()
+    stripe_api_base_value = secret_column()
     stripe_api_key_set = fields.Boolean(compute="_compute_stripe_flags", string="API key set")
     stripe_webhook_url = fields.Char(compute="_compute_stripe_webhook_url", string="Webhook URL")
     stripe_payout_count = fields.Integer(compute="_compute_stripe_payout_count")
@@ -68,11 +65,6 @@ class SaasSystem(models.Model):
         if self.kind != "stripe":
             return super()._saas_canonical_messages(event, payload)
         return normalize_stripe_event(self.env, event, payload)
-
-    def _compute_stripe_write_only(self):
-        for system in self:
-            system.stripe_api_key = False
-            system.stripe_api_base = False
 
     def _inverse_stripe_api_key(self):
         for system in self.filtered("stripe_api_key"):
@@ -90,13 +82,7 @@ class SaasSystem(models.Model):
 
     @api.depends("code", "kind")
     def _compute_stripe_webhook_url(self):
-        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
-        for system in self:
-            system.stripe_webhook_url = (
-                f"{base}/saas/webhook/stripe/{system.code}"
-                if system.kind == "stripe" and system.code
-                else False
-            )
+        self._fill_webhook_urls("stripe_webhook_url", "stripe")
 
     def _compute_stripe_payout_count(self):
         groups = self.env["saas.stripe.payout"]._read_group(
@@ -173,11 +159,7 @@ class SaasSystem(models.Model):
             client.v1.customers.list(params={"limit": 1})
         except stripe.StripeError as exc:
             raise self._stripe_user_error(self.env._("Test connection"), exc) from exc
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {"type": "success", "message": self.env._("Stripe answered.")},
-        }
+        return notification(self.env._("Stripe answered."), "success")
 
     def _stripe_call(self, call):
         """Run a Stripe API call. What may pass with time is a TransientError,
@@ -247,18 +229,13 @@ class SaasSystem(models.Model):
             payouts = self._stripe_reconcile_payouts()
         except (TransientError, stripe.StripeError) as exc:
             raise self._stripe_user_error(self.env._("Reconcile payouts now"), exc) from exc
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "message": self.env._(
-                    "%(count)s payouts read, %(gaps)s with gaps.",
-                    count=len(payouts),
-                    gaps=len(payouts.filtered(lambda payout: payout.state == "gaps")),
-                ),
-            },
-        }
+        return notification(
+            self.env._(
+                "%(count)s payouts read, %(gaps)s with gaps.",
+                count=len(payouts),
+                gaps=len(payouts.filtered(lambda payout: payout.state == "gaps")),
+            )
+        )
 
     def _stripe_reconcile_payouts(self, since=None):
         """Pull the payouts created since ``since`` (by default a fortnight before
@@ -293,14 +270,13 @@ class SaasSystem(models.Model):
 
     @api.model
     def _cron_stripe_reconcile_payouts(self):
-        """Financial lane, daily: reconcile the payouts of every Stripe system."""
-        for system in self.search([("kind", "=", "stripe"), ("active", "=", True)]):
-            if not system._stripe_client() or not system._check_environment():
-                continue
-            try:
-                system._stripe_reconcile_payouts()
-            except (TransientError, stripe.StripeError) as exc:
-                # Network trouble (or a refusal): the next daily run tries again.
-                _logger.warning(
-                    "Stripe payout reconciliation of %s postponed: %s", system.code, exc
-                )
+        """Financial lane, daily: reconcile the payouts of every Stripe system;
+        after network trouble (or a refusal) the next daily run tries again."""
+        self._cron_each_system(
+            "stripe",
+            lambda system: system._stripe_client() and system._check_environment(),
+            lambda system: system._stripe_reconcile_payouts(),
+            (TransientError, stripe.StripeError),
+            "Stripe payout reconciliation",
+            _logger,
+        )

@@ -13,13 +13,14 @@ import stripe
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.saas_subscription.lib.mrr import item_discounts, monthly_amount
-from odoo.addons.saas_sync.exceptions import ReceiveRefused, TransientError
+from odoo.addons.saas_subscription.lib.mrr import subscription_mrr
+from odoo.addons.saas_sync.exceptions import TransientError
 
 from ..lib.inbox import stripe_header
 from ..lib.translate import SUBSCRIPTION_STATUS, subscription_data
 
 _logger = logging.getLogger(__name__)
+
 MRR_STATUSES = ("active", "past_due", "unpaid")
 
 
@@ -73,47 +74,13 @@ class SaasSystem(models.Model):
         if status not in MRR_STATUSES:
             return status, Decimal(0)
         data = subscription_data(_PlanKeyOnly(), sub)
-        items = data["items"]
-        discounts = item_discounts(
-            items,
-            data.get("discount_percent"),
-            data.get("discount_amount"),
-            currency.decimal_places,
-        )
-        total = sum(
-            (
-                monthly_amount(
-                    item["unit_amount"],
-                    item["quantity"],
-                    item["interval"],
-                    item["interval_count"],
-                    percent,
-                    digits=currency.decimal_places,
-                    metered=item["metered"],
-                    discount_amount=amount_off,
-                )
-                for item, (percent, amount_off) in zip(items, discounts, strict=True)
-            ),
-            Decimal(0),
-        )
-        return status, total
+        return status, subscription_mrr(data, currency.decimal_places)
 
     def _stripe_receive(self, payload):
         """Store a synthetic Stripe event (drift repair, backfill) through the
         inbox's one way in; a refusal (full inbox, wrong environment) stops
         the run with its reason, storing nothing more."""
-        self.ensure_one()
-        try:
-            [(event, _created)] = (
-                self.env["saas.event"]
-                .sudo()
-                ._receive(self, [(json.dumps(payload), payload, stripe_header(payload))])
-            )
-        except ReceiveRefused as exc:
-            raise UserError(
-                self.env._("Stripe system %(code)s: %(reason)s", code=self.code, reason=exc.message)
-            ) from exc
-        return event
+        return self._receive_synthetic(payload, stripe_header(payload), "Stripe")
 
     def _stripe_drifted(self, sub):
         odoo_sub = self.env["saas.binding"].find_record(self, "saas.subscription", sub["id"])
@@ -131,8 +98,12 @@ class SaasSystem(models.Model):
         """Compare Odoo's subscriptions with Stripe's; repair the differences through
         the usual handlers (a synthetic event per repair); return what was repaired."""
         self.ensure_one()
-        repairs = []
-        Event = self.env["saas.event"].sudo()
+        repairs = self._drift_repair(self._stripe_drifts(), self._stripe_receive, "Stripe")
+        self.stripe_last_drift_check = fields.Datetime.now()
+        return repairs
+
+    def _stripe_drifts(self):
+        """``(id, drift, repair payload)`` of each drifted Stripe subscription."""
         now = int(time.time())
         for sub in self._stripe_subscriptions():
             drift = self._stripe_drifted(sub)
@@ -152,43 +123,24 @@ class SaasSystem(models.Model):
                 "api_version": None,
                 "data": {"object": sub, "previous_attributes": {"items": {}}},
             }
-            event = self._stripe_receive(payload)
-            repairs.append((sub["id"], drift, event))
-        if repairs:
-            Event.process_pending(system_ids=self.ids)
-            lines = "".join(
-                f"<li>{sub_id}: {drift} → {event.state}</li>" for sub_id, drift, event in repairs
-            )
-            self.message_post(body=self.env._("Stripe drift check repaired:") + f"<ul>{lines}</ul>")
-        self.stripe_last_drift_check = fields.Datetime.now()
-        return repairs
+            yield sub["id"], drift, payload
 
     def action_stripe_drift_check(self):
-        self.ensure_one()
-        self._check_admin()
-        try:
-            repairs = self._stripe_drift_check()
-        except (TransientError, stripe.StripeError) as exc:
-            raise self._stripe_user_error(self.env._("Check drift now"), exc) from exc
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "type": "info",
-                "message": self.env._("%s subscriptions repaired.", len(repairs)),
-            },
-        }
+        return self._drift_check_action(
+            self._stripe_drift_check, (TransientError, stripe.StripeError), self._stripe_user_error
+        )
 
     @api.model
     def _cron_stripe_drift_check(self):
-        for system in self.search([("kind", "=", "stripe"), ("active", "=", True)]):
-            if not system._stripe_client():
-                continue
-            try:
-                system._stripe_drift_check()
-            except (TransientError, stripe.StripeError, UserError) as exc:
-                # One account's failure (network, revoked key) never stops the others.
-                _logger.warning("Stripe drift check of %s postponed: %s", system.code, exc)
+        # One account's failure (network, revoked key) never stops the others.
+        self._cron_each_system(
+            "stripe",
+            lambda system: system._stripe_client(),
+            lambda system: system._stripe_drift_check(),
+            (TransientError, stripe.StripeError, UserError),
+            "Stripe drift check",
+            _logger,
+        )
 
 
 class _PlanKeyOnly:

@@ -7,35 +7,23 @@ import time
 
 from odoo.tests import HttpCase, tagged
 
+from odoo.addons.saas_sync.tests.common import WebhookPoster, sandbox_system
+
 from .common import sign, stripe_event, stripe_fixture
 
 
 @tagged("post_install", "-at_install")
-class TestStripeWebhook(HttpCase):
+class TestStripeWebhook(WebhookPoster, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["ir.config_parameter"].sudo().set_param("saas_sync.environment", "sandbox")
-        cls.system = cls.env["saas.system"].create(
-            {
-                "name": "Stripe test",
-                "code": "stripe-test",
-                "kind": "stripe",
-                "environment": "sandbox",
-            }
-        )
+        cls.system = sandbox_system(cls.env, name="Stripe test", code="stripe-test", kind="stripe")
         cls.system.webhook_secret = "whsec_old"
         cls.system.webhook_secret = "whsec_current"  # rotation: old stays accepted
         cls.url = "/saas/webhook/stripe/stripe-test"
 
     def post(self, payload, header):
-        headers = {"Content-Type": "application/json"}
-        if header is not None:
-            headers["Stripe-Signature"] = header
-        return self.url_open(self.url, data=payload, headers=headers)
-
-    def stored(self):
-        return self.env["saas.event"].search([("system_id", "=", self.system.id)])
+        return self.post_webhook(payload, {"Stripe-Signature": header})
 
     def payload(self, **kwargs):
         return json.dumps(

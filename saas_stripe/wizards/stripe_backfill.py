@@ -8,17 +8,13 @@ twice; customers and subscriptions take Stripe's current state).
 
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
-from datetime import time as day_time
 
 import stripe
 
-from odoo import api, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 
 from ..models.stripe_sync import as_dict
-
-MAX_ROUNDS = 20
 
 
 def _invoice_type(invoice):
@@ -47,41 +43,22 @@ RESOURCES = [
 
 class SaasStripeBackfill(models.TransientModel):
     _name = "saas.stripe.backfill"
+    _inherit = "saas.backfill.mixin"
     _description = "Pull Stripe objects created since a date"
+    _backfill_platform = "Stripe"
 
-    system_id = fields.Many2one(
-        "saas.system", required=True, domain=[("kind", "=", "stripe")], ondelete="cascade"
-    )
-    since = fields.Date(
-        required=True, default=lambda self: fields.Date.context_today(self) - timedelta(days=30)
-    )
-    state = fields.Selection([("draft", "To run"), ("done", "Done")], default="draft")
+    system_id = fields.Many2one(domain=[("kind", "=", "stripe")])
     customers = fields.Integer(readonly=True)
     subscriptions = fields.Integer(readonly=True)
     invoices = fields.Integer(readonly=True)
     credit_notes = fields.Integer(readonly=True)
     charges = fields.Integer(readonly=True)
     refunds = fields.Integer(readonly=True)
-    events_done = fields.Integer(readonly=True, string="Applied")
-    events_ignored = fields.Integer(readonly=True, string="Already known")
-    events_failed = fields.Integer(readonly=True, string="Not applied")
-    report = fields.Text(readonly=True)
 
-    @api.model
-    def default_get(self, fields_list):
-        values = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "saas.system":
-            values.setdefault("system_id", self.env.context.get("active_id"))
-        return values
-
-    def action_backfill(self):
-        self.ensure_one()
-        system = self.system_id
-        system._check_admin()
+    def _backfill_pull(self, system, since):
         client = system._stripe_client()
         if not client:
             raise UserError(self.env._("Enter the Stripe secret key of %s first.", system.name))
-        since = int(datetime.combine(self.since, day_time.min, tzinfo=timezone.utc).timestamp())
         run = uuid.uuid4().hex[:8]
         counts, events, stopped = {}, self.env["saas.event"], None
         for field, resource, event_type, params in RESOURCES:
@@ -100,17 +77,7 @@ class SaasStripeBackfill(models.TransientModel):
                 break
             except (stripe.APIConnectionError, stripe.AuthenticationError) as exc:
                 raise UserError(self.env._("Stripe refused the pull: %s", exc)) from exc
-        for _round in range(MAX_ROUNDS):
-            if not self.env["saas.event"].sudo().process_pending(system_ids=system.ids, limit=500):
-                break
-        self._write_report(counts, events, stopped)
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self._name,
-            "res_id": self.id,
-            "views": [(False, "form")],
-            "target": "new",
-        }
+        return counts, events, stopped
 
     @staticmethod
     def _list(client, resource, params, since):
@@ -152,30 +119,3 @@ class SaasStripeBackfill(models.TransientModel):
             }
             events |= system._stripe_receive(payload)
         return events
-
-    def _write_report(self, counts, events, stopped):
-        states = events.mapped("state")
-        values = dict(
-            counts,
-            state="done",
-            events_done=states.count("done"),
-            events_ignored=states.count("ignored"),
-            events_failed=len(states) - states.count("done") - states.count("ignored"),
-        )
-        lines = [f"{field}: {count}" for field, count in counts.items()]
-        if stopped:
-            lines.append(stopped)
-        for event in events.filtered(lambda e: e.state not in ("done", "ignored")):
-            lines.append(f"{event.external_id}: {event.state} - {event.last_error or ''}")
-        values["report"] = "\n".join(lines)
-        self.write(values)
-        self.system_id.message_post(
-            body=self.env._(
-                "Stripe backfill since %(since)s: %(done)s applied, %(known)s already known, "
-                "%(failed)s not applied.",
-                since=self.since,
-                done=values["events_done"],
-                known=values["events_ignored"],
-                failed=values["events_failed"],
-            )
-        )

@@ -222,6 +222,33 @@ def item_discounts(items, coupon_percent, coupon_amount, digits):
     ]
 
 
+def subscription_mrr(data, digits):
+    """The MRR of a subscription from its canonical ``data`` (``items``, and
+    the subscription's ``discount_percent`` and ``discount_amount``): each
+    item's MRR with its share of the discounts, rounded to ``digits``, summed.
+    What a drift check compares with the MRR Odoo holds."""
+    items = data["items"]
+    discounts = item_discounts(
+        items, data.get("discount_percent"), data.get("discount_amount"), digits
+    )
+    return sum(
+        (
+            monthly_amount(
+                item["unit_amount"],
+                item["quantity"],
+                item["interval"],
+                item["interval_count"],
+                percent,
+                digits=digits,
+                metered=item.get("metered", False),
+                discount_amount=amount_off,
+            )
+            for item, (percent, amount_off) in zip(items, discounts, strict=True)
+        ),
+        ZERO,
+    )
+
+
 def month_end(day):
     """The last day of ``day``'s month."""
     return date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])

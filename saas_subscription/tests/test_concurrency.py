@@ -4,69 +4,63 @@ invoice.paid and charge.succeeded both say it), processed by two workers on
 separate cursors: one payment is created; the loser retries and is ignored."""
 
 import json
-import threading
 import uuid
 
-from odoo import SUPERUSER_ID, api
-from odoo.api import Transaction
-from odoo.modules.registry import Registry
-from odoo.tests import BaseCase, tagged
-from odoo.tests.common import get_db_name
+from odoo.tests import tagged
 
 from odoo.addons.saas_sync.lib.schema import validate_event
+from odoo.addons.saas_sync.tests import concurrency
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrentPayments(BaseCase):
+class TestConcurrentPayments(concurrency.CommittedCase):
     @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.registry = Registry(get_db_name())
-        with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            company = env["res.company"].create({"name": f"Concurrency Co {uuid.uuid4().hex[:8]}"})
-            env["account.chart.template"].try_loading(
-                "generic_coa", company=company, install_demo=False
-            )
-            system = env["saas.system"].create(
-                {
-                    "name": "Concurrent",
-                    "code": f"concurrent-{company.id}",
-                    "kind": "billing",
-                    "company_id": company.id,
-                    "environment": env["ir.config_parameter"].get_param(
-                        "saas_sync.environment", "sandbox"
-                    ),
-                }
-            )
-            product = env["product.product"].create({"name": "Plan", "type": "service"})
-            env["saas.mapping"].create(
-                {
-                    "system_id": system.id,
-                    "kind": "product",
-                    "external_key": "plan",
-                    "target_ref": f"product.product,{product.id}",
-                    "state": "approved",
-                }
-            )
-            cls.system_id, cls.currency = system.id, company.currency_id.name
-            cls._store_and_process(
-                env,
-                system,
-                [
-                    ("customer.upserted", {"customer_id": "cus_c", "name": "Concurrent Customer"}),
-                    (
-                        "invoice.issued",
-                        {
-                            "invoice_id": "in_c",
-                            "customer_id": "cus_c",
-                            "currency": cls.currency,
-                            "total": "80.00",
-                            "lines": [{"plan": "plan", "quantity": "1", "unit_amount": "80.00"}],
-                        },
-                    ),
-                ],
-            )
+    def _create_system(cls, env):
+        company = env["res.company"].create({"name": f"Concurrency Co {uuid.uuid4().hex[:8]}"})
+        env["account.chart.template"].try_loading(
+            "generic_coa", company=company, install_demo=False
+        )
+        cls.currency = company.currency_id.name
+        cls.system_values = {
+            "name": "Concurrent",
+            "code": f"concurrent-{company.id}",
+            "kind": "billing",
+            "company_id": company.id,
+        }
+        system = super()._create_system(env)
+        product = env["product.product"].create({"name": "Plan", "type": "service"})
+        env["saas.mapping"].create(
+            {
+                "system_id": system.id,
+                "kind": "product",
+                "external_key": "plan",
+                "target_ref": f"product.product,{product.id}",
+                "state": "approved",
+            }
+        )
+        cls._store_and_process(
+            env,
+            system,
+            [
+                ("customer.upserted", {"customer_id": "cus_c", "name": "Concurrent Customer"}),
+                (
+                    "invoice.issued",
+                    {
+                        "invoice_id": "in_c",
+                        "customer_id": "cus_c",
+                        "currency": cls.currency,
+                        "total": "80.00",
+                        "lines": [{"plan": "plan", "quantity": "1", "unit_amount": "80.00"}],
+                    },
+                ),
+            ],
+        )
+        return system
+
+    @classmethod
+    def _cleanup(cls):
+        """Nothing is deleted: the company of these tests keeps its posted
+        books (a partner with journal entries cannot be deleted)."""
 
     @classmethod
     def _store_and_process(cls, env, system, events):
@@ -83,11 +77,6 @@ class TestConcurrentPayments(BaseCase):
                 system, json.dumps(payload), payload, validate_event(payload)
             )
         env["saas.event"].process_pending(system_ids=system.ids)
-
-    def _env(self, cr):
-        if cr.transaction is None:  # see saas_sync's concurrency tests
-            cr.transaction = Transaction(self.registry)
-        return api.Environment(cr, SUPERUSER_ID, {})
 
     def test_duplicate_payment_is_created_once(self):
         payment = {
@@ -112,26 +101,7 @@ class TestConcurrentPayments(BaseCase):
                 env["saas.event"]._store_incoming(
                     system, json.dumps(payload), payload, validate_event(payload)
                 )
-        barrier = threading.Barrier(2)
-        errors = []
-
-        def worker():
-            try:
-                with self.registry.cursor() as cr:
-                    env = self._env(cr)
-                    events = env["saas.event"]._claim_due(None, 1, [self.system_id])
-                    barrier.wait(10)
-                    for event in events:
-                        event._process_one()
-            except Exception as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-
-        threads = [threading.Thread(target=worker) for _ in range(2)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(60)
-        self.assertFalse(errors)
+        self._run_workers(2, limit=1, timeout=60)
         with self.registry.cursor() as cr:
             env = self._env(cr)
             Event = env["saas.event"]

@@ -94,31 +94,47 @@ def check_canonical_source(system):
         )
 
 
-def guarded(handler):
-    """Answer refusals with their status, and never a 500 for what a client sent."""
+def guard(refused, unavailable, logger=_logger, what="SaaS endpoint"):
+    """A decorator of endpoints: a refusal is answered by ``refused(exc)``;
+    anything else is logged on ``logger`` as ``what`` failing, rolled back
+    and answered by ``unavailable()`` (a 503 the client retries), never a 500
+    for what a client sent."""
 
-    def wrapper(*args, **kwargs):
-        try:
-            return handler(*args, **kwargs)
-        except RequestRefused as exc:
-            return refused_response(exc)
-        except Exception:
-            _logger.exception("SaaS endpoint failed on the server side")
-            request.env.cr.rollback()
-            return json_response(
-                {"error": "unavailable", "message": "Temporary server error, retry later."},
-                status=503,
-                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
-            )
+    def decorator(handler):
+        def wrapper(*args, **kwargs):
+            try:
+                return handler(*args, **kwargs)
+            except RequestRefused as exc:
+                return refused(exc)
+            except Exception:
+                logger.exception("%s failed on the server side", what)
+                request.env.cr.rollback()
+                return unavailable()
 
-    wrapper.__name__ = handler.__name__
-    wrapper.__doc__ = handler.__doc__
-    return wrapper
+        wrapper.__name__ = handler.__name__
+        wrapper.__doc__ = handler.__doc__
+        return wrapper
+
+    return decorator
 
 
-class SaasSyncController(http.Controller):
-    @http.route(
-        "/saas/api/v1/events",
+def _json_unavailable():
+    return json_response(
+        {"error": "unavailable", "message": "Temporary server error, retry later."},
+        status=503,
+        headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+    )
+
+
+# Answer refusals with their status, and never a 500 for what a client sent.
+guarded = guard(refused_response, _json_unavailable)
+
+
+def inbox_route(routes):
+    """The route of an endpoint that stores what a client POSTs in the inbox
+    (``routes``: a path or a list of paths)."""
+    return http.route(
+        routes,
         type="http",
         auth="none",
         methods=["POST"],
@@ -126,6 +142,38 @@ class SaasSyncController(http.Controller):
         save_session=False,
         readonly=False,
     )
+
+
+def webhook_request(kind, code, platform):
+    """``(env, raw body, system)`` of a call of the webhook of the ``platform``
+    system of ``kind`` with ``code``: the environment as superuser, the body
+    within the size limit (413) and the active system (404 when none)."""
+    env = request.env(su=True)
+    raw = read_body(env)
+    system = env["saas.system"]._find_receiving_system([("code", "=", code), ("kind", "=", kind)])
+    if not system:
+        raise RequestRefused(404, "unknown_system", f"No active {platform} system has this code.")
+    return env, raw, system
+
+
+def refuse_unauthenticated(system, reason, logger, what, why, refusal):
+    """Count a request refused for its credentials on ``system`` (``reason``,
+    nothing it sent is stored), log it on ``logger`` as ``what`` refused for
+    ``why``, and raise ``refusal`` (a RequestRefused, 401)."""
+    system._record_signature_failure(reason)
+    logger.warning("%s for %s refused: %s", what, system.code, why)
+    raise refusal
+
+
+def store_webhook_event(env, system, text, event, header):
+    """Store one platform event in the inbox; answer its id (200 with the
+    original id for a duplicate delivery)."""
+    [(stored, created)] = env["saas.event"]._receive(system, [(text, event, header)])
+    return json_response({"id": stored.id, "duplicate": not created})
+
+
+class SaasSyncController(http.Controller):
+    @inbox_route("/saas/api/v1/events")
     @guarded
     def receive_events(self, **_kwargs):
         env = request.env(su=True)

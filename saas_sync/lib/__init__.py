@@ -2,6 +2,6 @@
 """Pure-Python helpers of the integration core.
 
 Nothing in this package imports the ORM: schema validation, masking,
-backoff and statistics are unit-tested without a database and called from
-thin model methods.
+backoff, statistics and minor-unit amounts are unit-tested without a
+database and called from thin model methods.
 """

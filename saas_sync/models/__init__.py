@@ -12,3 +12,4 @@ from . import saas_monitor
 from . import saas_signature_failure
 from . import res_config_settings
 from . import saas_sync_demo
+from . import saas_system_adapter

@@ -2,8 +2,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..const import ADMIN_GROUP, ENVIRONMENTS, SECRET_STORE_GROUP, SYSTEM_KINDS
+from ..const import ADMIN_GROUP, ENVIRONMENTS, SYSTEM_KINDS
 from ..exceptions import ReceiveRefused
+from ..secret_fields import secret_column, write_only_field
 from ..tools import check_group, database_environment
 
 # Stored columns holding secrets. No user group can read them: only code
@@ -47,23 +48,17 @@ class SaasSystem(models.Model):
     )
 
     # Write-only secrets: the input fields never read back anything.
-    webhook_secret = fields.Char(
-        compute="_compute_write_only_secrets",
-        inverse="_inverse_webhook_secret",
-        groups=ADMIN_GROUP,
-        help="Signing secret of incoming webhooks. Write-only: it is never shown "
+    webhook_secret = write_only_field(
+        "_inverse_webhook_secret",
+        "Signing secret of incoming webhooks. Write-only: it is never shown "
         "again. Entering a new one keeps the current one as the previous secret.",
     )
-    webhook_secret_previous = fields.Char(
-        compute="_compute_write_only_secrets",
-        inverse="_inverse_webhook_secret_previous",
-        groups=ADMIN_GROUP,
-        help="Secret still accepted during a rotation. Write-only.",
+    webhook_secret_previous = write_only_field(
+        "_inverse_webhook_secret_previous",
+        "Secret still accepted during a rotation. Write-only.",
     )
-    webhook_secret_value = fields.Char(groups=SECRET_STORE_GROUP, copy=False, prefetch=False)
-    webhook_secret_previous_value = fields.Char(
-        groups=SECRET_STORE_GROUP, copy=False, prefetch=False
-    )
+    webhook_secret_value = secret_column()
+    webhook_secret_previous_value = secret_column()
     webhook_secret_set = fields.Boolean(compute="_compute_secret_flags", string="Secret set")
     webhook_secret_previous_set = fields.Boolean(
         compute="_compute_secret_flags", string="Previous secret set"
@@ -102,10 +97,17 @@ class SaasSystem(models.Model):
                     self.env._("The code may only contain letters, digits, '-' and '_'.")
                 )
 
-    def _compute_write_only_secrets(self):
+    def _compute_write_only_inputs(self):
+        """Every write-only input (``secret_fields.write_only_field``, the
+        adapters' too) reads empty."""
+        names = [
+            name
+            for name, field in self._fields.items()
+            if field.compute == "_compute_write_only_inputs"
+        ]
         for system in self:
-            system.webhook_secret = False
-            system.webhook_secret_previous = False
+            for name in names:
+                system[name] = False
 
     def _inverse_webhook_secret(self):
         for system in self:

@@ -92,6 +92,28 @@ def scripted_handler(registry, event_type=TEST_TYPE, kinds=("generic",)):
         yield handler
 
 
+def sandbox_system(env, **values):
+    """A connected system of the sandbox, the database being a sandbox too."""
+    env["ir.config_parameter"].sudo().set_param("saas_sync.environment", "sandbox")
+    return env["saas.system"].create({"environment": "sandbox", **values})
+
+
+class WebhookPoster:
+    """Mixin for HttpCase classes that POST a platform's webhooks to
+    ``self.url`` for ``self.system``."""
+
+    def post_webhook(self, payload, headers=None, url=None):
+        """POST ``payload`` (JSON) with ``headers``; a header whose value is
+        None is not sent."""
+        sent = {"Content-Type": "application/json"}
+        sent.update({name: value for name, value in (headers or {}).items() if value is not None})
+        return self.url_open(url or self.url, data=payload, headers=sent)
+
+    def stored(self):
+        """The events stored for the system."""
+        return self.env["saas.event"].search([("system_id", "=", self.system.id)])
+
+
 class SaasSyncCommon:
     """Mixin for TransactionCase/HttpCase classes."""
 
@@ -136,7 +158,9 @@ class SaasSyncCommon:
 __all__ = [
     "MappingError",
     "SaasSyncCommon",
+    "WebhookPoster",
     "canonical_event",
     "handler_for",
+    "sandbox_system",
     "scripted_handler",
 ]

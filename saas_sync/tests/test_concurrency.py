@@ -6,61 +6,31 @@ they made afterwards.
 """
 
 import json
-import threading
-import time
 
-from odoo import SUPERUSER_ID, api
-from odoo.api import Transaction
-from odoo.modules.registry import Registry
-from odoo.tests import BaseCase, tagged
-from odoo.tests.common import get_db_name
+from odoo.tests import tagged
 
 from ..lib.schema import validate_event
+from . import concurrency
 from .common import canonical_event, handler_for, scripted_handler
 
 
 @tagged("post_install", "-at_install")
-class TestConcurrency(BaseCase):
+class TestConcurrency(concurrency.CommittedCase):
+    system_values = {"name": "Concurrency", "code": "test-concurrency", "kind": "generic"}
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.registry = Registry(get_db_name())
         with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {"tracking_disable": True})
-            system = env["saas.system"].create(
-                {
-                    "name": "Concurrency",
-                    "code": "test-concurrency",
-                    "kind": "generic",
-                    "environment": env["ir.config_parameter"].get_param(
-                        "saas_sync.environment", "sandbox"
-                    ),
-                }
-            )
-            cls.system_id = system.id
             cr.execute("SELECT COALESCE(MAX(id), 0) FROM ir_cron_trigger")
             cls.last_trigger_id = cr.fetchone()[0]
-        cls.addClassCleanup(cls._cleanup)
 
     @classmethod
     def _cleanup(cls):
+        result = super()._cleanup()
         with cls.registry.cursor() as cr:
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            events = env["saas.event"].search([("system_id", "=", cls.system_id)])
-            records = events.record_ids
-            partner_ids = records.filtered(lambda r: r.res_model == "res.partner").mapped("res_id")
-            events.unlink()
-            env["res.partner"].browse(partner_ids).exists().unlink()
-            env["saas.system"].browse(cls.system_id).unlink()
             cr.execute("DELETE FROM ir_cron_trigger WHERE id > %s", (cls.last_trigger_id,))
-
-    def _env(self, cr):
-        # While Odoo runs the tests, the loading thread holds the registry lock
-        # that Environment() takes for a new transaction; bind the transaction
-        # to the registry directly, as an HTTP worker or a cron thread has it.
-        if cr.transaction is None:
-            cr.transaction = Transaction(self.registry)
-        return api.Environment(cr, SUPERUSER_ID, {})
+        return result
 
     def _store(self, cr, event):
         env = self._env(cr)
@@ -92,26 +62,10 @@ class TestConcurrency(BaseCase):
         event and stores the others; each id is one row."""
         first_ids = [f"evt_conc_batch_{n}" for n in range(6)]
         second_ids = [f"evt_conc_batch_{n}" for n in range(3, 9)]
-        results = {}
-        cr_first = self.registry.cursor()
-        try:
-            first = self._receive(cr_first, first_ids)
-            self.assertTrue(all(created for _id, created in first.values()))
-
-            def second_request():
-                with self.registry.cursor() as cr_second:
-                    results["second"] = self._receive(cr_second, second_ids)
-
-            thread = threading.Thread(target=second_request)
-            thread.start()
-            time.sleep(0.5)
-            # The second request waits on the unique index for the first to end.
-            self.assertTrue(thread.is_alive())
-            cr_first.commit()
-        finally:
-            cr_first.close()
-        thread.join(10)
-        second = results["second"]
+        first, second = self._deliver_twice_at_once(
+            lambda cr: self._receive(cr, first_ids), lambda cr: self._receive(cr, second_ids)
+        )
+        self.assertTrue(all(created for _id, created in first.values()))
         for external_id in first_ids[3:]:
             self.assertEqual(second[external_id], (first[external_id][0], False), external_id)
         for external_id in second_ids[3:]:
@@ -164,28 +118,12 @@ class TestConcurrency(BaseCase):
 
     def test_same_event_delivered_twice_at_once(self):
         event = canonical_event("evt_conc_dup")
-        results = {}
-        cr_first = self.registry.cursor()
-        try:
-            first, created = self._store(cr_first, event)
-            self.assertTrue(created)
-
-            def second_delivery():
-                with self.registry.cursor() as cr_second:
-                    record, was_created = self._store(cr_second, event)
-                    results["second"] = (record.id, was_created)
-
-            thread = threading.Thread(target=second_delivery)
-            thread.start()
-            time.sleep(0.5)
-            # The second delivery waits on the unique index for the first to end.
-            self.assertTrue(thread.is_alive())
-            first_id = first.id
-            cr_first.commit()
-        finally:
-            cr_first.close()
-        thread.join(10)
-        self.assertEqual(results["second"], (first_id, False))
+        (first, created), (second, second_created) = self._deliver_twice_at_once(
+            lambda cr: self._store(cr, event)
+        )
+        self.assertTrue(created)
+        first_id = first.id
+        self.assertEqual((second.id, second_created), (first_id, False))
         with self.registry.cursor() as cr:
             cr.execute(
                 "SELECT count(*) FROM saas_event WHERE system_id = %s AND "
@@ -203,32 +141,6 @@ class TestConcurrency(BaseCase):
             self.assertEqual(
                 (stored.state, stored.attempt_count, len(stored.attempt_ids)), ("done", 1, 1)
             )
-
-    def _run_workers(self, count, limit):
-        """Run ``count`` lane workers at once, each on its own cursor."""
-        claimed = {}
-        barrier = threading.Barrier(count)
-        errors = []
-
-        def worker(index):
-            try:
-                with self.registry.cursor() as cr:
-                    env = self._env(cr)
-                    events = env["saas.event"]._claim_due(None, limit, [self.system_id])
-                    barrier.wait(10)  # every worker holds its batch before any commits
-                    claimed[index] = events.ids
-                    for event in events:
-                        event._process_one()
-            except Exception as exc:  # noqa: BLE001 - reported below
-                errors.append(exc)
-
-        threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(30)
-        self.assertFalse(errors)
-        return claimed
 
     def test_two_lane_workers_never_process_the_same_event(self):
         with self.registry.cursor() as cr:

@@ -16,6 +16,7 @@ from odoo.addons.saas_subscription.lib.mrr import (
     movement_type,
     split_amount,
     split_by_weights,
+    subscription_mrr,
     type_customer_movements,
 )
 
@@ -191,3 +192,24 @@ def test_split_by_weights_sums_exactly(weights, total_minor, digits):
     if sum(weights):
         pairs = zip(parts[:-1], weights[:-1], strict=True)
         assert all(part == 0 for part, weight in pairs if weight == 0)
+
+
+def test_subscription_mrr_sums_items_with_their_share_of_the_discounts():
+    items = [
+        {"unit_amount": "120.00", "quantity": 1, "interval": "year", "interval_count": 1},
+        {"unit_amount": "30.00", "quantity": 2, "interval": "month", "interval_count": 3},
+        {
+            "unit_amount": "0.10",
+            "quantity": 1000,
+            "interval": "month",
+            "interval_count": 1,
+            "metered": True,
+        },
+    ]
+    # 10.00 + 20.00 + metered 0 before discounts.
+    assert subscription_mrr({"items": items}, 2) == D("30.00")
+    # 50% on every item: 5.00 + 10.00.
+    assert subscription_mrr({"items": items, "discount_percent": "50"}, 2) == D("15.00")
+    # An amount off per billing period is split over the items by their amounts.
+    data = {"items": items[:1], "discount_amount": "12.00"}
+    assert subscription_mrr(data, 2) == D("9.00")
