@@ -195,7 +195,7 @@ class SaasMrrSnapshot(models.Model):
             def among(_alias):
                 return SQL("TRUE")
 
-            def from_earliest(_column):
+            def from_earliest(_column, _months=0):
                 return SQL("TRUE")
         else:
             scope = [row for row in scope if row[1]]
@@ -216,8 +216,12 @@ class SaasMrrSnapshot(models.Model):
             def among(alias):
                 return SQL("%s.subscription_id = ANY(%s)", SQL.identifier(alias), ids)
 
-            def from_earliest(column):
-                return SQL("%s >= %s", SQL.identifier(*column.split(".")), min(sinces))
+            def from_earliest(column, months=0):
+                return SQL(
+                    "%s >= %s",
+                    SQL.identifier(*column.split(".")),
+                    add_months(min(sinces), months),
+                )
 
         common = SQL(
             """
@@ -257,6 +261,7 @@ class SaasMrrSnapshot(models.Model):
              LEFT JOIN saas_mrr_snapshot prev
                     ON prev.subscription_id = d.subscription_id
                    AND prev.month = (d.since - interval '1 month')::date
+                   AND %(previous_from_earliest)s
             ), series AS (
                 SELECT d.subscription_id, gs::date AS month
                   FROM subs d,
@@ -307,6 +312,7 @@ class SaasMrrSnapshot(models.Model):
             horizon=horizon,
             movements_among=among("m"),
             movements_from_earliest=from_earliest("m.date"),
+            previous_from_earliest=from_earliest("prev.month", -1),
             points_among=among("pt"),
         )
         columns = SQL(", ".join(ROW_COLUMNS))
