@@ -63,16 +63,7 @@ bench_banner "saas_metrics benchmark"
 echo "   steps ${BENCH_STEPS:-all}"
 PORT="${BENCH_HTTP_PORT:-$(free_port)}"
 if [ -n "$REUSED" ]; then
-    echo "== Updating saas_metrics on the kept database"
-    started=$(date +%s)
-    odoo_cmd -d "$DB" --addons-path "$ADDONS_PATH" -u saas_metrics \
-        --stop-after-init --max-cron-threads 0 --http-port "$PORT" --db-filter "^${DB}\$" \
-        --log-level warn > "$INSTALL_LOG" 2>&1 || {
-        echo "ERROR: updating saas_metrics failed; last lines of $INSTALL_LOG:" >&2
-        tail -n 30 "$INSTALL_LOG" >&2
-        exit 1
-    }
-    echo "   updated in $(( $(date +%s) - started )) s"
+    bench_update saas_metrics saas_metrics "$PORT"
 else
     bench_install saas_metrics saas_metrics "$PORT"
 fi
