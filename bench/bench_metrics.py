@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from benchlib import open_registry
 from dateutil.relativedelta import relativedelta
+from freezegun import freeze_time
 
 from odoo import SUPERUSER_ID, api, fields
 
@@ -147,6 +148,21 @@ def naive(env, months_list):
     return totals
 
 
+STEPS = ["seed", "full", "pivot", "dashboard", "report", "naive", "refresh", "newmonth"]
+
+
+def new_month_append(env):
+    """The first refresh of the next month (the clock moved on with freezegun):
+    the new month's rows appended, in a transaction rolled back afterwards."""
+    Snapshot = env["saas.mrr.snapshot"]
+    next_month = add_months(month_start(fields.Date.today()), 1) + timedelta(days=2)
+    with freeze_time(next_month, tick=True):  # ticking: timed() reads a real clock
+        seconds, written = timed(Snapshot._refresh_stale)
+        horizon = Snapshot._horizon()
+    print(f"first refresh of a new month ({horizon}): {written} rows in {seconds:.2f} s")
+    env.cr.rollback()
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
@@ -154,68 +170,96 @@ def main():
     parser.add_argument("--movements", type=int, default=1_000_000)
     parser.add_argument("--subscriptions", type=int, default=50_000)
     parser.add_argument("--months", type=int, default=36)
+    parser.add_argument(
+        "--steps", default="all", help=f"comma-separated, among {', '.join(STEPS)} (default all)"
+    )
     args = parser.parse_args()
+    steps = STEPS if args.steps == "all" else args.steps.split(",")
+    unknown = set(steps) - set(STEPS)
+    if unknown:
+        parser.error(f"unknown steps: {', '.join(sorted(unknown))}")
     registry = open_registry(args)
     with registry.cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        started = time.perf_counter()
-        first = seed(env, args.subscriptions, args.movements, args.months)
-        print(
-            f"seeded {args.movements} movements, {args.subscriptions} subscriptions, "
-            f"{args.months} months in {time.perf_counter() - started:.1f} s"
-        )
-        cr.commit()
+        if "seed" in steps:
+            started = time.perf_counter()
+            first = seed(env, args.subscriptions, args.movements, args.months)
+            print(
+                f"seeded {args.movements} movements, {args.subscriptions} subscriptions, "
+                f"{args.months} months in {time.perf_counter() - started:.1f} s"
+            )
+            cr.commit()
+        else:  # a database seeded by an earlier run (BENCH_DB)
+            cr.execute("SELECT MIN(date), COUNT(*) FROM saas_mrr_movement")
+            first, count = cr.fetchone()
+            first = month_start(first)
+            print(f"kept database: {count} movements from {first}")
         Snapshot = env["saas.mrr.snapshot"]
-        full, rows = timed(Snapshot._refresh_snapshot)
-        print(f"full snapshot refresh: {rows} rows in {full:.2f} s")
-        # the time of the last refresh (a _refresh_stale() here would find no
-        # earlier refresh and rewrite every row a second time)
-        env["ir.config_parameter"].set_param(
-            "saas_metrics.snapshot_refreshed_at",
-            fields.Datetime.to_string(fields.Datetime.now() - timedelta(minutes=15)),
-        )
-        cr.commit()
-        pivot, groups = timed(
-            lambda: Snapshot.read_group([], ["mrr_company:sum"], ["month:month"], lazy=False),
-            repeat=3,
-        )
-        print(f"pivot read (read_group MRR by month over the snapshot): {pivot * 1000:.0f} ms")
+        if "full" in steps:
+            full, rows = timed(Snapshot._refresh_snapshot)
+            print(f"full snapshot refresh: {rows} rows in {full:.2f} s")
+            # the time of the last refresh (a _refresh_stale() here would find no
+            # earlier refresh and rewrite every row a second time)
+            env["ir.config_parameter"].set_param(
+                "saas_metrics.snapshot_refreshed_at",
+                fields.Datetime.to_string(fields.Datetime.now() - timedelta(minutes=15)),
+            )
+            cr.commit()
         months_list = [add_months(first, i) for i in range(args.months)]
-        admin = env.ref("base.user_admin")
-        dashboard, _data = timed(
-            lambda: env["saas.metrics"].with_user(admin).get_dashboard_data(), repeat=3
-        )
-        print(f"dashboard load (get_dashboard_data): {dashboard * 1000:.0f} ms")
-        wizard = env["saas.executive.report.wizard"].create({"month": months_list[-1]})
-        report = env.ref("saas_metrics.action_report_saas_executive")
-        html, _html = timed(lambda: report._render_qweb_html(report.report_name, wizard.ids))
-        print(f"executive report (values and QWeb HTML, before wkhtmltopdf): {html:.2f} s")
-        naive_time, totals = timed(lambda: naive(env, months_list))
-        print(f"naive per-subscription aggregation (ORM, Python): {naive_time:.2f} s")
-        by_month = {
-            month_start(
-                g["month:month"] and fields.Date.to_date(g["__range"]["month:month"]["from"][:10])
-            ): g["mrr_company"]
-            for g in groups
-        }
-        same = all(
-            abs(Decimal(str(by_month.get(month, 0))) - totals[month]) < Decimal("0.01")
-            for month in months_list
-        )
-        print(f"same MRR by month in both: {'OK' if same else 'DIFFERENT'}")
-        print(f"naive / pivot read: {naive_time / pivot:.0f}x")
-        cr.execute(
-            """INSERT INTO saas_mrr_movement (date, subscription_id, partner_id, company_id,
-                    currency_id, company_currency_id, movement_type, delta, delta_company,
-                    mrr_before, mrr_after, create_uid, write_uid, create_date, write_date)
-               SELECT CURRENT_DATE, s.id, s.partner_id, s.company_id, s.currency_id,
-                      s.currency_id, 'expansion', 1, 1, 0, 0, 1, 1, now(), now()
-                 FROM (SELECT * FROM saas_subscription ORDER BY id DESC LIMIT 1000) s"""
-        )
-        cr.commit()
-        refresh, rewritten = timed(Snapshot._refresh_stale)
-        print(f"snapshot refresh after 1,000 new movements: {rewritten} rows in {refresh:.2f} s")
-        cr.commit()
+        groups = None
+        if "pivot" in steps:
+            pivot, groups = timed(
+                lambda: Snapshot.read_group([], ["mrr_company:sum"], ["month:month"], lazy=False),
+                repeat=3,
+            )
+            print(f"pivot read (read_group MRR by month over the snapshot): {pivot * 1000:.0f} ms")
+        if "dashboard" in steps:
+            admin = env.ref("base.user_admin")
+            dashboard, _data = timed(
+                lambda: env["saas.metrics"].with_user(admin).get_dashboard_data(), repeat=3
+            )
+            print(f"dashboard load (get_dashboard_data): {dashboard * 1000:.0f} ms")
+        if "report" in steps:
+            wizard = env["saas.executive.report.wizard"].create({"month": months_list[-1]})
+            report = env.ref("saas_metrics.action_report_saas_executive")
+            html, _html = timed(lambda: report._render_qweb_html(report.report_name, wizard.ids))
+            print(f"executive report (values and QWeb HTML, before wkhtmltopdf): {html:.2f} s")
+            cr.rollback()
+        if "naive" in steps:
+            naive_time, totals = timed(lambda: naive(env, months_list))
+            print(f"naive per-subscription aggregation (ORM, Python): {naive_time:.2f} s")
+            if groups is not None:
+                by_month = {
+                    month_start(
+                        g["month:month"]
+                        and fields.Date.to_date(g["__range"]["month:month"]["from"][:10])
+                    ): g["mrr_company"]
+                    for g in groups
+                }
+                same = all(
+                    abs(Decimal(str(by_month.get(month, 0))) - totals[month]) < Decimal("0.01")
+                    for month in months_list
+                )
+                print(f"same MRR by month in both: {'OK' if same else 'DIFFERENT'}")
+                print(f"naive / pivot read: {naive_time / pivot:.0f}x")
+        if "refresh" in steps:
+            # 1,000 new movements on 1,000 subscriptions, in the current month;
+            # rolled back after the refresh, so a kept database can run it again
+            cr.execute(
+                """INSERT INTO saas_mrr_movement (date, subscription_id, partner_id, company_id,
+                        currency_id, company_currency_id, movement_type, delta, delta_company,
+                        mrr_before, mrr_after, create_uid, write_uid, create_date, write_date)
+                   SELECT CURRENT_DATE, s.id, s.partner_id, s.company_id, s.currency_id,
+                          s.currency_id, 'expansion', 1, 1, 0, 0, 1, 1, now(), now()
+                     FROM (SELECT * FROM saas_subscription ORDER BY id DESC LIMIT 1000) s"""
+            )
+            refresh, rewritten = timed(Snapshot._refresh_stale)
+            print(
+                f"snapshot refresh after 1,000 new movements: {rewritten} rows in {refresh:.2f} s"
+            )
+            cr.rollback()
+        if "newmonth" in steps:
+            new_month_append(env)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,10 @@ Usage: bench/bench_metrics.sh [--quick] [--movements N] [--subscriptions N] [--m
   --months N         months of history ending with the current one (default 36)
   --quick            100,000 movements across 5,000 subscriptions
 Environment: BENCH_KEEP_DB=1 keeps the database; BENCH_HTTP_PORT sets the (unused)
-HTTP port of the install run (default: a free one).
+HTTP port of the install run (default: a free one); BENCH_STEPS=step,step runs only
+those steps (seed full pivot dashboard report naive refresh newmonth; default all);
+BENCH_DB=<database> runs on that kept database (updates saas_metrics; add
+BENCH_STEPS without seed) or creates it when it does not exist.
 USAGE
 }
 
@@ -44,11 +47,29 @@ fi
 find_odoo
 ensure_postgres
 bench_prepare saas_bench_metrics
+REUSED=""
+if [ -n "${BENCH_DB:-}" ]; then
+    rmdir "$RUN_DIR" 2>/dev/null || true
+    DB="$BENCH_DB"
+    RUN_DIR="$BENCH_DIR/results/$DB"
+    mkdir -p "$RUN_DIR"
+    INSTALL_LOG="$RUN_DIR/install.log"
+    if psql -lqt | cut -d'|' -f1 | grep -qx " *$DB *"; then
+        REUSED=1
+        trap - EXIT  # a kept database is never dropped
+    fi
+fi
 bench_banner "saas_metrics benchmark"
-bench_install saas_metrics saas_metrics "${BENCH_HTTP_PORT:-$(free_port)}"
+echo "   steps ${BENCH_STEPS:-all}"
+PORT="${BENCH_HTTP_PORT:-$(free_port)}"
+if [ -n "$REUSED" ]; then
+    bench_update saas_metrics saas_metrics "$PORT"
+else
+    bench_install saas_metrics saas_metrics "$PORT"
+fi
 "$PYTHON" "$BENCH_DIR/bench_metrics.py" --db "$DB" --addons-path "$ADDONS_PATH" \
     --movements "$MOVEMENTS" --subscriptions "$SUBSCRIPTIONS" --months "$MONTHS" \
-    2> "$RUN_DIR/run.log" || {
+    --steps "${BENCH_STEPS:-all}" 2>> "$RUN_DIR/run.log" || {
     echo "ERROR: the benchmark failed; see $RUN_DIR/run.log" >&2
     tail -n 30 "$RUN_DIR/run.log" >&2
     exit 1

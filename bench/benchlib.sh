@@ -56,17 +56,31 @@ bench_banner() {
 # bench_install LABEL ADDONS PORT: install ADDONS without demo data in $DB
 # (log in $INSTALL_LOG); on failure print its last lines and exit 1.
 bench_install() {
-    local label="$1" addons="$2" port="$3" started
-    echo "== Installing $label without demo data"
+    echo "== Installing $1 without demo data"
+    bench_odoo_init installing installed "$1" "$3" -i "$2" --without-demo=all
+}
+
+# bench_update LABEL ADDONS PORT: update ADDONS in the kept database $DB.
+bench_update() {
+    echo "== Updating $1 on the kept database"
+    bench_odoo_init updating updated "$1" "$3" -u "$2"
+}
+
+# bench_odoo_init DOING DONE LABEL PORT ODOO_ARGS...: one Odoo run on $DB that
+# stops after init (log in $INSTALL_LOG); on failure print its last lines and
+# exit 1.
+bench_odoo_init() {
+    local doing="$1" finished="$2" label="$3" port="$4" started
+    shift 4
     started=$(date +%s)
-    odoo_cmd -d "$DB" --addons-path "$ADDONS_PATH" -i "$addons" --without-demo=all \
+    odoo_cmd -d "$DB" --addons-path "$ADDONS_PATH" "$@" \
         --stop-after-init --max-cron-threads 0 --http-port "$port" --db-filter "^${DB}\$" \
         --log-level warn > "$INSTALL_LOG" 2>&1 || {
-        echo "ERROR: installing $label failed; last lines of $INSTALL_LOG:" >&2
+        echo "ERROR: $doing $label failed; last lines of $INSTALL_LOG:" >&2
         tail -n 30 "$INSTALL_LOG" >&2
         exit 1
     }
-    echo "   installed in $(( $(date +%s) - started )) s"
+    echo "   $finished in $(( $(date +%s) - started )) s"
 }
 
 # bench_stop: stop the server of the run, saying so if it had died under load.

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import saas_mrr_snapshot
+from . import saas_mrr_snapshot_stale
 from . import saas_mrr_movement
 from . import saas_mrr_point
 from . import saas_subscription

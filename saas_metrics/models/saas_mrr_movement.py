@@ -6,7 +6,8 @@ from ..lib.metrics import BRIDGE_TYPES
 
 
 class SaasMrrMovement(models.Model):
-    _inherit = "saas.mrr.movement"
+    _name = "saas.mrr.movement"
+    _inherit = ["saas.mrr.movement", "saas.mrr.snapshot.source"]
 
     arr_delta_company = fields.Monetary(
         string="ARR change (company currency)",

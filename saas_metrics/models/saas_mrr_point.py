@@ -3,7 +3,8 @@ from odoo import fields, models
 
 
 class SaasMrrPoint(models.Model):
-    _inherit = "saas.mrr.point"
+    _name = "saas.mrr.point"
+    _inherit = ["saas.mrr.point", "saas.mrr.snapshot.source"]
 
     product_id = fields.Many2one(
         "product.product",

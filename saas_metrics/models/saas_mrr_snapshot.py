@@ -16,6 +16,28 @@ BRIDGE_COLUMNS = [
     ("reactivation", "reactivation_company"),
     ("fx", "fx_company"),
 ]
+# The columns of a row, and those that describe the subscription rather than its
+# MRR (a row of an earlier month gets them again when they change).
+DESCRIPTIVE_COLUMNS = [
+    "partner_id",
+    "company_id",
+    "system_id",
+    "user_id",
+    "product_id",
+    "currency_id",
+    "company_currency_id",
+]
+ROW_COLUMNS = [
+    "month",
+    "subscription_id",
+    *DESCRIPTIVE_COLUMNS,
+    "mrr",
+    "mrr_company",
+    "arr_company",
+    "opening_company",
+    *(column for _type, column in BRIDGE_COLUMNS),
+    "earning",
+]
 PARAM_REFRESHED_AT = "saas_metrics.snapshot_refreshed_at"
 PARAM_HORIZON = "saas_metrics.snapshot_horizon"
 REFRESH_MARGIN = timedelta(minutes=15)
@@ -97,14 +119,10 @@ class SaasMrrSnapshot(models.Model):
     ]
 
     def init(self):
-        # _refresh_stale() looks for the movements written since the last
-        # refresh: without this index, a scan of the whole ledger each time.
-        create_index(
-            self.env.cr,
-            "saas_mrr_movement_write_date_index",
-            "saas_mrr_movement",
-            ["write_date"],
-        )
+        # _refresh_stale() looks for the movements and facts written since the
+        # last refresh: without these indexes, a scan of the whole ledger each time.
+        for table in ("saas_mrr_movement", "saas_mrr_point"):
+            create_index(self.env.cr, f"{table}_write_date_index", table, ["write_date"])
 
     # ---------------------------------------------------------------- refresh
     def _horizon(self):
@@ -117,25 +135,108 @@ class SaasMrrSnapshot(models.Model):
 
     @api.model
     def _refresh_snapshot(self, subscription_ids=None):
-        """Rewrite the rows of the given subscriptions (all when None) from the
-        ledger, in two SQL statements. Returns the number of rows written."""
+        """Rewrite every row (``subscription_ids`` None) or every row of the given
+        subscriptions from the ledger, in set-based SQL. Returns the number of
+        rows written."""
         self.env.flush_all()
         horizon = self._horizon()
         if subscription_ids is None:
             self.env.cr.execute("DELETE FROM saas_mrr_snapshot")
-            scope = SQL("TRUE")
+            self.env.cr.execute("DELETE FROM saas_mrr_snapshot_stale")
+            written = self._write_rows(horizon)
+            # the planner reads the refreshed rows' statistics (not those of
+            # the table before)
+            self.env.cr.execute("ANALYZE saas_mrr_snapshot")
+            self.env["ir.config_parameter"].sudo().set_param(
+                PARAM_HORIZON, fields.Date.to_string(horizon)
+            )
         else:
             ids = list(subscription_ids)
             if not ids:
                 return 0
+            # from the first month of its movements or of its rows, whichever is first
             self.env.cr.execute(
-                "DELETE FROM saas_mrr_snapshot WHERE subscription_id = ANY(%s)", [ids]
+                """SELECT s.id, LEAST(
+                          (SELECT date_trunc('month', MIN(m.date))::date
+                             FROM saas_mrr_movement m WHERE m.subscription_id = s.id),
+                          (SELECT MIN(r.month)
+                             FROM saas_mrr_snapshot r WHERE r.subscription_id = s.id)),
+                          TRUE
+                     FROM unnest(%s::int[]) s(id)""",
+                [ids],
             )
-            scope = SQL("m.subscription_id = ANY(%s)", ids)
-        self.env.cr.execute(
-            SQL(
-                """
-            WITH monthly AS (
+            written = self._write_rows(horizon, self.env.cr.fetchall())
+        self.env.invalidate_all()
+        return written
+
+    def _write_rows(self, horizon, scope=None):
+        """Write the rows of the subscriptions of ``scope`` (tuples of a
+        subscription id and ``since``, the first month that can have changed;
+        None: every subscription from its first month into an empty table)
+        from ``since`` to ``horizon``, in one SQL statement. A third item,
+        ``describe``, says whether the descriptive columns of the rows before
+        ``since`` can have changed.
+
+        The running MRR starts from the row of the month before ``since``
+        (exact: nothing that changed since is in it or before it).
+        Incremental (rows already there): a row from ``since`` on is
+        inserted, updated where a column differs, or deleted when the month
+        has no MRR and no movement any more; a row before
+        ``since`` only gets the subscription's customer, company, system,
+        salesperson, currencies and plan where one of them differs. Returns
+        the number of rows inserted, updated or deleted."""
+        if scope is None:
+            source = SQL(
+                """SELECT subscription_id, date_trunc('month', MIN(date))::date AS since,
+                          TRUE AS describe
+                     FROM saas_mrr_movement GROUP BY subscription_id"""
+            )
+
+            def among(_alias):
+                return SQL("TRUE")
+
+            def from_earliest(_column, _months=0):
+                return SQL("TRUE")
+        else:
+            scope = [row for row in scope if row[1]]
+            if not scope:
+                return 0
+            ids, sinces, describes = (list(column) for column in zip(*scope, strict=True))
+            source = SQL(
+                """SELECT * FROM unnest(%s::int[], %s::date[], %s::bool[])
+                                 AS t(subscription_id, since, describe)""",
+                ids,
+                sinces,
+                describes,
+            )
+
+            # the ids and the earliest month again beside each table read: the
+            # planner knows how many rows it gets and reads them through an
+            # index when they are few
+            def among(alias):
+                return SQL("%s.subscription_id = ANY(%s)", SQL.identifier(alias), ids)
+
+            def from_earliest(column, months=0):
+                return SQL(
+                    "%s >= %s",
+                    SQL.identifier(*column.split(".")),
+                    add_months(min(sinces), months),
+                )
+
+        common = SQL(
+            """
+            scope AS MATERIALIZED (%(source)s
+            ), subs AS (
+                SELECT sc.subscription_id, sc.since, sc.describe,
+                       p.commercial_partner_id AS partner_id,
+                       sub.company_id, sub.system_id, cp.user_id, sub.plan_product_id,
+                       sub.currency_id, c.currency_id AS company_currency_id
+                  FROM scope sc
+                  JOIN saas_subscription sub ON sub.id = sc.subscription_id
+                  JOIN res_company c ON c.id = sub.company_id
+                  JOIN res_partner p ON p.id = sub.partner_id
+                  JOIN res_partner cp ON cp.id = p.commercial_partner_id
+            ), monthly AS (
                 SELECT m.subscription_id,
                        date_trunc('month', m.date)::date AS month,
                        SUM(m.delta) AS delta,
@@ -147,23 +248,31 @@ class SaasMrrSnapshot(models.Model):
                        SUM(m.delta_company) FILTER (WHERE m.movement_type = 'reactivation') AS rea,
                        SUM(m.delta_company) FILTER (WHERE m.movement_type = 'fx') AS fx
                   FROM saas_mrr_movement m
-                 WHERE %(scope)s
+                  JOIN scope sc ON sc.subscription_id = m.subscription_id AND m.date >= sc.since
+                 WHERE %(movements_among)s AND %(movements_from_earliest)s
               GROUP BY 1, 2
-            ), firsts AS (
-                SELECT subscription_id, MIN(month) AS first FROM monthly GROUP BY subscription_id
+            ), openings AS (
+                -- the MRR at the end of the month before ``since``: that
+                -- month's row, which nothing since changed (no row: no MRR)
+                SELECT d.subscription_id,
+                       COALESCE(prev.mrr, 0) AS mrr,
+                       COALESCE(prev.mrr_company, 0) AS mrr_company
+                  FROM subs d
+             LEFT JOIN saas_mrr_snapshot prev
+                    ON prev.subscription_id = d.subscription_id
+                   AND prev.month = (d.since - interval '1 month')::date
+                   AND %(previous_from_earliest)s
             ), series AS (
-                SELECT f.subscription_id, gs::date AS month
-                  FROM firsts f,
-                       generate_series(f.first, %(horizon)s::date, interval '1 month') gs
+                SELECT d.subscription_id, gs::date AS month
+                  FROM subs d,
+                       generate_series(d.since, %(horizon)s::date, interval '1 month') gs
             ), plan_months AS (
                 -- the plan at the end of each month in which a fact stated it
-                -- (a fact before the first movement counts from that month on)
                 SELECT DISTINCT ON (pt.subscription_id, 2) pt.subscription_id,
-                       GREATEST(date_trunc('month', pt.date)::date, f.first) AS month,
-                       pt.product_id
+                       date_trunc('month', pt.date)::date AS month, pt.product_id
                   FROM saas_mrr_point pt
-                  JOIN firsts f ON f.subscription_id = pt.subscription_id
-                 WHERE pt.product_id IS NOT NULL
+                  JOIN scope sc ON sc.subscription_id = pt.subscription_id
+                 WHERE pt.product_id IS NOT NULL AND %(points_among)s
               ORDER BY pt.subscription_id, 2, pt.date DESC, pt.occurred_at DESC, pt.id DESC
             ), plans AS (
                 SELECT subscription_id, month, product_id,
@@ -175,73 +284,192 @@ class SaasMrrSnapshot(models.Model):
                        COALESCE(mo.new, 0) AS new, COALESCE(mo.exp, 0) AS exp,
                        COALESCE(mo.con, 0) AS con, COALESCE(mo.churn, 0) AS churn,
                        COALESCE(mo.rea, 0) AS rea, COALESCE(mo.fx, 0) AS fx,
-                       SUM(COALESCE(mo.delta, 0)) OVER w AS mrr,
-                       SUM(COALESCE(mo.delta_company, 0)) OVER w AS mrr_company
+                       o.mrr + SUM(COALESCE(mo.delta, 0)) OVER w AS mrr,
+                       o.mrr_company + SUM(COALESCE(mo.delta_company, 0)) OVER w AS mrr_company
                   FROM series s
+                  JOIN openings o ON o.subscription_id = s.subscription_id
              LEFT JOIN monthly mo
                     ON mo.subscription_id = s.subscription_id AND mo.month = s.month
                 WINDOW w AS (PARTITION BY s.subscription_id ORDER BY s.month)
+            ), computed AS (
+                SELECT r.month, r.subscription_id, d.partner_id, d.company_id, d.system_id,
+                       d.user_id, COALESCE(pl.product_id, d.plan_product_id) AS product_id,
+                       d.currency_id, d.company_currency_id, r.mrr, r.mrr_company,
+                       12 * r.mrr_company AS arr_company,
+                       r.mrr_company - r.delta_company AS opening_company,
+                       r.new AS new_company, r.exp AS expansion_company,
+                       r.con AS contraction_company, r.churn AS churn_company,
+                       r.rea AS reactivation_company, r.fx AS fx_company,
+                       r.mrr > 0 AS earning
+                  FROM running r
+                  JOIN subs d ON d.subscription_id = r.subscription_id
+             LEFT JOIN plans pl
+                    ON pl.subscription_id = r.subscription_id AND pl.month <= r.month
+                   AND (pl.until IS NULL OR r.month < pl.until)
+                 WHERE r.moved OR r.mrr != 0 OR r.mrr_company != 0
+            )""",
+            source=source,
+            horizon=horizon,
+            movements_among=among("m"),
+            movements_from_earliest=from_earliest("m.date"),
+            previous_from_earliest=from_earliest("prev.month", -1),
+            points_among=among("pt"),
+        )
+        columns = SQL(", ".join(ROW_COLUMNS))
+        if scope is None:
+            self.env.cr.execute(
+                SQL(
+                    "WITH %s INSERT INTO saas_mrr_snapshot (%s) SELECT %s FROM computed",
+                    common,
+                    columns,
+                    columns,
+                )
             )
-            INSERT INTO saas_mrr_snapshot (
-                month, subscription_id, partner_id, company_id, system_id, user_id,
-                product_id, currency_id, company_currency_id, mrr, mrr_company,
-                arr_company, opening_company, new_company, expansion_company,
-                contraction_company, churn_company, reactivation_company, fx_company,
-                earning)
-            SELECT r.month, r.subscription_id, p.commercial_partner_id, sub.company_id,
-                   sub.system_id, cp.user_id,
-                   COALESCE(pl.product_id, sub.plan_product_id),
-                   sub.currency_id, c.currency_id, r.mrr, r.mrr_company,
-                   12 * r.mrr_company, r.mrr_company - r.delta_company,
-                   r.new, r.exp, r.con, r.churn, r.rea, r.fx, r.mrr > 0
-              FROM running r
-              JOIN saas_subscription sub ON sub.id = r.subscription_id
-              JOIN res_company c ON c.id = sub.company_id
-              JOIN res_partner p ON p.id = sub.partner_id
-              JOIN res_partner cp ON cp.id = p.commercial_partner_id
-         LEFT JOIN plans pl
-                ON pl.subscription_id = r.subscription_id AND pl.month <= r.month
-               AND (pl.until IS NULL OR r.month < pl.until)
-             WHERE r.moved OR r.mrr != 0 OR r.mrr_company != 0
+            return self.env.cr.rowcount
+        changed_columns = [c for c in ROW_COLUMNS if c not in ("month", "subscription_id")]
+
+        def differ(left, right, names):
+            return SQL(
+                "(%s) IS DISTINCT FROM (%s)",
+                SQL(", ".join(f"{left}.{name}" for name in names)),
+                SQL(", ".join(f"{right}.{name}" for name in names)),
+            )
+
+        def assign(source, names):
+            return SQL(", ".join(f"{name} = {source}.{name}" for name in names))
+
+        # PostgreSQL's JIT compiles this statement for seconds (its cost is
+        # estimated from the whole table) to run it in a fraction of one
+        self.env.cr.execute("SELECT current_setting('jit'), set_config('jit', 'off', true)")
+        jit = self.env.cr.fetchone()[0]
+        self.env.cr.execute(
+            SQL(
+                """
+            WITH %(common)s, gone AS (
+                DELETE FROM saas_mrr_snapshot snap
+                 USING scope sc
+                 WHERE snap.subscription_id = sc.subscription_id AND snap.month >= sc.since
+                   AND %(snapshot_among)s AND %(snapshot_from_earliest)s
+                   AND NOT EXISTS (SELECT 1 FROM computed c
+                                    WHERE c.subscription_id = snap.subscription_id
+                                      AND c.month = snap.month)
+             RETURNING 1
+            ), described AS (
+                UPDATE saas_mrr_snapshot snap SET %(assign_descriptive)s
+                  FROM (SELECT o.id, d.partner_id, d.company_id, d.system_id, d.user_id,
+                               COALESCE(pl.product_id, d.plan_product_id) AS product_id,
+                               d.currency_id, d.company_currency_id
+                          FROM saas_mrr_snapshot o
+                          JOIN subs d
+                            ON d.subscription_id = o.subscription_id AND o.month < d.since
+                           AND d.describe AND %(rows_among)s
+                     LEFT JOIN plans pl
+                            ON pl.subscription_id = o.subscription_id AND pl.month <= o.month
+                           AND (pl.until IS NULL OR o.month < pl.until)) fresh
+                 WHERE snap.id = fresh.id AND %(descriptive_differ)s
+             RETURNING 1
+            ), written AS (
+                INSERT INTO saas_mrr_snapshot (%(columns)s)
+                SELECT %(columns)s FROM computed
+                    ON CONFLICT (subscription_id, month) DO UPDATE SET %(assign_all)s
+                 WHERE %(all_differ)s
+             RETURNING 1
+            )
+            SELECT (SELECT COUNT(*) FROM gone) + (SELECT COUNT(*) FROM described)
+                   + (SELECT COUNT(*) FROM written)
             """,
-                scope=scope,
-                horizon=horizon,
+                common=common,
+                columns=columns,
+                snapshot_among=among("snap"),
+                snapshot_from_earliest=from_earliest("snap.month"),
+                rows_among=among("o"),
+                assign_descriptive=assign("fresh", DESCRIPTIVE_COLUMNS),
+                descriptive_differ=differ("snap", "fresh", DESCRIPTIVE_COLUMNS),
+                assign_all=assign("EXCLUDED", changed_columns),
+                all_differ=differ("saas_mrr_snapshot", "EXCLUDED", changed_columns),
             )
         )
-        written = self.env.cr.rowcount
-        params = self.env["ir.config_parameter"].sudo()
-        if subscription_ids is None:
-            params.set_param(PARAM_HORIZON, fields.Date.to_string(horizon))
-        self.env.invalidate_all()
+        written = self.env.cr.fetchone()[0]
+        self.env.cr.execute("SELECT set_config('jit', %s, true)", [jit])
         return written
+
+    def _stale_scope(self, since_last, previous, horizon):
+        """The subscriptions to refresh and, for each, the first month that can
+        have changed since the refresh of ``since_last`` whose last month was
+        ``previous``: a list of ``(subscription id, since, describe)``.
+
+        - a movement or fact written since: its month;
+        - a movement or fact deleted, or moved to another date or
+          subscription, since: the month it left (remembered by
+          ``saas.mrr.snapshot.stale`` when it happened);
+        - the subscription, its customer or the customer's company written
+          since: no month (the month after the horizon): only the customer,
+          salesperson, plan and the like of its rows;
+        - the horizon moved on: the subscriptions with MRR at the old horizon
+          get the new months."""
+        self.env.cr.execute("DELETE FROM saas_mrr_snapshot_stale RETURNING subscription_id, month")
+        left = self.env.cr.fetchall()
+        after = add_months(horizon, 1)
+        appended = SQL()
+        if previous < horizon:
+            appended = SQL(
+                """UNION ALL
+                   SELECT subscription_id, %(next)s, FALSE FROM saas_mrr_snapshot
+                    WHERE month = %(previous)s AND (mrr != 0 OR mrr_company != 0)""",
+                next=add_months(previous, 1),
+                previous=previous,
+            )
+        self.env.cr.execute(
+            SQL(
+                """SELECT subscription_id, MIN(since), BOOL_OR(describe) FROM (
+                   SELECT subscription_id, date_trunc('month', date)::date AS since,
+                          TRUE AS describe
+                     FROM saas_mrr_movement WHERE write_date >= %(last)s
+                    UNION ALL
+                   SELECT subscription_id, date_trunc('month', date)::date, TRUE
+                     FROM saas_mrr_point WHERE write_date >= %(last)s
+                    UNION ALL
+                   SELECT *, TRUE FROM unnest(%(left_ids)s::int[], %(left_months)s::date[])
+                    UNION ALL
+                   SELECT s.id, %(after)s::date, TRUE
+                     FROM saas_subscription s
+                     JOIN res_partner p ON p.id = s.partner_id
+                     JOIN res_partner cp ON cp.id = p.commercial_partner_id
+                    WHERE s.write_date >= %(last)s OR p.write_date >= %(last)s
+                       OR cp.write_date >= %(last)s
+                   %(appended)s
+               ) changed GROUP BY subscription_id""",
+                last=since_last,
+                left_ids=[row[0] for row in left],
+                left_months=[row[1] for row in left],
+                after=after,
+                appended=appended,
+            )
+        )
+        return self.env.cr.fetchall()
 
     @api.model
     def _refresh_stale(self):
-        """Refresh what changed since the last refresh: every row when the
-        horizon moved to a new month, else the subscriptions written since
-        (their movements, their lines or their customer). Returns the number
-        of rows written."""
+        """Refresh what changed since the last refresh, from the first month
+        that can have changed of each subscription written since (its
+        movements, its facts, its lines or its customer), and append the new
+        months when the horizon moved on. Every row is rewritten only on the
+        first refresh and when the horizon moved back. Returns the number of
+        rows written."""
         params = self.env["ir.config_parameter"].sudo()
         self.env.flush_all()
         self.env.cr.execute("SELECT now() AT TIME ZONE 'UTC'")
         started = self.env.cr.fetchone()[0]
         last = params.get_param(PARAM_REFRESHED_AT)
-        horizon = params.get_param(PARAM_HORIZON)
-        if not last or horizon != fields.Date.to_string(self._horizon()):
+        previous = fields.Date.to_date(params.get_param(PARAM_HORIZON) or None)
+        horizon = self._horizon()
+        if not last or not previous or previous > horizon:
             written = self._refresh_snapshot()
         else:
-            self.env.cr.execute(
-                """SELECT id FROM saas_subscription WHERE write_date >= %(last)s
-                    UNION
-                   SELECT subscription_id FROM saas_mrr_movement WHERE write_date >= %(last)s
-                    UNION
-                   SELECT s.id FROM saas_subscription s
-                     JOIN res_partner p ON p.id = s.partner_id
-                     JOIN res_partner cp ON cp.id = p.commercial_partner_id
-                    WHERE cp.write_date >= %(last)s""",
-                {"last": last},
-            )
-            written = self._refresh_snapshot([row[0] for row in self.env.cr.fetchall()])
+            written = self._write_rows(horizon, self._stale_scope(last, previous, horizon))
+            if previous != horizon:
+                params.set_param(PARAM_HORIZON, fields.Date.to_string(horizon))
+            self.env.invalidate_all()
         # A transaction that started before this one and commits after it wrote
         # rows stamped before ``started``: the next refresh looks back a margin.
         params.set_param(PARAM_REFRESHED_AT, fields.Datetime.to_string(started - REFRESH_MARGIN))

@@ -11,6 +11,25 @@ D = Decimal
 
 
 class MetricsCommon(SubscriptionCommon):
+    def monthly_and_annual(self, monthly, annual, monthly_customer, annual_customer):
+        """A monthly subscription at 50.00 from 10 January 2026 and an annual
+        one at 1,200.00 from 3 February 2026."""
+        self.subscribe(
+            "subscription.activated",
+            monthly,
+            monthly_customer,
+            price="50.00",
+            when="2026-01-10T00:00:00Z",
+        )
+        self.subscribe(
+            "subscription.activated",
+            annual,
+            annual_customer,
+            price="1200.00",
+            interval="year",
+            when="2026-02-03T00:00:00Z",
+        )
+
     def refresh(self):
         self.env["saas.mrr.snapshot"]._refresh_snapshot()
 

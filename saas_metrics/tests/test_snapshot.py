@@ -2,10 +2,13 @@
 from datetime import date
 from decimal import Decimal
 
+from freezegun import freeze_time
+
 from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import SQL
 
-from odoo.addons.saas_metrics.lib.metrics import BRIDGE_TYPES
+from odoo.addons.saas_metrics.lib.metrics import BRIDGE_TYPES, add_months
 from odoo.addons.saas_subscription.lib.mrr import to_decimal
 
 from .common import MetricsCommon
@@ -29,17 +32,7 @@ class TestSnapshot(MetricsCommon):
         # The demo data of the suite (every demo company) plus a history here.
         self.customer("cus_a")
         self.customer("cus_b")
-        self.subscribe(
-            "subscription.activated", "sub_a", "cus_a", price="50.00", when="2026-01-10T00:00:00Z"
-        )
-        self.subscribe(
-            "subscription.activated",
-            "sub_b",
-            "cus_b",
-            price="1200.00",
-            interval="year",
-            when="2026-02-03T00:00:00Z",
-        )
+        self.monthly_and_annual("sub_a", "sub_b", "cus_a", "cus_b")
         self.sub_event("subscription.cancelled", "sub_a", "cus_a", when="2026-04-02T00:00:00Z")
         self.refresh()
         # every company, the demo company of the suite included
@@ -273,6 +266,164 @@ class TestSnapshot(MetricsCommon):
         sub = self.subscription("so")
         self.assertEqual(sub.plan_product_id, self.product_starter)
         self.assertEqual(_d(sub.arr), D(180))
+
+
+@tagged("post_install", "-at_install")
+class TestSnapshotIncremental(MetricsCommon):
+    """After each kind of change, the incremental refresh leaves the snapshot
+    equal, row for row and column for column, to a whole rewrite."""
+
+    def rows(self):
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT month, subscription_id, partner_id, company_id, system_id, user_id,
+                      product_id, currency_id, company_currency_id, mrr, mrr_company,
+                      arr_company, opening_company, new_company, expansion_company,
+                      contraction_company, churn_company, reactivation_company, fx_company,
+                      earning
+                 FROM saas_mrr_snapshot ORDER BY subscription_id, month"""
+        )
+        return self.env.cr.fetchall()
+
+    def settle(self):
+        """As if every write so far had happened long before the last refresh
+        (in a test everything is written at the transaction's time)."""
+        self.env.flush_all()
+        for table in ("saas_mrr_movement", "saas_mrr_point", "saas_subscription", "res_partner"):
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE %s SET write_date = now() - interval '1 day'
+                        WHERE write_date > now() - interval '1 hour'""",
+                    SQL.identifier(table),
+                )
+            )
+        self.env.cr.execute("SELECT now() AT TIME ZONE 'UTC' - interval '15 minutes'")
+        self.env["ir.config_parameter"].set_param(
+            "saas_metrics.snapshot_refreshed_at",
+            fields.Datetime.to_string(self.env.cr.fetchone()[0]),
+        )
+        self.env.invalidate_all()
+
+    def assertRefreshEqualsRewrite(self, step, written=None):
+        """Refresh what changed, compare with a whole rewrite, settle. Returns
+        the number of rows the refresh wrote (fewer than the rewrite)."""
+        Snapshot = self.env["saas.mrr.snapshot"]
+        refreshed = Snapshot._refresh_stale()
+        incremental = self.rows()
+        everything = Snapshot._refresh_snapshot()
+        self.assertEqual(incremental, self.rows(), step)
+        self.assertLess(refreshed, everything, f"{step}: only what changed is written")
+        if written is not None:
+            self.assertEqual(refreshed, written, step)
+        self.settle()
+        return refreshed
+
+    def sub_rows(self, sub_id):
+        return self.env["saas.mrr.snapshot"].search(
+            [("subscription_id", "=", self.subscription(sub_id).id)], order="month"
+        )
+
+    def test_incremental_refresh_equals_a_whole_rewrite(self):
+        Snapshot = self.env["saas.mrr.snapshot"]
+        today = fields.Date.today()
+        this_month = f"{today.replace(day=1)}T00:00:00Z"
+        self.customer("cus_x1")
+        self.customer("cus_x2")
+        self.monthly_and_annual("sx1", "sx2", "cus_x1", "cus_x1")
+        self.subscribe(
+            "subscription.activated", "sx3", "cus_x2", price="30.00", when="2026-03-05T00:00:00Z"
+        )
+        self.sub_event("subscription.cancelled", "sx3", "cus_x2", when="2026-06-02T00:00:00Z")
+        Snapshot._refresh_snapshot()
+        self.settle()
+        sx1, sx2, sx3 = (self.subscription(name) for name in ("sx1", "sx2", "sx3"))
+
+        # a new movement in the current month: that month's row of sx1 only
+        self.subscribe("subscription.changed", "sx1", "cus_x1", price="70.00", when=this_month)
+        self.assertRefreshEqualsRewrite("movement this month", written=1)
+        self.assertEqual(_d(self.sub_rows("sx1")[-1].mrr), D(70))
+
+        # a late event lands in April, before the churn of June: sx3 from April on
+        late = self.subscribe(
+            "subscription.changed", "sx3", "cus_x2", price="45.00", when="2026-04-07T00:00:00Z"
+        )
+        self.assertIn("added to the ledger history", late.ignore_reason)
+        self.assertRefreshEqualsRewrite("back-dated movement")
+        self.assertEqual(
+            [(r.month.month, _d(r.mrr)) for r in self.sub_rows("sx3")],
+            [(3, D(30)), (4, D(45)), (5, D(45)), (6, D(0))],
+        )
+
+        # a plan change: the current month says Pro, the months before Starter
+        self.subscribe(
+            "subscription.changed", "sx1", "cus_x1", plan="pro", price="99.00", when=this_month
+        )
+        self.assertRefreshEqualsRewrite("plan change")
+        rows = self.sub_rows("sx1")
+        self.assertEqual(rows[-1].product_id, self.product_pro)
+        self.assertEqual(rows[-2].product_id, self.product_starter)
+
+        # the fallback plan of months without a stated plan is today's plan
+        Point = self.env["saas.mrr.point"].sudo()
+        Point.search([("subscription_id", "=", sx2.id)]).product_id = False
+        sx2.line_ids.product_id = self.product_pro
+        self.assertRefreshEqualsRewrite("plan of today")
+        self.assertEqual(set(self.sub_rows("sx2").product_id.ids), {self.product_pro.id})
+
+        # a salesperson on the customer: every row of its subscriptions, only those
+        salesperson = self.env["res.users"].create({"name": "Seller", "login": "seller_x"})
+        sx1.partner_id.commercial_partner_id.user_id = salesperson
+        written = self.assertRefreshEqualsRewrite("salesperson")
+        self.assertEqual(written, len(self.sub_rows("sx1")) + len(self.sub_rows("sx2")))
+        self.assertEqual(set(self.sub_rows("sx2").user_id.ids), {salesperson.id})
+
+        # another customer for a subscription
+        sx2.partner_id = sx3.partner_id
+        self.assertRefreshEqualsRewrite("customer change")
+        self.assertEqual(self.sub_rows("sx2").partner_id, sx3.partner_id.commercial_partner_id)
+
+        # movements and facts that leave a month: deleted, moved to a later
+        # month or to another subscription (their write dates tell only where
+        # they are now)
+        first = sx1.sudo().movement_ids.sorted("date")[0]
+        self.assertEqual(first.date, date(2026, 1, 10))
+        first.unlink()
+        self.assertRefreshEqualsRewrite("movement deleted")
+        # without its January movement sx1 has no MRR before this month
+        self.assertEqual(self.sub_rows("sx1")[0].month, today.replace(day=1))
+        sx2.sudo().movement_ids.sorted("date")[0].date = date(2026, 5, 20)
+        self.assertRefreshEqualsRewrite("movement moved later")
+        self.assertEqual(self.sub_rows("sx2")[0].month, date(2026, 5, 1))
+        sx3.sudo().movement_ids.sorted("date")[0].subscription_id = sx1
+        self.assertRefreshEqualsRewrite("movement moved to another subscription")
+        point = Point.search(
+            [("subscription_id", "=", sx1.id), ("product_id", "=", self.product_starter.id)]
+        )
+        point.date = date(2026, 11, 2)
+        self.assertRefreshEqualsRewrite("plan fact moved later")
+        self.assertEqual(self.sub_rows("sx1")[0].product_id, self.product_pro)
+        Point.search([("subscription_id", "=", sx1.id)]).unlink()
+        self.assertRefreshEqualsRewrite("plan facts deleted")
+
+        # the horizon moves to a new month, then one more: the new months are
+        # appended for the subscriptions with MRR, nothing else is written
+        self.env.cr.execute(
+            """SELECT COUNT(*) FROM saas_mrr_snapshot
+                WHERE month = %s AND (mrr != 0 OR mrr_company != 0)""",
+            [today.replace(day=1)],
+        )
+        earning = self.env.cr.fetchone()[0]
+        self.assertTrue(earning)
+        with freeze_time(add_months(today, 1)):
+            self.assertRefreshEqualsRewrite("next month", written=earning)
+        with freeze_time(add_months(today, 3)):
+            self.assertRefreshEqualsRewrite("two months later", written=2 * earning)
+            horizon = Snapshot._horizon()
+        self.assertEqual(horizon, add_months(today.replace(day=1), 3))
+        # back to today: the horizon moved back, every row is rewritten
+        written = Snapshot._refresh_stale()
+        self.env.cr.execute("SELECT COUNT(*), MAX(month) FROM saas_mrr_snapshot")
+        self.assertEqual(self.env.cr.fetchone(), (written, today.replace(day=1)))
 
 
 @tagged("post_install", "-at_install")
