@@ -6,3 +6,4 @@ from . import test_concurrency
 from . import test_gateway
 from . import test_sdk
 from . import test_adjustments
+from . import test_rpc_access

@@ -4,3 +4,4 @@ from . import test_collections
 from . import test_report
 from . import test_tour
 from . import test_views
+from . import test_rpc_access

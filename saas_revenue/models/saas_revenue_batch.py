@@ -233,6 +233,9 @@ class SaasRevenueBatch(models.Model):
             REVIEWER_GROUP,
             self.env._("Only a Finance Reviewer approves or posts revenue batches."),
         )
+        # Posting and cancelling run with sudo or SQL: the batches must be the
+        # reviewer's to change (their companies').
+        self.check_access("write")
 
     def action_approve(self):
         self._check_reviewer()

@@ -9,3 +9,4 @@ from . import test_security
 from . import test_reports
 from . import test_demo_and_menus
 from . import test_tour
+from . import test_rpc_access

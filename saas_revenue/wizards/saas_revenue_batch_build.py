@@ -2,9 +2,9 @@
 from datetime import timedelta
 
 from odoo import fields, models
-from odoo.exceptions import AccessError
 
-REVIEWER = "saas_sync.group_saas_reviewer"
+from odoo.addons.saas_sync.const import REVIEWER_GROUP
+from odoo.addons.saas_sync.tools import check_group
 
 
 def _last_month_end(wizard):
@@ -27,8 +27,9 @@ class SaasRevenueBatchBuild(models.TransientModel):
 
     def action_build(self):
         self.ensure_one()
-        if not self.env.user.has_group(REVIEWER):
-            raise AccessError(self.env._("Only a Finance Reviewer builds revenue batches."))
+        check_group(
+            self.env, REVIEWER_GROUP, self.env._("Only a Finance Reviewer builds revenue batches.")
+        )
         batch = self.env["saas.revenue.batch"].sudo()._build(self.company_id, self.date)
         if not batch:
             return {

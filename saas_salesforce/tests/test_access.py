@@ -1,14 +1,19 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""Who sees and changes booked deals; the views of the web client load."""
+"""Who sees and changes booked deals, who may trigger what over JSON-RPC; the
+views of the web client load."""
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, tagged
+
+from odoo.addons.saas_sync.tests.common import RpcAccessCase, RpcRow
 
 from .common import SalesforceSetup
 
+NO_APP = (UserError, "Enter the Salesforce domain URL")
+
 
 @tagged("post_install", "-at_install")
-class TestBookedDealAccess(SalesforceSetup, TransactionCase):
+class TestBookedDealAccess(SalesforceSetup, RpcAccessCase, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -43,6 +48,34 @@ class TestBookedDealAccess(SalesforceSetup, TransactionCase):
                 "company_ids": [(6, 0, [cls.other_company.id])],
                 "groups_id": [(6, 0, [support.id])],
             }
+        )
+        cls.make_roles("rpc_sf", roles=("user", "reviewer", "admin"), other=("admin",))
+
+    def test_rpc_actions_check_their_role(self):
+        """Tokens and pulls are for administrators of the system's company,
+        matching booked deals for finance reviewers (of the deal's company)."""
+        deal = lambda t: [t.deal.ids]  # noqa: E731
+        system = lambda t: [t.system.ids]  # noqa: E731
+        pulls = ("action_salesforce_test_connection", "action_salesforce_pull_now")
+        self.assertRpcTable(
+            [
+                *self.admin_rows("saas.system", ["action_salesforce_generate_token"], system),
+                *self.admin_rows("saas.system", pulls, system, NO_APP),
+                RpcRow(
+                    "saas.booked.deal",
+                    "action_match_subscription",
+                    deal,
+                    (self.user, self.support, self.outsider, self.admin_b),
+                    self.reviewer,
+                ),
+                RpcRow(
+                    "saas.booked.deal",
+                    "action_unmatch",
+                    deal,
+                    (self.user, self.support, self.outsider, self.admin_b),
+                    self.reviewer,
+                ),
+            ]
         )
 
     def test_support_reads_but_does_not_change(self):

@@ -5,3 +5,4 @@ from . import test_localstripe
 from . import test_payout
 from . import test_payout_access
 from . import test_connection_errors
+from . import test_rpc_access

@@ -8,8 +8,9 @@ from odoo.tests.common import JsonRpcException
 PASSWORD = "Payout-access-2026"
 
 
-@tagged("post_install", "-at_install")
-class TestStripePayoutAccess(HttpCase):
+class PayoutAccessSetup:
+    """A Stripe system without a secret key and one payout of it."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -24,6 +25,13 @@ class TestStripePayoutAccess(HttpCase):
                 "amount": 10.0,
             }
         )
+
+
+@tagged("post_install", "-at_install")
+class TestStripePayoutAccess(PayoutAccessSetup, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
         cls.support = new_test_user(
             cls.env,
             login="payout_support",

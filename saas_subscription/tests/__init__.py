@@ -12,3 +12,4 @@ from . import test_company_routing
 from . import test_tour
 from . import test_documented_api
 from . import test_demo_data
+from . import test_rpc_access

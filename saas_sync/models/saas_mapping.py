@@ -230,9 +230,12 @@ class SaasMapping(models.Model):
 
     # ---------------------------------------------------------------- actions
     def _check_reviewer(self):
+        """Finance reviewers only, and only on mappings they may change (their
+        companies' or shared): the actions write with ``sudo``."""
         check_group(
             self.env, REVIEWER_GROUP, self.env._("Only finance reviewers may approve mappings.")
         )
+        self.check_access("write")
 
     def action_approve(self):
         """Approve draft mappings; supersede the previous approved version and let

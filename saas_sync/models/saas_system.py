@@ -182,9 +182,14 @@ class SaasSystem(models.Model):
 
     # ------------------------------------------------------------ secrets API
     def _check_admin(self):
+        """Refuse users outside the administrator group; on records, also the
+        systems they may not change (another company's): the actions behind
+        this check read secrets and write with ``sudo``."""
         check_group(
             self.env, ADMIN_GROUP, self.env._("Only SaaS integration administrators may do this.")
         )
+        if self:
+            self.check_access("write")
 
     def _webhook_secrets(self):
         """The accepted signing secrets, current first (superuser only); both

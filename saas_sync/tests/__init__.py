@@ -9,3 +9,4 @@ from . import test_security
 from . import test_controller
 from . import test_monitor
 from . import test_tour
+from . import test_rpc_access

@@ -4,8 +4,12 @@ and a test handler whose behaviour each test scripts."""
 
 import contextlib
 import threading
+from typing import NamedTuple
 from unittest.mock import patch
 
+from odoo.api import call_kw
+from odoo.exceptions import AccessError
+from odoo.service.model import get_public_method
 from odoo.tests import new_test_user
 
 from ..exceptions import DependencyError, EventValidationError, MappingError, TransientError
@@ -155,8 +159,112 @@ class SaasSyncCommon:
         events.write({"next_attempt_at": "2000-01-01 00:00:00"})
 
 
+class RpcRow(NamedTuple):
+    """One line of an access table: ``model.method(*args)`` as JSON-RPC calls it.
+
+    ``args`` is a callable (the test case) -> list, so rows can name records
+    made in ``setUpClass``; for a method on records the first item is the list
+    of ids. Every user of ``refused`` gets an AccessError; ``allowed`` passes the
+    check: the call returns, or raises ``expect`` (an exception class, or a
+    pair (class, regex) that its message matches) -- what the method says once
+    past the check, such as a missing API key."""
+
+    model: str
+    method: str
+    args: object
+    refused: tuple
+    allowed: object = None
+    expect: object = None
+
+
+class _RolledBack(Exception):
+    pass
+
+
+class RpcAccessCase:
+    """Mixin for TransactionCase classes: call public methods exactly as
+    ``/web/dataset/call_kw`` does (``get_public_method`` then ``api.call_kw``)
+    as a given user, each call in a savepoint rolled back afterwards."""
+
+    ROLE_GROUPS = {
+        "user": "base.group_user",
+        "accountant": "base.group_user,account.group_account_invoice",
+        "support": "base.group_user,saas_sync.group_saas_support",
+        "reviewer": "base.group_user,saas_sync.group_saas_reviewer",
+        "admin": "base.group_user,saas_sync.group_saas_admin",
+    }
+
+    @classmethod
+    def make_roles(cls, prefix, roles=("user", "support", "reviewer", "admin"), other=()):
+        """One user per role (``cls.<role>``, login ``<prefix>_<role>``) in the
+        current company, and for each role of ``other`` one in a new company
+        (``cls.<role>_b``) who may do the same there, not here."""
+        for role in roles:
+            setattr(cls, role, cls.make_user(f"{prefix}_{role}", cls.ROLE_GROUPS[role]))
+        if other:
+            company_b = cls.env["res.company"].create({"name": f"{prefix} company B"})
+            for role in other:
+                user = cls.make_user(f"{prefix}_{role}_b", cls.ROLE_GROUPS[role], company_b)
+                setattr(cls, f"{role}_b", user)
+
+    @classmethod
+    def make_user(cls, login, groups, company=None):
+        company = company or cls.env.company
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups=groups,
+            company_id=company.id,
+            company_ids=[(6, 0, company.ids)],
+        )
+
+    def rpc(self, user, model, method, *args, **kwargs):
+        """Call ``method`` as ``user``; the database is left as it was."""
+        Model = (
+            self.env[model].with_user(user).with_context(allowed_company_ids=user.company_ids.ids)
+        )
+        try:
+            with self.env.cr.savepoint():
+                get_public_method(Model, method)
+                result = call_kw(Model, method, list(args), kwargs)
+                raise _RolledBack(result)
+        except _RolledBack as done:
+            return done.args[0]
+
+    def assertRpcRefused(self, user, model, method, *args, **kwargs):
+        with self.assertRaises(AccessError, msg=f"{user.login}: {model}.{method}"):
+            self.rpc(user, model, method, *args, **kwargs)
+
+    def admin_rows(self, model, methods, args, expect=None):
+        """Rows of actions for the administrators of the records' company:
+        refused to ``user``, ``support``, ``reviewer`` and ``admin_b`` (the
+        users :meth:`make_roles` made), allowed to ``admin``."""
+        low = (self.user, self.support, self.reviewer, self.admin_b)
+        return [RpcRow(model, method, args, low, self.admin, expect) for method in methods]
+
+    def assertRpcTable(self, rows):
+        """Check every row of an access table (see :class:`RpcRow`)."""
+        for row in rows:
+            with self.subTest(model=row.model, method=row.method):
+                args = row.args(self)
+                for user in row.refused:
+                    self.assertRpcRefused(user, row.model, row.method, *args)
+                if row.allowed is None:
+                    continue
+                expect = row.expect
+                if expect is None:
+                    self.rpc(row.allowed, row.model, row.method, *args)
+                    continue
+                error, pattern = expect if isinstance(expect, tuple) else (expect, "")
+                self.assertFalse(issubclass(error, AccessError), "allowed means past the check")
+                with self.assertRaisesRegex(error, pattern, msg=row.allowed.login):
+                    self.rpc(row.allowed, row.model, row.method, *args)
+
+
 __all__ = [
     "MappingError",
+    "RpcAccessCase",
+    "RpcRow",
     "SaasSyncCommon",
     "WebhookPoster",
     "canonical_event",
