@@ -4,7 +4,7 @@ if needed, and update only what the system's ownership policy grants."""
 
 from ..lib.matching import normalize_email, normalize_vat
 from .context import EventContext
-from .documents import batch_contexts, by_env, trail
+from .documents import batch_contexts, by_env, trail_and_bind_new
 
 # Canonical customer fields -> partner fields.
 SIMPLE_FIELDS = {"name": "name", "email": "email", "phone": "phone", "vat": "vat"}
@@ -43,27 +43,29 @@ def _matching_policy(ctx):
 
 
 def _match_keys(ctx, values):
-    """What the matching policy compares a new customer on (normalized)."""
+    """What the matching policy compares a customer on, normalized, in the
+    order it is tried: ``{"email": ..., "vat": ...}``."""
     policy = _matching_policy(ctx)
-    keys = set()
+    keys = {}
     if policy in ("email_vat", "email") and values.get("email"):
-        keys.add(("email", normalize_email(values["email"])))
+        keys["email"] = normalize_email(values["email"])
     if policy in ("email_vat", "vat") and values.get("vat"):
-        keys.add(("vat", normalize_vat(values["vat"])))
+        keys["vat"] = normalize_vat(values["vat"])
     return keys
 
 
 def _match_partner(ctx, values):
-    policy = _matching_policy(ctx)
+    keys = _match_keys(ctx, values)
     Partner = ctx.env["res.partner"]
     company_domain = [("company_id", "in", [False, ctx.company.id])]
-    if policy in ("email_vat", "email") and values.get("email"):
-        email = normalize_email(values["email"])
-        partner = Partner.search([*company_domain, ("email_normalized", "=", email)], limit=1)
+    if "email" in keys:
+        partner = Partner.search(
+            [*company_domain, ("email_normalized", "=", keys["email"])], limit=1
+        )
         if partner:
             return partner
-    if policy in ("email_vat", "vat") and values.get("vat"):
-        vat = normalize_vat(values["vat"])
+    if "vat" in keys:
+        vat = keys["vat"]
         candidates = Partner.search([*company_domain, ("vat", "ilike", vat[-6:])])
         for partner in candidates:
             if normalize_vat(partner.vat) == vat:
@@ -110,7 +112,7 @@ def apply_customers_upserted(env, pairs, apply_one=None):
     results, new, later, taken = [None] * len(ctxs), {}, [], set()
     for index, ctx in enumerate(ctxs):
         values = _partner_values(ctx)
-        keys = _match_keys(ctx, values)
+        keys = set(_match_keys(ctx, values).items())
         if (
             ctx.bound("res.partner", ctx.data["customer_id"])
             or keys & taken
@@ -124,14 +126,7 @@ def apply_customers_upserted(env, pairs, apply_one=None):
     for company_env, indexes in by_env(ctxs, list(new)):
         group = [ctxs[index] for index in indexes]
         partners = company_env["res.partner"].create([new[index] for index in indexes])
-        trail(group, partners, "create")
-        group[0].env["saas.binding"].bind_new(
-            group[0].system,
-            [
-                (partner, ctx.data["customer_id"], ctx.event, ctx.occurred_at)
-                for ctx, partner in zip(group, partners, strict=True)
-            ],
-        )
+        trail_and_bind_new(group, partners, [ctx.data["customer_id"] for ctx in group])
         for index, ctx in zip(indexes, group, strict=True):
             results[index] = ctx.result()
     for index in later:

@@ -58,15 +58,22 @@ def post_and_bind_all(ctxs, documents, external_ids):
     ``action_post()``, one ``create()`` of the event trail, one INSERT of the
     bindings."""
     documents.action_post()
-    trail(ctxs, documents, "create")
+    return trail_and_bind_new(ctxs, documents, external_ids)
+
+
+def trail_and_bind_new(ctxs, records, external_ids):
+    """Trace the new ``records`` (one per context) on their events and bind
+    them to ``external_ids`` at the sources' times: one ``create()`` of the
+    trail, one INSERT of the bindings."""
+    trail(ctxs, records, "create")
     ctxs[0].env["saas.binding"].bind_new(
         ctxs[0].system,
         [
-            (document, external_id, ctx.event, ctx.occurred_at)
-            for ctx, document, external_id in zip(ctxs, documents, external_ids, strict=True)
+            (record, external_id, ctx.event, ctx.occurred_at)
+            for ctx, record, external_id in zip(ctxs, records, external_ids, strict=True)
         ],
     )
-    return documents
+    return records
 
 
 def trail(ctxs, records, operation):
