@@ -67,7 +67,7 @@ WORK="$(mktemp -d -t saas_bench_billing.XXXXXX)"
 LOG="$WORK/odoo.log"
 RESULTS="$WORK/results.jsonl"
 SUITE_PATH="$(odoo_addons_path)"
-PEER_PATH="$ODOO_DIR/odoo/addons,$WORK/peer/addons/odoo/addons"
+PEER_PATH="$(odoo_core_addons_path),$WORK/peer/addons/odoo/addons"
 
 cleanup() {
     local status=$?

@@ -44,8 +44,18 @@ MSG
     exit 2
 }
 
+# Odoo's addons: <tree>/addons,<tree>/odoo/addons in the source repository's
+# layout (base alone in odoo/addons), <tree>/odoo/addons in a packaged build.
+odoo_core_addons_path() {
+    if [ -f "$ODOO_DIR/addons/web/__manifest__.py" ]; then
+        echo "$ODOO_DIR/addons,$ODOO_DIR/odoo/addons"
+    else
+        echo "$ODOO_DIR/odoo/addons"
+    fi
+}
+
 odoo_addons_path() {
-    echo "$ODOO_DIR/odoo/addons,$REPO_DIR"
+    echo "$(odoo_core_addons_path),$REPO_DIR"
 }
 
 ensure_postgres() {

@@ -51,7 +51,7 @@ run_odoo_tests() {  # database, addons, test tags, log file, addons path
 
 echo "== Odoo tests: saas_sync installed alone on a fresh database $DB_CORE (log: $CORE_LOG)"
 CORE_RC=0
-run_odoo_tests "$DB_CORE" saas_sync /saas_sync "$CORE_LOG" "$ODOO_DIR/odoo/addons,$REPO_DIR" || CORE_RC=$?
+run_odoo_tests "$DB_CORE" saas_sync /saas_sync "$CORE_LOG" "$(odoo_addons_path)" || CORE_RC=$?
 
 echo "== Odoo tests: $ALL_ADDONS on a fresh database $DB (log: $ODOO_LOG)"
 ODOO_RC=0
