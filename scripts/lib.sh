@@ -46,12 +46,24 @@ MSG
 
 # Odoo's addons: <tree>/addons,<tree>/odoo/addons in the source repository's
 # layout (base alone in odoo/addons), <tree>/odoo/addons in a packaged build.
+# A tree trimmed to fewer modules (hr_timesheet, project, stock, mrp,
+# mass_mailing left out) also gets scripts/odoo_category_stubs, whose
+# never-installable manifests create the module categories base's data names.
 odoo_core_addons_path() {
+    local path module
     if [ -f "$ODOO_DIR/addons/web/__manifest__.py" ]; then
-        echo "$ODOO_DIR/addons,$ODOO_DIR/odoo/addons"
+        path="$ODOO_DIR/addons,$ODOO_DIR/odoo/addons"
     else
-        echo "$ODOO_DIR/odoo/addons"
+        path="$ODOO_DIR/odoo/addons"
     fi
+    for module in hr_timesheet project stock mrp mass_mailing; do
+        if [ ! -f "$ODOO_DIR/addons/$module/__manifest__.py" ] && \
+           [ ! -f "$ODOO_DIR/odoo/addons/$module/__manifest__.py" ]; then
+            path="$path,$REPO_DIR/scripts/odoo_category_stubs"
+            break
+        fi
+    done
+    echo "$path"
 }
 
 odoo_addons_path() {
