@@ -12,7 +12,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 find_odoo
 ensure_postgres
 install_python_deps test
-install_system_deps
+install_system_deps test
 
 ADDONS=$(suite_addons)
 # Test-only addons (tests/addons), installed here and never by the run command.

@@ -4,9 +4,11 @@ cents"); zero-decimal currencies have none (JPY 500 is 500 yen) and the
 three-decimal ones three (Chargebee API reference, "Currencies": amounts are
 in the smallest currency unit, as ISO 4217 defines its exponent)."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
 from odoo.addons.saas_sync.lib import minor_units
+
+UTC = timezone.utc  # datetime.UTC is Python 3.11+; the suite runs on 3.10
 
 ZERO_DECIMAL = frozenset("bif clp djf gnf isk jpy kmf krw pyg rwf ugx vnd vuv xaf xof xpf".split())
 THREE_DECIMAL = frozenset("bhd iqd jod kwd lyd omr tnd".split())

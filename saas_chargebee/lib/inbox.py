@@ -1,9 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The inbox fields of a Chargebee event (pure Python)."""
 
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 
 from .translate import HANDLED_TYPES
+
+UTC = timezone.utc  # datetime.UTC is Python 3.11+; the suite runs on 3.10
 
 
 def is_test_site(site):

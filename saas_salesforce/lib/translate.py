@@ -16,7 +16,7 @@ fields by API name); an Outbound Message's sObject is read into the same shape
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
 SCHEMA_VERSION = 1
@@ -53,6 +53,8 @@ OPPORTUNITY_FIELDS = (
     "IsWon",
     "SystemModstamp",
 )
+
+UTC = timezone.utc  # datetime.UTC is Python 3.11+; the suite runs on 3.10
 API_NAME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,79}$")
 TIMESTAMP_OFFSET_RE = re.compile(r"([+-]\d{2})(\d{2})$")
 

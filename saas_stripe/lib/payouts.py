@@ -8,10 +8,12 @@ the lines and the payout, and names the ids an Odoo payment may be bound to.
 Every amount is a ``Decimal``; callers convert at the ORM boundary.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal
 
 from .amounts import to_major
+
+UTC = timezone.utc  # datetime.UTC is Python 3.11+; the suite runs on 3.10
 
 # Balance transaction types settled against an Odoo payment, and its direction.
 PAYMENT_TYPES = {

@@ -6,7 +6,7 @@ action and the API reads); the payouts reconcile themselves
 
 import logging
 import re
-from datetime import UTC
+from datetime import timezone
 
 import stripe
 
@@ -20,6 +20,8 @@ from odoo.addons.saas_sync.tools import notification
 from ..lib.payouts import lookback_start
 from ..services.adapter import normalize_stripe_event
 from .stripe_sync import as_dict
+
+UTC = timezone.utc  # datetime.UTC is Python 3.11+; the suite runs on 3.10
 
 _logger = logging.getLogger(__name__)
 

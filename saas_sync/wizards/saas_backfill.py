@@ -8,10 +8,12 @@ inherits ``saas.backfill.mixin``, narrows ``system_id`` to its kind, adds
 one Integer field per pulled resource and implements ``_backfill_pull``.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from datetime import time as day_time
 
 from odoo import api, fields, models
+
+UTC = timezone.utc  # datetime.UTC is Python 3.11+; the suite runs on 3.10
 
 MAX_ROUNDS = 20
 
