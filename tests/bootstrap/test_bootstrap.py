@@ -112,9 +112,7 @@ def archives(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def http_base(archives):
-    handler = functools.partial(
-        http.server.SimpleHTTPRequestHandler, directory=archives["folder"]
-    )
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=archives["folder"])
     handler.log_message = lambda *args: None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -207,7 +205,8 @@ def test_source_layout_over_http_installs_saas_sync(first_cache):
     assert value(output, "ODOO_DIR") == str(cache / "odoo-18.0")
     assert value(output, "PYTHON") == str(cache / "venv" / "bin" / "python")
     addons = value(output, "ADDONS").split(",")
-    assert addons[:2] == [str(cache / "odoo-18.0" / "addons"), str(cache / "odoo-18.0" / "odoo" / "addons")]
+    tree = cache / "odoo-18.0"
+    assert addons[:2] == [str(tree / "addons"), str(tree / "odoo" / "addons")]
     assert REPO_DIR in addons
     assert first_cache["state"] == "installed", output[-3000:]
 
@@ -217,7 +216,8 @@ def test_second_run_downloads_and_installs_nothing(first_cache, http_base):
     rc, output, seconds = bootstrap(first_cache["cache"], f"{http_base}/odoo-18.0-source.tar.gz")
     assert rc == 0, output
     assert "Downloading" not in output and "Extracting" not in output, output
-    assert "Installing Python requirements" not in output and "Creating the virtualenv" not in output
+    assert "Installing Python requirements" not in output, output
+    assert "Creating the virtualenv" not in output, output
     assert seconds < 30, seconds
 
 
