@@ -119,7 +119,10 @@ find_odoo() {
     export PYTHONPATH="$ODOO_DIR${PYTHONPATH:+:$PYTHONPATH}"
     use_cache_venv "$python_found"
     ODOO_REQUIREMENTS=()
-    [ ! -f "$ODOO_DIR/requirements.txt" ] || ODOO_REQUIREMENTS=("$ODOO_DIR/requirements.txt")
+    if [ -f "$ODOO_DIR/requirements.txt" ]; then
+        ODOO_REQUIREMENTS=("$ODOO_DIR/requirements.txt")
+        ensure_build_deps "$ODOO_DIR/requirements.txt"
+    fi
     pip_install_stamped "${ODOO_REQUIREMENTS[@]}" "$REPO_DIR/requirements.txt"
     echo "Odoo 18: $ODOO_DIR (Python: $PYTHON)"
 }
@@ -211,13 +214,42 @@ use_cache_venv() {
     export PYTHON SAAS_VENV
 }
 
+# What pip needs to build Odoo's requirements that come without wheels
+# (psycopg2 from source, python-ldap): a C compiler, Python's headers,
+# libpq's and OpenLDAP's; installed with apt-get when missing.
+ensure_build_deps() {
+    local requirements="$1" missing=() stamp
+    stamp=$(sha256sum "$requirements" | cut -c1-16)
+    [ ! -f "$SAAS_VENV/.saas-stamps/$stamp.build" ] || return 0
+    command -v cc >/dev/null 2>&1 || missing+=(gcc)
+    "$PYTHON" -c 'import os, sys, sysconfig; sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+        || missing+=(python3-dev)
+    if grep -Eiq '^psycopg2([^-]|$)' "$requirements" && ! command -v pg_config >/dev/null 2>&1; then
+        missing+=(libpq-dev)
+    fi
+    if grep -Eiq '^python-ldap' "$requirements" && [ ! -f /usr/include/ldap.h ]; then
+        missing+=(libldap2-dev libsasl2-dev)
+    fi
+    [ ${#missing[@]} -eq 0 ] || apt_install "${missing[@]}"
+    mkdir -p "$SAAS_VENV/.saas-stamps"
+    touch "$SAAS_VENV/.saas-stamps/$stamp.build"
+}
+
 create_venv() {
     local python_found="$1"
     shift
     [ -f "$SAAS_VENV/.saas-ready" ] && return 0
     rm -rf "$SAAS_VENV"
     echo "Creating the virtualenv $SAAS_VENV ($("$python_found" --version 2>&1))..."
-    if ! "$python_found" -m venv "$@" "$SAAS_VENV" >"$SAAS_CACHE_DIR/venv.log" 2>&1; then
+    if ! "$python_found" -m venv "$@" "$SAAS_VENV" >"$SAAS_CACHE_DIR/venv.log" 2>&1 && \
+       [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1 && \
+       [ "$python_found" = "$(command -v python3 || true)" ]; then
+        # Debian's Python has venv's ensurepip in a package of its own.
+        rm -rf "$SAAS_VENV"
+        apt_install python3-venv
+        "$python_found" -m venv "$@" "$SAAS_VENV" >"$SAAS_CACHE_DIR/venv.log" 2>&1 || true
+    fi
+    if [ ! -x "$SAAS_VENV/bin/python" ] || ! "$SAAS_VENV/bin/python" -m pip --version >/dev/null 2>&1; then
         rm -rf "$SAAS_VENV"
         die2 "could not create a virtualenv with $python_found ($(tail -n 3 "$SAAS_CACHE_DIR/venv.log" | tr '\n' ' '))" \
              "On Debian or Ubuntu: apt-get install python3-venv"
