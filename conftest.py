@@ -11,5 +11,9 @@ import os
 import odoo.addons
 
 REPO_DIR = os.path.dirname(os.path.abspath(__file__))
-if REPO_DIR not in odoo.addons.__path__:
-    odoo.addons.__path__.append(REPO_DIR)
+# Odoo's own modules: in the source repository's layout they sit in addons/
+# beside the odoo package, outside odoo.addons' own folder.
+ODOO_SOURCE_ADDONS = os.path.join(os.path.dirname(os.path.dirname(odoo.__file__)), "addons")
+for folder in (ODOO_SOURCE_ADDONS, REPO_DIR):
+    if os.path.isdir(folder) and folder not in odoo.addons.__path__:
+        odoo.addons.__path__.append(folder)

@@ -89,7 +89,7 @@ class TestLedgerProperty(SubscriptionCommon):
         cls.env.ref("product.decimal_price").digits = 3
 
     @settings(
-        max_examples=12,
+        max_examples=200,
         deadline=None,
         derandomize=True,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.differing_executors],

@@ -1,14 +1,15 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
-from ledger_oracle import Ledger
 
 from odoo.addons.saas_subscription.lib.matching import normalize_email, normalize_vat
 from odoo.addons.saas_subscription.lib.mrr import (
+    ZERO,
     fold_mrr_facts,
     item_discounts,
     month_end,
@@ -83,25 +84,99 @@ def test_normalized_keys():
 
 
 amounts = st.decimals(min_value=0, max_value=10_000, places=2)
+# One fact a day about one of three subscriptions of a customer: the MRR of its
+# lines when the event states them, whether it earns from then on when stated.
+FACTS = st.lists(
+    st.tuples(
+        st.sampled_from("xyz"),
+        st.one_of(st.none(), amounts),
+        st.one_of(st.none(), st.booleans()),
+    ),
+    max_size=30,
+)
 
 
-@given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from("xyz"), amounts), max_size=40))
-def test_ledger_sums_to_mrr_and_types_follow_the_customer(changes):
-    ledger = Ledger()
-    for subscription, customer, mrr in changes:
-        owner = ledger.mrr.get(subscription, (customer, None))[0]
-        before = ledger.customer_mrr(owner)
-        movement = ledger.set_mrr(owner, subscription, mrr)
-        after = ledger.customer_mrr(owner)
-        if movement:
-            assert movement.delta == after - before
-            if after == 0:
-                assert movement.kind == "churn"
-            elif before == 0:
-                assert movement.kind in ("new", "reactivation")
-    for subscription, (_customer, mrr) in ledger.mrr.items():
-        assert ledger.subscription_sum(subscription) == mrr
-        assert mrr >= 0
+def oracle_movements(facts):
+    """The movements a customer's facts make, computed from the rules as
+    DESIGN.md states them and nothing of ``lib.mrr``: exact fractions, the
+    state of every subscription replayed day by day."""
+    stated_rate, earning, worth = {}, {}, {}
+    ever_paid = False
+    movements = []
+    for day, (subscription, rate, earns) in enumerate(facts):
+        if rate is not None:
+            stated_rate[subscription] = Fraction(rate)
+        if earns is not None:
+            earning[subscription] = earns
+        now = stated_rate.get(subscription, Fraction(0)) if earning.get(subscription) else 0
+        then = worth.get(subscription, Fraction(0))
+        if now == then:
+            continue
+        paying_before = sum(1 for value in worth.values() if value > 0) > 0
+        worth[subscription] = now
+        paying_after = sum(1 for value in worth.values() if value > 0) > 0
+        if paying_after and not paying_before:
+            kind = "reactivation" if ever_paid else "new"
+        elif paying_before and not paying_after:
+            kind = "churn"
+        elif now > then:
+            kind = "expansion"
+        else:
+            kind = "contraction"
+        ever_paid = ever_paid or paying_after
+        movements.append((day, subscription, kind, now - then))
+    return movements
+
+
+def ledger_movements(facts):
+    """The movements the real ledger makes of the same facts: each
+    subscription's facts folded (``fold_mrr_facts``, as
+    ``saas.subscription._rebuild_mrr_movements`` does), its changes merged in
+    date order and typed for the customer (``type_customer_movements``, as
+    ``_rederive_customer_movements`` does)."""
+    by_subscription = {}
+    for day, (subscription, rate, earns) in enumerate(facts):
+        by_subscription.setdefault(subscription, []).append((day, rate, earns))
+    changes = []
+    for subscription, rows in by_subscription.items():
+        history = fold_mrr_facts((rate, earns) for _day, rate, earns in rows)
+        for (day, _rate, _earns), (before, after) in zip(rows, history, strict=True):
+            if after != before:
+                changes.append((day, subscription, after - before))
+    changes.sort()
+    typed = type_customer_movements((sub, delta, delta, False) for _day, sub, delta in changes)
+    return [
+        (day, subscription, row[0], Fraction(delta), row)
+        for (day, subscription, delta), row in zip(changes, typed, strict=True)
+    ]
+
+
+def test_the_oracle_follows_a_worked_lifecycle():
+    facts = [
+        ("x", D("10.00"), True),  # new
+        ("y", D("5.00"), True),  # expansion
+        ("x", D("4.00"), None),  # contraction
+        ("x", None, False),  # contraction (y still pays)
+        ("y", None, False),  # churn
+        ("x", None, True),  # reactivation at the last stated rate
+    ]
+    kinds = ["new", "expansion", "contraction", "contraction", "churn", "reactivation"]
+    assert [m[2] for m in oracle_movements(facts)] == kinds
+    assert [m[3] for m in oracle_movements(facts)][-1] == 4
+    assert [m[:4] for m in ledger_movements(facts)] == oracle_movements(facts)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(FACTS)
+def test_the_real_ledger_gives_the_oracle_movements(facts):
+    real = ledger_movements(facts)
+    assert [m[:4] for m in real] == oracle_movements(facts)
+    # The customer's running total is the sum of the movements before each.
+    total = ZERO
+    for _day, _sub, _kind, delta, row in real:
+        assert (row[3], row[4]) == (total, total + Decimal(delta.numerator) / delta.denominator)
+        total = row[4]
+        assert row[4] >= 0
 
 
 @given(
