@@ -11,6 +11,7 @@ nothing a client sends makes a 500.
 
 import json
 import logging
+import re
 
 from odoo import fields, http
 from odoo.http import request
@@ -34,6 +35,33 @@ from ..lib.soap import (
 from ..lib.translate import inbox_header
 
 _logger = logging.getLogger(__name__)
+
+# The token is the last segment of the endpoint's path; the access log
+# (werkzeug's logger, at Odoo's default level) must not show it.
+TOKEN_IN_PATH_RE = re.compile(r"(/saas/webhook/salesforce/[^/\s?\"]+/)[^/\s?\"]+")
+
+
+class MaskEndpointToken(logging.Filter):
+    """Replaces the token of a Salesforce endpoint path in a log record."""
+
+    def filter(self, record):
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            return True
+        if "/saas/webhook/salesforce/" in message:
+            record.msg, record.args = TOKEN_IN_PATH_RE.sub(r"\1***", message), ()
+        return True
+
+
+def _mask_tokens_in_access_log():
+    for name in ("werkzeug", "odoo.http"):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, MaskEndpointToken) for f in logger.filters):
+            logger.addFilter(MaskEndpointToken())
+
+
+_mask_tokens_in_access_log()
 
 
 def soap_response(body, status=200, headers=None):

@@ -153,6 +153,18 @@ class TestOutboundMessage(SalesforceSetup, HttpCase):
         self.assertIn(ACK, self.post(body, token="tok-current").text)
         self.assertEqual(len(self.stored()), 2)
 
+    def test_the_token_is_masked_in_the_access_log(self):
+        """Odoo's access log (werkzeug, INFO) showed the endpoint's secret token."""
+        body = outbound_message([("04l0000000000L1AAA", "Account", account("001L1"))])
+        with self.assertLogs("werkzeug", level="INFO") as logs:
+            self.assertIn(ACK, self.post(body).text)
+            self.post(body, token="tok-wrong")
+        lines = [line for line in logs.output if "/saas/webhook/salesforce/" in line]
+        self.assertEqual(len(lines), 2, logs.output)
+        for line in lines:
+            self.assertIn("/saas/webhook/salesforce/sf-test/*** HTTP/1.1", line)
+            self.assertNotIn("tok-", line)
+
     def test_wrong_environment_refused(self):
         self.system.environment = "production"
         body = outbound_message([("04l0000000000E1AAA", "Account", account("001E1"))])

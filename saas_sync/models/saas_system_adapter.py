@@ -11,6 +11,8 @@ a platform."""
 import json
 import logging
 
+from markupsafe import Markup
+
 from odoo import api, models
 from odoo.exceptions import UserError
 
@@ -67,11 +69,14 @@ class SaasSystem(models.Model):
         repairs = [(sub_id, drift, receive(payload)) for sub_id, drift, payload in drifts]
         if repairs:
             self.env["saas.event"].sudo().process_pending(system_ids=self.ids)
-            lines = "".join(
-                f"<li>{sub_id}: {drift} → {event.state}</li>" for sub_id, drift, event in repairs
+            # HTML, with what the platform sent escaped.
+            lines = Markup("").join(
+                Markup("<li>%s: %s → %s</li>") % (sub_id, drift, event.state)
+                for sub_id, drift, event in repairs
             )
             self.message_post(
-                body=self.env._("%s drift check repaired:", platform) + f"<ul>{lines}</ul>"
+                body=Markup("%s<ul>%s</ul>")
+                % (self.env._("%s drift check repaired:", platform), lines)
             )
         return repairs
 

@@ -10,3 +10,4 @@ from . import test_controller
 from . import test_monitor
 from . import test_tour
 from . import test_rpc_access
+from . import test_drift_report
