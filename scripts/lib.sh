@@ -285,7 +285,7 @@ pip_install_locked() {
     touch "$SAAS_VENV/.saas-stamps/$stamp"
 }
 
-# A tree trimmed to fewer modules (hr_timesheet, project, stock, mrp,
+# A tree trimmed to fewer modules (hr_timesheet, project, stock, mrp, sale,
 # mass_mailing left out) also gets scripts/odoo_category_stubs, whose
 # never-installable manifests create the module categories base's data names.
 odoo_core_addons_path() {
@@ -295,7 +295,7 @@ odoo_core_addons_path() {
     else
         path="$ODOO_DIR/odoo/addons"
     fi
-    for module in hr_timesheet project stock mrp mass_mailing; do
+    for module in hr_timesheet project stock mrp mass_mailing sale; do
         if [ ! -f "$ODOO_DIR/addons/$module/__manifest__.py" ] && \
            [ ! -f "$ODOO_DIR/odoo/addons/$module/__manifest__.py" ]; then
             path="$path,$REPO_DIR/scripts/odoo_category_stubs"

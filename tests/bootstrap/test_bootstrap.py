@@ -1,7 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The bootstrap of scripts/lib.sh (``find_odoo``) end to end, on this machine.
 
-Archives are built from the Odoo tree the test command found, in both of
+Archives are built from the Odoo tree the test command found (the modules
+that installing ``saas_sync`` needs), in both of
 Odoo's layouts (the source repository's: ``addons/`` beside ``odoo/`` under a
 top folder; a packaged build's: every module in ``odoo/addons``, no top
 folder), served over HTTP on 127.0.0.1 or read from a local path. Each run
@@ -9,9 +10,11 @@ bootstraps into a temporary cache (``SAAS_CACHE_DIR``) with no Odoo on the
 Python path and no ``ODOO_HOME``, as on a machine with nothing installed.
 """
 
+import ast
 import functools
 import http.server
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -25,6 +28,7 @@ import pytest
 REPO_DIR = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 LIB = os.path.join(REPO_DIR, "scripts", "lib.sh")
 SKIP_NAMES = {"__pycache__", ".saas-source", ".git"}
+ODOO_IMPORT_RE = re.compile(r"odoo\.addons\.(\w+)")
 
 
 def found_odoo_tree():
@@ -65,11 +69,37 @@ def modules_of(tree):
     return found
 
 
+def needed_modules(tree, addon="saas_sync"):
+    """The modules of the tree that installing ``addon`` needs: its
+    dependencies and theirs, and the modules their Python code imports
+    (``html_editor`` imports ``iap`` without depending on it). The archives
+    hold these, not the whole tree."""
+    available = modules_of(tree)
+    with open(os.path.join(REPO_DIR, addon, "__manifest__.py"), encoding="utf-8") as handle:
+        todo = ["base", *ast.literal_eval(handle.read())["depends"]]
+    needed = {}
+    while todo:
+        name = todo.pop()
+        if name in needed or name not in available:
+            continue
+        needed[name] = available[name]
+        with open(os.path.join(available[name], "__manifest__.py"), encoding="utf-8") as handle:
+            todo += ast.literal_eval(handle.read()).get("depends", [])
+        for root, dirs, files in os.walk(available[name]):
+            dirs[:] = [d for d in dirs if d not in ("tests", "static", "i18n")]
+            for file in files:
+                if file.endswith(".py"):
+                    with open(os.path.join(root, file), encoding="utf-8") as handle:
+                        todo += ODOO_IMPORT_RE.findall(handle.read())
+    return needed
+
+
 def build_archive(tree, target, layout):
-    """An archive of the tree in the layout asked for, whatever its own."""
+    """An archive of the tree, with the modules saas_sync needs, in the
+    layout asked for, whatever the tree's own."""
     top = "odoo-18.0" if layout == "source" else ""
     prefix = f"{top}/" if top else ""
-    modules = modules_of(tree)
+    modules = needed_modules(tree)
     with tarfile.open(target, "w:gz", compresslevel=1) as tar:
         for entry in sorted(os.listdir(tree)):
             full = os.path.join(tree, entry)

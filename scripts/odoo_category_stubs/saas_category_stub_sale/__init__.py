@@ -1,0 +1,1 @@
+# Never installed: see ../README.md.
