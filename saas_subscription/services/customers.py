@@ -84,12 +84,23 @@ def apply_customer_upsert(env, event, message):
             )
         )
     values = _partner_values(ctx)
-    partner = ctx.bound("res.partner", external_id) or _match_partner(ctx, values)
+    bound = ctx.bound("res.partner", external_id)
+    partner = bound or _match_partner(ctx, values)
     if not partner:
         values.setdefault("name", ctx.data.get("email") or external_id)
         partner = ctx.env["res.partner"].create(values)
         ctx.log(partner, "create")
     else:
+        if not bound:
+            # Shown on the event (Records tab, notes): what it was bound to.
+            ctx.log(partner, "match")
+            ctx.notes.append(
+                ctx.env._(
+                    "Matched the existing customer %(partner)s by e-mail or VAT: bound to "
+                    "it, no customer created.",
+                    partner=partner.display_name,
+                )
+            )
         granted = _granted_values(ctx, partner, values)
         if granted:
             partner.write(granted)

@@ -35,6 +35,17 @@ class TestCustomers(SubscriptionCommon):
             {"name": "Existing", "email": "Ops@Globex.example"}
         )
         self.assertEqual(self.customer("cus_g", email="ops@globex.example"), by_email)
+        # The event shows what it matched (it created nothing; it wrote the name
+        # it sent, the test system being the customers' system of record).
+        event = self.env["saas.event"].search(
+            [("system_id", "=", self.system.id)], order="id desc", limit=1
+        )
+        records = self.env["saas.event.record"].search([("event_id", "=", event.id)])
+        self.assertEqual(
+            [(r.res_model, r.res_id, r.operation) for r in records],
+            [("res.partner", by_email.id, "match"), ("res.partner", by_email.id, "write")],
+        )
+        self.assertIn("Matched the existing customer Existing", event.attempt_ids[-1].notes)
         by_vat = self.env["res.partner"].create({"name": "VAT Co", "vat": "BE0477472701"})
         self.assertEqual(self.customer("cus_v", email=False, vat="BE 0477.472.701"), by_vat)
 

@@ -16,7 +16,12 @@ class SaasEventRecord(models.Model):
     res_id = fields.Many2oneReference(
         required=True, model_field="res_model", index=True, string="Record id"
     )
-    operation = fields.Selection([("create", "Created"), ("write", "Updated")], required=True)
+    operation = fields.Selection(
+        [("create", "Created"), ("write", "Updated"), ("match", "Matched")],
+        required=True,
+        help="Matched: an existing record the event was bound to (a customer found "
+        "by e-mail or VAT), neither created nor changed by it.",
+    )
     record_ref = fields.Reference(
         selection="_selection_record_ref", compute="_compute_record_ref", string="Record"
     )
