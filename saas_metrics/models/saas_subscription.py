@@ -2,6 +2,12 @@
 from odoo import api, fields, models
 
 
+def plan_line(lines):
+    """The line that makes the plan: the most MRR, then the sequence, then the
+    first created (unsaved lines keep the order of the event's items)."""
+    return lines.sorted(lambda line: (-line.mrr, line.sequence, line._origin.id or 0))[:1]
+
+
 class SaasSubscription(models.Model):
     _inherit = "saas.subscription"
 
@@ -28,8 +34,7 @@ class SaasSubscription(models.Model):
     @api.depends("line_ids.product_id", "line_ids.mrr", "line_ids.sequence")
     def _compute_plan_product_id(self):
         for subscription in self:
-            lines = subscription.line_ids.sorted(lambda line: (-line.mrr, line.sequence, line.id))
-            subscription.plan_product_id = lines[:1].product_id
+            subscription.plan_product_id = plan_line(subscription.line_ids).product_id
 
     def _sync_mrr(self, date, event=None, occurred_at=None):
         """The fact recorded for the subscription's lines as they now are

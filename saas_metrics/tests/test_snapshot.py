@@ -125,6 +125,49 @@ class TestSnapshot(MetricsCommon):
         self.assertEqual(_d(rows[1].opening_company), D(30))
         self.assertEqual(_d(rows[1].new_company), D(0))
 
+    def test_a_late_plan_change_shows_its_plan_in_its_months(self):
+        # Starter from January, two seats of Starter from 2 May (applied);
+        # then the upgrade to Pro of 10 March arrives late. March and April
+        # are Pro (they showed Starter, the plan of the fact before), May on
+        # Starter again as the May event stated.
+        self.customer("cus_lp")
+        self.subscribe(
+            "subscription.activated", "slp", "cus_lp", price="49.00", when="2026-01-05T00:00:00Z"
+        )
+        self.subscribe(
+            "subscription.changed",
+            "slp",
+            "cus_lp",
+            price="49.00",
+            quantity="2",
+            when="2026-05-02T00:00:00Z",
+        )
+        self.subscribe(
+            "subscription.changed",
+            "slp",
+            "cus_lp",
+            plan="pro",
+            price="99.00",
+            when="2026-03-10T00:00:00Z",
+        )
+        self.refresh()
+        sub = self.subscription("slp")
+        rows = self.env["saas.mrr.snapshot"].search(
+            [("subscription_id", "=", sub.id), ("month", "<=", "2026-06-01")], order="month"
+        )
+        starter, pro = self.product_starter, self.product_pro
+        self.assertEqual(
+            [(r.month.month, r.product_id, _d(r.mrr)) for r in rows],
+            [
+                (1, starter, D(49)),
+                (2, starter, D(49)),
+                (3, pro, D(99)),
+                (4, pro, D(99)),
+                (5, starter, D(98)),
+                (6, starter, D(98)),
+            ],
+        )
+
     def test_snapshot_carries_the_plan_of_each_month(self):
         # Starter from January, upgraded to Pro on 10 March, a quantity change
         # in May keeps Pro: the rows before March say Starter, from March Pro.

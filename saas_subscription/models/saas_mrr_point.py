@@ -35,3 +35,9 @@ class SaasMrrPoint(models.Model):
         rate = self.rate if self.has_rate else None
         earning = {"yes": True, "no": False}.get(self.earning)
         return rate, earning
+
+    def _late_fact_lines(self, lines):
+        """Hook: ``lines`` (unsaved subscription lines, or None) are what the
+        late event of this fact stated. Nothing to keep here; ``saas_metrics``
+        takes the fact's plan from them."""
+        self.ensure_one()

@@ -110,9 +110,10 @@ class SaasSubscription(models.Model):
         )
         return self._rebuild_mrr_movements(point)
 
-    def _apply_late_mrr_fact(self, date, event, occurred_at, rate=None, earning=None):
+    def _apply_late_mrr_fact(self, date, event, occurred_at, lines=None, earning=None):
         """Insert what an event older than the applied state said about the MRR
-        at ``date`` into the subscription's history (the state is not changed).
+        at ``date`` into the subscription's history (the state is not changed):
+        ``lines``, the lines it stated (unsaved records), or None.
         A fact dated after the newest state's date cannot apply: nothing is done."""
         self.ensure_one()
         self._seed_mrr_points()
@@ -121,7 +122,14 @@ class SaasSubscription(models.Model):
         )
         if newest and date > newest.date:
             return self.env["saas.mrr.movement"]
+        rate = None
+        if lines is not None:
+            rate = quantize(
+                sum((to_decimal(line.mrr) for line in lines), ZERO),
+                self.currency_id.decimal_places,
+            )
         point = self._record_mrr_point(date, event, occurred_at, rate=rate, earning=earning)
+        point._late_fact_lines(lines)
         return self._rebuild_mrr_movements(point)
 
     def _record_mrr_point(self, date, event, occurred_at, rate=None, earning=None):

@@ -8,7 +8,7 @@ the MRR movement explaining it; older events never overwrite newer state.
 
 from odoo.addons.saas_sync.exceptions import DependencyError, EventValidationError
 
-from ..lib.mrr import ZERO, item_discounts, quantize, split_amount, to_decimal
+from ..lib.mrr import ZERO, item_discounts, split_amount, to_decimal
 from ..models.saas_subscription import MRR_STATES
 from .context import EventContext
 
@@ -165,27 +165,27 @@ def apply_subscription_event(env, event, message):
     return ctx.result()
 
 
-def _items_rate(ctx, subscription):
-    """The lines' MRR an event with items states, computed by the lines themselves
-    (new records, not saved: the same precision and rounding as stored lines)."""
+def _items_lines(ctx, subscription):
+    """The lines an event with items states, as new records (not saved: the
+    same precision and rounding as stored lines)."""
     lines = ctx.env["saas.subscription.line"]
-    total = ZERO
     for _op, _id, values in _line_commands(ctx)[1:]:
-        total += to_decimal(lines.new(dict(values, subscription_id=subscription.id)).mrr)
-    return quantize(total, subscription.currency_id.decimal_places)
+        lines |= lines.new(dict(values, subscription_id=subscription.id))
+    return lines
 
 
 def _late_fact(ctx, event_type, subscription):
-    """(date, rate, earning) that an event older than the applied state says about
-    the subscription's MRR, or None when it says nothing (a cancellation at period
-    end only schedules)."""
+    """(date, lines, earning) that an event older than the applied state says
+    about the subscription's MRR (``lines``: the lines it states, unsaved, or
+    None), or None when it says nothing (a cancellation at period end only
+    schedules)."""
     effective = ctx.date("effective_date", default=ctx.occurred_date)
     status = ctx.data.get("status")
     earning = None if status is None else _state_from_source(ctx, None) in MRR_STATES
     if event_type in WITH_ITEMS:
         if earning is None and event_type != "subscription.changed":
             earning = True
-        return effective, _items_rate(ctx, subscription), earning
+        return effective, _items_lines(ctx, subscription), earning
     if event_type == "subscription.cancelled":
         if ctx.data.get("cancel_at_period_end") or ctx.data.get("at_period_end"):
             return None
@@ -200,9 +200,9 @@ def _apply_late_fact(ctx, event_type, subscription):
     fact = _late_fact(ctx, event_type, subscription)
     if fact is None:
         return subscription.env["saas.mrr.movement"]
-    day, rate, earning = fact
+    day, lines, earning = fact
     return subscription._apply_late_mrr_fact(
-        day, ctx.event, ctx.occurred_at, rate=rate, earning=earning
+        day, ctx.event, ctx.occurred_at, lines=lines, earning=earning
     )
 
 
