@@ -92,6 +92,7 @@ find_odoo() {
         if "$python_found" -c 'import sys; sys.exit(sys.prefix == sys.base_prefix)'; then
             PYTHON="$python_found"   # a virtualenv: installs go into it
             SAAS_VENV=$("$PYTHON" -c 'import sys; print(sys.prefix)')
+            export PATH="$SAAS_VENV/bin:$PATH"
             export PYTHON SAAS_VENV
         else
             use_cache_venv "$python_found" --system-site-packages
@@ -211,6 +212,8 @@ use_cache_venv() {
         with_cache_lock create_venv "$python_found" "$@"
     fi
     PYTHON="$SAAS_VENV/bin/python"
+    # Its commands (localstripe for the tests, the linters) come first.
+    export PATH="$SAAS_VENV/bin:$PATH"
     export PYTHON SAAS_VENV
 }
 
