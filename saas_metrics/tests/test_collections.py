@@ -215,6 +215,31 @@ class TestCollections(MetricsCommon):
         self.payment_fails("pay_t1_late", self.today, inv_id="in_t", sub_id="sub_t")
         self.assertFalse(self.collection_todos(subscription))
 
+    def test_failures_from_before_the_upgrade_are_backfilled(self):
+        """The migration to 18.0.1.1.0 keeps the failures recorded before it:
+        an invoice settled meanwhile closes its stale to-do."""
+        self.subscribe("subscription.activated", "sub_b", "cus_c", price="100.00")
+        subscription = self.subscription("sub_b")
+        self.invoice("in_b1", "100.00", self.today - timedelta(days=5), sub_id="sub_b")
+        self.invoice("in_b2", "50.00", self.today - timedelta(days=5), sub_id="sub_b")
+        self.payment_fails("pay_b1", self.today - timedelta(days=4), inv_id="in_b1", sub_id="sub_b")
+        self.payment_fails("pay_b2", self.today - timedelta(days=4), inv_id="in_b2", sub_id="sub_b")
+        Failure = self.env["saas.payment.failure"].sudo()
+        Failure.search([("subscription_id", "=", subscription.id)]).unlink()
+        self.pay("pay_b3", "in_b1", "100.00", self.today)  # before the upgrade: no closing
+        self.assertEqual(len(self.collection_todos(subscription)), 2)
+        Failure._backfill()
+        failures = Failure.search([("subscription_id", "=", subscription.id)])
+        by_key = {failure.payment_key: failure for failure in failures}
+        self.assertEqual(set(by_key), {"pay_b1", "pay_b2"})
+        invoice_b2 = self.env["saas.binding"].find_record(self.system, "account.move", "in_b2")
+        self.assertEqual(by_key["pay_b2"].invoice_id, invoice_b2)
+        self.assertEqual(by_key["pay_b1"].settled_date, self.today)
+        self.assertFalse(by_key["pay_b2"].settled_date)
+        self.assertEqual(self.collection_todos(subscription), by_key["pay_b2"].activity_id)
+        Failure._backfill()  # once
+        self.assertEqual(Failure.search([("subscription_id", "=", subscription.id)]), failures)
+
     def test_demo_collection_todos_are_not_stale(self):
         """Issue 19 #9 on the demo: a failed invoice that a later payment of
         its subscription settled has no to-do left; the open ones are unpaid."""

@@ -74,6 +74,71 @@ class SaasPaymentFailure(models.Model):
             )
 
     @api.model
+    def _backfill(self):
+        """Failed payments recorded before this model (an upgrade): one per
+        chatter message bound to a failed payment's id, with its to-do, the
+        invoice whose chatter got the same message, and closed at once when
+        that invoice is settled already."""
+        bindings = (
+            self.env["saas.binding"].sudo().search([("res_model", "=", "mail.message")], order="id")
+        )
+        known = set(self.sudo().search([]).mapped(lambda f: (f.system_id.id, f.payment_key)))
+        Activity = self.env["mail.activity"].sudo()
+        Message = self.env["mail.message"].sudo()
+        invoices = self.env["account.move"]
+        for binding in bindings:
+            if (binding.system_id.id, binding.external_id) in known:
+                continue
+            message = Message.browse(binding.res_id).exists()
+            if not message or message.model not in ("saas.subscription", "account.move"):
+                continue
+            subscription = invoice = None
+            if message.model == "saas.subscription":
+                subscription = self.env["saas.subscription"].sudo().browse(message.res_id)
+                invoice = (
+                    self.env["account.move"]
+                    .sudo()
+                    .browse(
+                        Message.search(
+                            [
+                                ("model", "=", "account.move"),
+                                ("body", "=", message.body),
+                                ("date", ">=", message.date),
+                            ],
+                            limit=1,
+                        ).res_id
+                    )
+                )
+            else:
+                invoice = self.env["account.move"].sudo().browse(message.res_id)
+                subscription = invoice.saas_subscription_id
+            target = subscription or invoice
+            if not target.exists():
+                continue
+            activity = Activity.search(
+                [
+                    ("res_model", "=", target._name),
+                    ("res_id", "=", target.id),
+                    ("summary", "=like", f"Collect failed payment {binding.external_id}"),
+                ],
+                limit=1,
+            )
+            self.sudo().create(
+                {
+                    "payment_key": binding.external_id,
+                    "date": (binding.source_updated_at or message.date).date(),
+                    "system_id": binding.system_id.id,
+                    "company_id": target.company_id.id or binding.system_id.company_id.id,
+                    "partner_id": (subscription or invoice).partner_id.commercial_partner_id.id,
+                    "subscription_id": subscription.id if subscription else False,
+                    "invoice_id": invoice.id if invoice else False,
+                    "activity_id": activity.id,
+                }
+            )
+            invoices |= invoice or self.env["account.move"]
+        return self._settle_invoices(invoices)
+
+    @api.model
     def _open_at(self, day, companies):
         """The failures open at the end of ``day``."""
         return self.sudo().search(
