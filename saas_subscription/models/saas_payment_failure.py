@@ -82,7 +82,10 @@ class SaasPaymentFailure(models.Model):
         bindings = (
             self.env["saas.binding"].sudo().search([("res_model", "=", "mail.message")], order="id")
         )
-        known = set(self.sudo().search([]).mapped(lambda f: (f.system_id.id, f.payment_key)))
+        known = {
+            (system.id, key)
+            for system, key in self.sudo()._read_group([], ["system_id", "payment_key"])
+        }
         Activity = self.env["mail.activity"].sudo()
         Message = self.env["mail.message"].sudo()
         invoices = self.env["account.move"]
