@@ -153,6 +153,16 @@ class TestBatches(RevenueCommon):
         self.assertEqual(set(batches.mapped("amount_company")), {100.0})
         self.assertFalse(self.build_wizard(date(2023, 12, 31)).earlier_months)
 
+    def test_one_batch_sweeping_earlier_months_says_so(self):
+        self.make_invoice(1200.0, date(2023, 2, 1), date(2024, 1, 31))
+        action = self.build_wizard(date(2023, 4, 30)).action_build()
+        batch = self.Batch.browse(action["res_id"])
+        self.assertEqual((batch.line_count, batch.amount_company), (3, 300.0))
+        self.assertIn(
+            "Also recognizes the revenue due in 2023-02, 2023-03",
+            batch.message_ids.mapped("body")[0],
+        )
+
     def test_journal_items_of_a_batch_and_no_reset_to_draft(self):
         """Issue 19 #7: the entry's lines open from the batch (Community hides
         the Journal Items tab); its posted entry does not go back to draft."""

@@ -90,7 +90,18 @@ class SaasRevenueBatchBuild(models.TransientModel):
         """One batch for everything due up to the month's end (earlier months
         with no batch included)."""
         self._check_can_build()
+        earlier = self.earlier_months
         batch = self.env["saas.revenue.batch"].sudo()._build(self.company_id, self.date)
+        if batch and earlier:
+            batch.message_post(
+                body=self.env._(
+                    "Also recognizes the revenue due in %(months)s, months with no batch of "
+                    "their own, on the entry of %(month)s.",
+                    months=earlier,
+                    month=self.date.strftime("%Y-%m"),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
         return self._open(batch)
 
     def action_build_per_month(self):
