@@ -3,7 +3,7 @@
     "name": "SaaS Subscriptions and Billing Documents",
     "summary": "Canonical subscriptions, MRR movement ledger, customers, invoices, "
     "credit notes, payments and refunds from subscription events",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/saas-finance/odoo-saas-finance",
     "author": "SaaS Finance contributors",

@@ -17,17 +17,22 @@ ADDONS=$(suite_addons)
 if psql -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB'" | grep -q 1; then
     echo "Upgrading database $DB ($ADDONS; addons new to it are installed)..."
     INIT=(-i "$ADDONS" -u "$ADDONS")
+    CREATED=0
 else
     echo "Creating database $DB with demo data ($ADDONS)..."
     INIT=(-i "$ADDONS")
+    CREATED=1
 fi
 odoo_cmd -d "$DB" --addons-path "$(odoo_addons_path)" "${INIT[@]}" --stop-after-init \
     --db-filter "^${DB}\$" --log-level warn
-# Admin password "admin" (demo data sets it; reset in case it was changed).
-odoo_cmd shell -d "$DB" --addons-path "$(odoo_addons_path)" --log-level warn <<'PY' >/dev/null
+if [ "$CREATED" = 1 ]; then
+    # Admin password "admin" on the new database only: an existing one keeps its
+    # password and its users' open sessions.
+    odoo_cmd shell -d "$DB" --addons-path "$(odoo_addons_path)" --log-level warn <<'PY' >/dev/null
 env.ref("base.user_admin").password = "admin"
 env.cr.commit()
 PY
+fi
 echo "Odoo is serving http://localhost:$PORT (login admin / admin). Ctrl-C stops it."
 exec "$PYTHON" -m odoo -d "$DB" --addons-path "$(odoo_addons_path)" --db-filter "^${DB}\$" \
     --http-port "$PORT" "$@"

@@ -4,8 +4,8 @@ from datetime import date
 from decimal import Decimal
 
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
-from odoo.tools.misc import formatLang
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import format_date, formatLang
 
 from odoo.addons.saas_subscription.lib.mrr import ZERO, month_end, quantize, to_decimal
 from odoo.addons.saas_sync.const import SUPPORT_GROUP
@@ -185,23 +185,50 @@ class SaasMetrics(models.AbstractModel):
         return {cohort: data for cohort, data in table.items() if cohort >= window[0]}
 
     @api.model
+    def _aging_at(self, day, companies):
+        """``{(company_id, bucket): amount due}`` of the receivables of posted
+        customer documents as they stood at the end of ``day``: each journal
+        item's balance less what was reconciled with it by then (a partial
+        reconciliation counts from its ``max_date``), aged against ``day``."""
+        cr = self.env.cr
+        cr.execute(
+            """SELECT aml.company_id, COALESCE(aml.date_maturity, aml.date),
+                      aml.balance
+                      - COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p
+                                   WHERE p.debit_move_id = aml.id AND p.max_date <= %(day)s), 0)
+                      + COALESCE((SELECT SUM(p.amount) FROM account_partial_reconcile p
+                                   WHERE p.credit_move_id = aml.id AND p.max_date <= %(day)s), 0)
+                 FROM account_move_line aml
+                 JOIN account_move am ON am.id = aml.move_id
+                 JOIN account_account aa ON aa.id = aml.account_id
+                WHERE aa.account_type = 'asset_receivable' AND am.state = 'posted'
+                  AND am.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
+                  AND aml.date <= %(day)s AND aml.company_id = ANY(%(companies)s)""",
+            {"day": day, "companies": companies.ids},
+        )
+        result = {}
+        for company_id, due, residual in cr.fetchall():
+            residual = to_decimal(residual or 0)
+            if residual:
+                key = (company_id, m.aging_bucket(due, day))
+                result[key] = result.get(key, ZERO) + residual
+        return result
+
+    @api.model
     def _collections_summary(self, companies, currency, month=None):
-        """Aging totals by bucket today, DSO of ``month``, failed payments and
-        collection activities."""
+        """Collections as they stood at the end of ``month`` (default: the
+        current month; today for the current month): aging totals by bucket,
+        DSO of the month, failed payments still open and collection to-dos."""
         today = fields.Date.context_today(self)
         month = month or m.month_start(today)
+        end = month_end(month)
+        as_of = min(end, today)
         self.env.flush_all()
         cr = self.env.cr
         by_id = {company.id: company for company in companies}
         buckets = dict.fromkeys((key for key, *_ in m.AGING_BUCKETS), ZERO)
-        cr.execute(
-            """SELECT company_id, bucket, SUM(amount_residual) FROM saas_receivable_aging
-                WHERE company_id = ANY(%s) GROUP BY 1, 2""",
-            [companies.ids],
-        )
-        for company_id, bucket, amount in cr.fetchall():
-            buckets[bucket] += self._convert(amount, by_id[company_id], currency, today)
-        end = month_end(month)
+        for (company_id, bucket), amount in self._aging_at(as_of, companies).items():
+            buckets[bucket] += self._convert(amount, by_id[company_id], currency, as_of)
         receivables = sales = ZERO
         cr.execute(
             """SELECT aml.company_id, SUM(aml.balance) FROM account_move_line aml
@@ -222,24 +249,35 @@ class SaasMetrics(models.AbstractModel):
         )
         for company_id, amount in cr.fetchall():
             sales += self._convert(amount or 0, by_id[company_id], currency, end)
-        failed = self.env["saas.subscription"].search(
-            [
-                ("company_id", "in", companies.ids),
-                ("state", "=", "past_due"),
-                ("failed_payment_count", ">", 0),
-            ]
-        )
-        activities = (
-            self.env["mail.activity"]
-            .sudo()
-            .search_count(
-                [
-                    ("res_model", "in", ("saas.subscription", "account.move", "res.partner")),
-                    ("summary", "=like", "Collect failed payment%"),
-                ]
+        # failed payments not yet settled at the day (the invoice paid, or the
+        # payment itself succeeding later)
+        failures = self.env["saas.payment.failure"]._open_at(as_of, companies)
+        failed = failures.subscription_id
+        if as_of < m.month_start(today):
+            # a past month: the subscriptions' MRR at its end, from the snapshot
+            snapshots = (
+                self.env["saas.mrr.snapshot"]
+                .sudo()
+                .search([("subscription_id", "in", failed.ids), ("month", "=", month)])
             )
-        )
+            failed_mrr = sum(
+                (
+                    self._convert(row.mrr_company, row.company_id, currency, end)
+                    for row in snapshots
+                ),
+                ZERO,
+            )
+            # each failure open at the month end had its collection to-do open
+            activities = len(failures)
+        else:
+            failed_mrr = sum(
+                (self._convert(s.mrr_company, s.company_id, currency, today) for s in failed),
+                ZERO,
+            )
+            # the open collection to-dos of these failures
+            activities = len(failures.filtered("activity_id"))
         return {
+            "as_of": as_of,
             "buckets": buckets,
             "total_due": sum(buckets.values(), ZERO),
             "overdue": sum((v for k, v in buckets.items() if k != "current"), ZERO),
@@ -247,11 +285,8 @@ class SaasMetrics(models.AbstractModel):
             "sales": sales,
             "dso": m.dso(receivables, sales, calendar.monthrange(month.year, month.month)[1]),
             "failed_subscriptions": len(failed),
-            "failed_attempts": sum(failed.mapped("failed_payment_count")),
-            "failed_mrr": sum(
-                (self._convert(s.mrr_company, s.company_id, currency, today) for s in failed),
-                ZERO,
-            ),
+            "failed_attempts": len(failures),
+            "failed_mrr": failed_mrr,
             "activities": activities,
         }
 
@@ -374,6 +409,23 @@ class SaasMetrics(models.AbstractModel):
         ]
 
     @api.model
+    def _check_month_reportable(self, month):
+        """A month after the current one has no figures yet: refused, rather
+        than printed as zero MRR, zero customers and a trend falling to zero."""
+        month = self._first_day(month)
+        current = m.month_start(fields.Date.context_today(self))
+        if month > current:
+            raise UserError(
+                self.env._(
+                    "%(month)s has not started yet: the executive report covers months up to "
+                    "the current one (%(current)s).",
+                    month=month.strftime("%B %Y"),
+                    current=current.strftime("%B %Y"),
+                )
+            )
+        return month
+
+    @api.model
     def _first_day(self, value):
         value = fields.Date.to_date(value) if not isinstance(value, date) else value
         return m.month_start(value)
@@ -385,7 +437,7 @@ class SaasMetrics(models.AbstractModel):
         (None: all the user's companies, converted to the current company's
         currency), as display strings."""
         self._check_reader()
-        month = self._first_day(month)
+        month = self._check_month_reportable(month)
         companies = self._report_companies(company)
         currency = company.currency_id if company else self.env.company.currency_id
         self.env["saas.mrr.snapshot"].sudo()._refresh_stale()
@@ -447,6 +499,10 @@ class SaasMetrics(models.AbstractModel):
         cohorts = self._cohorts(month, companies, currency)
         ages = list(range(12))
         collections = self._collections_summary(companies, currency, month)
+
+        def fmt_date(day):
+            return format_date(self.env, day)
+
         deferred = self._deferred_revenue_balance(end, companies, currency)
         return {
             "title": self.env._("SaaS executive report"),
@@ -484,6 +540,7 @@ class SaasMetrics(models.AbstractModel):
                 for cohort, data in cohorts.items()
             ],
             "collections": {
+                "as_of": fmt_date(collections["as_of"]),
                 "buckets": [
                     (label, fmt(collections["buckets"][key], currency))
                     for key, label, _first, _last in m.AGING_BUCKETS

@@ -181,6 +181,7 @@ class SaasMetricsDemo(models.AbstractModel):
             # months, for every other customer (keeps the demo install short)
             step = relativedelta(months=plan[3]) if plan[2] == "month" else relativedelta(years=1)
             billing, period_start, invoice_no = start, start, 0
+            unpaid = []  # failed invoices the next payment settles
             while billing <= today:
                 _day, billed_active, billed_plan, billed_quantity = [
                     change for change in changes if change[0] <= billing
@@ -202,6 +203,7 @@ class SaasMetricsDemo(models.AbstractModel):
                             billing + step - timedelta(days=1),
                             invoice_no,
                             today,
+                            unpaid,
                         )
                 billing += step
             if active:
@@ -234,11 +236,26 @@ class SaasMetricsDemo(models.AbstractModel):
 
     @api.model
     def _demo_billing(
-        self, rng, credit, cus, sub, currency, plan, quantity, day, period_end, number, today
+        self,
+        rng,
+        credit,
+        cus,
+        sub,
+        currency,
+        plan,
+        quantity,
+        day,
+        period_end,
+        number,
+        today,
+        unpaid=None,
     ):
         """An invoice at ``day`` and what happened to it: paid (most), paid late,
-        failed and still open; with ``credit`` 1, paid at once then credited;
-        with 2, also refunded."""
+        failed and open until the subscription's next payment settles it with
+        its own invoice (``unpaid``: the failed invoices of the subscription not
+        yet paid, as ``(invoice id, total)``); with ``credit`` 1, paid at once
+        then credited; with 2, also refunded."""
+        unpaid = [] if unpaid is None else unpaid
         key, price, _interval, _count = plan
         total = (Decimal(price) * quantity).quantize(Decimal("0.01"))
         inv = f"in_{sub}_{number}"
@@ -288,7 +305,10 @@ class SaasMetricsDemo(models.AbstractModel):
                     },
                 )
             )
+            unpaid.append((inv, total))
         elif paid_on <= today:
+            settled = [*unpaid, (inv, total)]
+            unpaid.clear()
             events.append(
                 (
                     "payment.succeeded",
@@ -297,8 +317,8 @@ class SaasMetricsDemo(models.AbstractModel):
                         "payment_id": f"pay_{inv}",
                         "customer_id": cus,
                         "currency": currency,
-                        "amount": str(total),
-                        "invoice_ids": [inv],
+                        "amount": str(sum((amount for _inv, amount in settled), Decimal(0))),
+                        "invoice_ids": [key for key, _amount in settled],
                         "date": paid_on.isoformat(),
                     },
                 )

@@ -134,6 +134,126 @@ class TestCollections(MetricsCommon):
         listed = self.env["saas.subscription"].search(safe_eval(action["domain"]))
         self.assertIn(self.subscription("sub_f"), listed)
 
+    def payment_fails(
+        self, pay_id, day, inv_id=None, sub_id=None, customer="cus_c", amount="100.00"
+    ):
+        data = {
+            "payment_id": pay_id,
+            "customer_id": customer,
+            "currency": self.currency.name,
+            "amount": amount,
+            "failure_message": "Card declined",
+        }
+        if inv_id:
+            data["invoice_id"] = inv_id
+        if sub_id:
+            data["subscription_id"] = sub_id
+        self.assertDone(self.emit("payment.failed", data, occurred_at=f"{day}T10:00:00Z"))
+
+    def collection_todos(self, records=None):
+        """The open *Collect failed payment* to-dos (on ``records`` only)."""
+        domain = [("summary", "=like", "Collect failed payment%")]
+        if records is not None:
+            domain += [("res_model", "=", records._name), ("res_id", "in", records.ids)]
+        return self.env["mail.activity"].sudo().search(domain)
+
+    def test_collections_of_a_past_month_as_at_its_end(self):
+        """Issue 19 #4: February 2026 prints February's aging and failures,
+        not today's (the invoice was paid in March)."""
+        Metrics = self.env["saas.metrics"]
+        self.invoice("in_feb", "100.00", date(2026, 1, 31), day=date(2026, 1, 15))
+        self.invoice("in_late", "40.00", date(2026, 3, 31), day=date(2026, 3, 1))
+        self.payment_fails("pay_feb", date(2026, 2, 10), inv_id="in_feb")
+        self.pay("pay_mar", "in_feb", "100.00", date(2026, 3, 15))
+        self.pay("pay_late", "in_late", "40.00", date(2026, 4, 2))
+        feb = Metrics._collections_summary(self.company, self.currency, date(2026, 2, 1))
+        # 28 days past due at February 28; March's invoice not issued yet
+        self.assertEqual(feb["buckets"]["1_30"], D(100))
+        self.assertEqual(feb["as_of"], date(2026, 2, 28))
+        self.assertEqual((feb["total_due"], feb["overdue"]), (D(100), D(100)))
+        self.assertEqual((feb["failed_attempts"], feb["activities"]), (1, 1))
+        march = Metrics._collections_summary(self.company, self.currency, date(2026, 3, 1))
+        self.assertEqual(march["buckets"]["current"], D(40))
+        self.assertEqual((march["total_due"], march["overdue"]), (D(40), D(0)))
+        self.assertEqual((march["failed_attempts"], march["activities"]), (0, 0))
+        january = Metrics._collections_summary(self.company, self.currency, date(2020, 1, 1))
+        self.assertEqual((january["total_due"], january["failed_attempts"]), (D(0), 0))
+        now = Metrics._collections_summary(self.company, self.currency)
+        self.assertEqual(
+            (now["total_due"], now["failed_attempts"], now["activities"]), (D(0), 0, 0)
+        )
+        # a partial payment leaves the rest aged at the month end
+        self.invoice("in_part", "90.00", date(2026, 5, 10), day=date(2026, 5, 1))
+        self.pay("pay_part", "in_part", "30.00", date(2026, 5, 20))
+        may = Metrics._collections_summary(self.company, self.currency, date(2026, 5, 1))
+        self.assertEqual(may["buckets"]["1_30"], D(60))
+
+    def test_collection_todo_closes_when_the_invoice_is_settled(self):
+        """Issue 19 #9: a failed payment's to-do closes when its payment or a
+        later one settles the invoice, not before."""
+        self.subscribe("subscription.activated", "sub_t", "cus_c", price="100.00")
+        subscription = self.subscription("sub_t")
+        self.invoice("in_t", "100.00", self.today - timedelta(days=5), sub_id="sub_t")
+        self.payment_fails("pay_t1", self.today - timedelta(days=4), inv_id="in_t", sub_id="sub_t")
+        self.payment_fails("pay_t2", self.today - timedelta(days=2), inv_id="in_t", sub_id="sub_t")
+        self.assertEqual(len(self.collection_todos(subscription)), 2)
+        # a partial payment settles nothing
+        self.pay("pay_t3", "in_t", "30.00", self.today - timedelta(days=1))
+        self.assertEqual(len(self.collection_todos(subscription)), 2)
+        self.pay("pay_t4", "in_t", "70.00", self.today)
+        self.assertFalse(self.collection_todos(subscription))
+        failures = self.env["saas.payment.failure"].search([("payment_key", "like", "pay_t")])
+        self.assertEqual(set(failures.mapped("settled_date")), {self.today})
+        summary = self.env["saas.metrics"]._collections_summary(self.company, self.currency)
+        self.assertEqual((summary["failed_attempts"], summary["activities"]), (0, 0))
+        # a failure without an invoice closes when the same payment succeeds on retry
+        self.payment_fails("pay_r", self.today - timedelta(days=1), sub_id="sub_t", amount="10.00")
+        self.assertEqual(len(self.collection_todos(subscription)), 1)
+        self.pay("pay_r", "in_t", "10.00", self.today)
+        self.assertFalse(self.collection_todos(subscription))
+        # a failure reported after its invoice was settled opens no to-do
+        self.payment_fails("pay_t1_late", self.today, inv_id="in_t", sub_id="sub_t")
+        self.assertFalse(self.collection_todos(subscription))
+
+    def test_failures_from_before_the_upgrade_are_backfilled(self):
+        """The migration to 18.0.1.1.0 keeps the failures recorded before it:
+        an invoice settled meanwhile closes its stale to-do."""
+        self.subscribe("subscription.activated", "sub_b", "cus_c", price="100.00")
+        subscription = self.subscription("sub_b")
+        self.invoice("in_b1", "100.00", self.today - timedelta(days=5), sub_id="sub_b")
+        self.invoice("in_b2", "50.00", self.today - timedelta(days=5), sub_id="sub_b")
+        self.payment_fails("pay_b1", self.today - timedelta(days=4), inv_id="in_b1", sub_id="sub_b")
+        self.payment_fails("pay_b2", self.today - timedelta(days=4), inv_id="in_b2", sub_id="sub_b")
+        Failure = self.env["saas.payment.failure"].sudo()
+        Failure.search([("subscription_id", "=", subscription.id)]).unlink()
+        self.pay("pay_b3", "in_b1", "100.00", self.today)  # before the upgrade: no closing
+        self.assertEqual(len(self.collection_todos(subscription)), 2)
+        Failure._backfill()
+        failures = Failure.search([("subscription_id", "=", subscription.id)])
+        by_key = {failure.payment_key: failure for failure in failures}
+        self.assertEqual(set(by_key), {"pay_b1", "pay_b2"})
+        invoice_b2 = self.env["saas.binding"].find_record(self.system, "account.move", "in_b2")
+        self.assertEqual(by_key["pay_b2"].invoice_id, invoice_b2)
+        self.assertEqual(by_key["pay_b1"].settled_date, self.today)
+        self.assertFalse(by_key["pay_b2"].settled_date)
+        self.assertEqual(self.collection_todos(subscription), by_key["pay_b2"].activity_id)
+        Failure._backfill()  # once
+        self.assertEqual(Failure.search([("subscription_id", "=", subscription.id)]), failures)
+
+    def test_demo_collection_todos_are_not_stale(self):
+        """Issue 19 #9 on the demo: a failed invoice that a later payment of
+        its subscription settled has no to-do left; the open ones are unpaid."""
+        system = self.env.ref("saas_subscription.demo_system_billing")
+        failures = self.env["saas.payment.failure"].sudo().search([("system_id", "=", system.id)])
+        self.assertTrue(failures, "run with the demo data")
+        for failure in failures:
+            settled = failure.invoice_id.payment_state in ("paid", "in_payment", "reversed")
+            self.assertEqual(bool(failure.settled_date), settled, failure.payment_key)
+            self.assertEqual(bool(failure.activity_id), not settled, failure.payment_key)
+        subscriptions = self.env["saas.subscription"].sudo().search([("system_id", "=", system.id)])
+        todos = self.collection_todos(subscriptions)
+        self.assertEqual(todos, failures.activity_id)
+
     def test_cash_forecast_lines_with_their_source(self):
         today = self.today
         # history: an invoice paid 4 days after its due date

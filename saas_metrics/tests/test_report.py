@@ -5,7 +5,7 @@ import tempfile
 from datetime import date
 from decimal import Decimal
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
 from odoo.addons.saas_subscription.lib.mrr import to_decimal
@@ -107,6 +107,22 @@ class TestExecutiveReport(MetricsCommon, HttpCase):
         ]
         for snippet in expected:
             self.assertIn(snippet.replace("\xa0", " "), text)
+
+    def test_future_month_refused(self):
+        """Issue 19 #5: a month after the current one has no figures yet."""
+        today = date.today()
+        following = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+        wizard = self.env["saas.executive.report.wizard"].create(
+            {"month": following, "company_id": self.company.id}
+        )
+        with self.assertRaisesRegex(UserError, "has not started yet"):
+            wizard.action_print()
+        with self.assertRaisesRegex(UserError, "has not started yet"):
+            self.env["saas.metrics"]._executive_values(following, self.company)
+        current = self.env["saas.executive.report.wizard"].create(
+            {"month": today.replace(day=1), "company_id": self.company.id}
+        )
+        self.assertEqual(current.action_print()["type"], "ir.actions.report")
 
     def test_cohort_retention_of_the_history(self):
         # January cohort: 3 customers, 300.00; in February one churns, one

@@ -28,6 +28,7 @@ class SaasExecutiveReportWizard(models.TransientModel):
     def action_print(self):
         self.ensure_one()
         self.env["saas.metrics"]._check_reader()
+        self.env["saas.metrics"]._check_month_reportable(self.month)
         action = self.env.ref("saas_metrics.action_report_saas_executive").report_action(
             self, config=False
         )

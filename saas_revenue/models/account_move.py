@@ -129,6 +129,20 @@ class AccountMove(models.Model):
 
     # ------------------------------------------------------------ draft
     def button_draft(self):
+        posted_batches = self.saas_revenue_batch_id.filtered(lambda b: b.state == "posted")
+        if posted_batches:
+            raise UserError(
+                self.env._(
+                    "%(entries)s recognized the revenue of batch %(batches)s: it stays posted "
+                    "(the schedule lines point to it). Reverse it instead.",
+                    entries=", ".join(
+                        self.filtered(lambda m: m.saas_revenue_batch_id in posted_batches).mapped(
+                            "display_name"
+                        )
+                    ),
+                    batches=", ".join(posted_batches.mapped("name")),
+                )
+            )
         schedules = self.saas_revenue_schedule_ids
         recognized = schedules.line_ids.filtered(lambda line: line.state == "posted")
         if recognized:

@@ -30,6 +30,12 @@ LOCK_LABELS = {
     "purchase_lock_date": "purchase lock date",
     "hard_lock_date": "hard lock date",
 }
+# The lock dates a recognition entry respects, whatever its journal (a
+# miscellaneous one, which Odoo checks against the fiscal year and hard lock
+# dates only): recognized revenue is sales revenue, so the sales lock date
+# closes it too; the tax lock date as well (the closed tax periods stay
+# untouched); the purchase lock date is not about revenue.
+RECOGNITION_LOCKS = {"fiscalyear": True, "sale": True, "tax": True, "hard": True, "purchase": False}
 
 
 class SaasRevenueBatch(models.Model):
@@ -122,12 +128,9 @@ class SaasRevenueBatch(models.Model):
         """The month end, unless a lock date closes it: then the end of the first
         open month, and the batch says why."""
         for batch in self:
-            journals = batch._journals()
             day, reasons = batch.date, []
             while True:
-                locks = []
-                for journal in journals or [self.env["account.journal"]]:
-                    locks += batch.company_id._get_violated_lock_dates(day, True, journal)
+                locks = batch.company_id._get_lock_date_violations(day, **RECOGNITION_LOCKS)
                 if not locks:
                     break
                 lock_day, field = max(locks)
@@ -144,20 +147,6 @@ class SaasRevenueBatch(models.Model):
                     day=day,
                 )
             batch.write({"accounting_date": day, "lock_note": note})
-
-    def _journals(self):
-        """Journals of the batch's schedules, read in SQL (no line is loaded)."""
-        self.ensure_one()
-        self.env["saas.revenue.schedule.line"].flush_model(["batch_id"])
-        self.env.cr.execute(
-            SQL(
-                """SELECT DISTINCT s.journal_id FROM saas_revenue_schedule_line l
-                     JOIN saas_revenue_schedule s ON s.id = l.schedule_id
-                    WHERE l.batch_id = %s""",
-                self.id,
-            )
-        )
-        return self.env["account.journal"].browse(row[0] for row in self.env.cr.fetchall())
 
     @api.model
     def _cron_build_batches(self, day=None):
@@ -284,6 +273,19 @@ class SaasRevenueBatch(models.Model):
         if len(self.move_ids) == 1:
             action.update(res_id=self.move_ids.id, views=[(False, "form")])
         return action
+
+    def action_view_journal_items(self):
+        """The journal items of the batch's entries, in a list: Community hides
+        the Journal Items tab of an entry's form."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Journal items of %s", self.name),
+            "res_model": "account.move.line",
+            "domain": [("move_id", "in", self.move_ids.ids)],
+            "views": [(False, "list"), (False, "form")],
+            "context": {"search_default_group_by_move": len(self.move_ids) > 1},
+        }
 
     def action_view_lines(self):
         self.ensure_one()

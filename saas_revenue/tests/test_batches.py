@@ -1,7 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import date
+from datetime import date, timedelta
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
+
+from odoo.addons.saas_revenue.lib.recognition import month_end
 
 from .common import RevenueCommon
 
@@ -82,6 +85,97 @@ class TestBatches(RevenueCommon):
         batch = self.run_batch(date(2023, 3, 31))
         self.assertEqual(batch.move_ids.date, date(2023, 4, 30))
         self.assertIn("hard lock date", batch.lock_note)
+
+    def test_which_lock_dates_a_batch_respects(self):
+        """Issue 19 #8: the recognition entry goes to a miscellaneous journal,
+        yet the sales lock date closes recognized revenue too; the purchase
+        lock date does not."""
+        self.assertEqual(self.revenue_journal.type, "general")
+        self.make_invoice(1200.0, date(2023, 1, 1), date(2023, 12, 31))
+        self.company.sale_lock_date = date(2023, 1, 31)
+        batch = self.run_batch(date(2023, 1, 31))
+        self.assertEqual(batch.move_ids.date, date(2023, 2, 28))
+        self.assertIn("sales lock date", batch.lock_note)
+        self.company.purchase_lock_date = date(2023, 3, 31)
+        batch = self.run_batch(date(2023, 3, 31))
+        self.assertEqual((batch.move_ids.date, batch.lock_note), (date(2023, 3, 31), False))
+        self.company.fiscalyear_lock_date = date(2023, 4, 30)
+        batch = self.run_batch(date(2023, 4, 30))
+        self.assertEqual(batch.move_ids.date, date(2023, 5, 31))
+        self.assertIn("fiscal year lock date", batch.lock_note)
+        self.company.tax_lock_date = date(2023, 6, 30)
+        batch = self.run_batch(date(2023, 6, 30))
+        self.assertEqual(batch.move_ids.date, date(2023, 7, 31))
+        self.assertIn("tax lock date", batch.lock_note)
+        self.company.hard_lock_date = date(2023, 8, 31)
+        batch = self.run_batch(date(2023, 8, 31))
+        self.assertEqual(batch.move_ids.date, date(2023, 9, 30))
+        self.assertIn("hard lock date", batch.lock_note)
+        self.assertTiesOut()
+
+    def build_wizard(self, day):
+        return self.env["saas.revenue.batch.build"].create(
+            {"company_id": self.company.id, "date": day}
+        )
+
+    def test_building_a_month_not_ended_needs_confirmation(self):
+        """Issue 19 #7: the current (or a future) month is not earned yet."""
+        today = date.today()
+        self.make_invoice(1200.0, today.replace(day=1), today.replace(day=1) + timedelta(days=400))
+        for day in (today, today + timedelta(days=40)):
+            wizard = self.build_wizard(day)
+            self.assertTrue(wizard.month_open)
+            with self.assertRaisesRegex(UserError, "has not ended"):
+                wizard.action_build()
+        self.assertFalse(self.Batch.search([("company_id", "=", self.company.id)]))
+        wizard = self.build_wizard(today)
+        wizard.confirm_open_month = True
+        action = wizard.action_build()
+        batch = self.Batch.browse(action["res_id"])
+        self.assertEqual(batch.date, month_end(today))
+        self.assertFalse(self.build_wizard(today.replace(day=1) - timedelta(days=1)).month_open)
+
+    def test_earlier_months_without_a_batch_are_named_and_built_one_by_one(self):
+        """Issue 19 #7: February to October due and no batch: building November
+        says so, and offers one batch per month."""
+        self.make_invoice(1200.0, date(2023, 2, 1), date(2024, 1, 31))
+        wizard = self.build_wizard(date(2023, 11, 30))
+        self.assertEqual(
+            wizard.earlier_months,
+            "2023-02, 2023-03, 2023-04, 2023-05, 2023-06, 2023-07, 2023-08, 2023-09, 2023-10",
+        )
+        action = wizard.action_build_per_month()
+        batches = self.Batch.search(action["domain"], order="date")
+        self.assertEqual(len(batches), 10)
+        self.assertEqual(batches[0].date, date(2023, 2, 28))
+        self.assertEqual(batches[-1].date, date(2023, 11, 30))
+        self.assertEqual(set(batches.mapped("line_count")), {1})
+        self.assertEqual(set(batches.mapped("amount_company")), {100.0})
+        self.assertFalse(self.build_wizard(date(2023, 12, 31)).earlier_months)
+
+    def test_one_batch_sweeping_earlier_months_says_so(self):
+        self.make_invoice(1200.0, date(2023, 2, 1), date(2024, 1, 31))
+        action = self.build_wizard(date(2023, 4, 30)).action_build()
+        batch = self.Batch.browse(action["res_id"])
+        self.assertEqual((batch.line_count, batch.amount_company), (3, 300.0))
+        self.assertIn(
+            "Also recognizes the revenue due in 2023-02, 2023-03",
+            batch.message_ids.mapped("body")[0],
+        )
+
+    def test_journal_items_of_a_batch_and_no_reset_to_draft(self):
+        """Issue 19 #7: the entry's lines open from the batch (Community hides
+        the Journal Items tab); its posted entry does not go back to draft."""
+        self.make_invoice(1200.0, date(2023, 1, 1), date(2023, 12, 31))
+        batch = self.run_batch(date(2023, 1, 31))
+        action = batch.action_view_journal_items()
+        self.assertEqual(action["res_model"], "account.move.line")
+        items = self.env["account.move.line"].search(action["domain"])
+        self.assertEqual(items, batch.move_ids.line_ids)
+        self.assertEqual(sorted(items.mapped("balance")), [-100.0, 100.0])
+        with self.assertRaisesRegex(UserError, "Reverse it instead"):
+            batch.move_ids.button_draft()
+        self.assertEqual((batch.state, batch.move_ids.state), ("posted", "posted"))
 
     def test_failed_batch_leaves_no_entry_and_tells_the_reviewers(self):
         reviewer = self.env["res.users"].create(

@@ -72,3 +72,7 @@ class TestRevenueRpcAccess(RevenueCommon, RpcAccessCase):
         self.assertRpcRefused(self.support, "saas.revenue.batch.build", "action_build", wizard.ids)
         action = self.rpc(self.reviewer, "saas.revenue.batch.build", "action_build", wizard.ids)
         self.assertEqual(action["tag"], "display_notification")  # nothing due in 2023
+        build_each = "action_build_per_month"
+        self.assertRpcRefused(self.support, "saas.revenue.batch.build", build_each, wizard.ids)
+        action = self.rpc(self.reviewer, "saas.revenue.batch.build", build_each, wizard.ids)
+        self.assertEqual(action["tag"], "display_notification")

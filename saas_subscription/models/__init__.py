@@ -9,6 +9,7 @@ from . import saas_bundle
 from . import res_company
 from . import res_partner
 from . import account_move
+from . import saas_payment_failure
 from . import res_config_settings
 from . import saas_demo
 from . import saas_handler_customer

@@ -32,12 +32,38 @@ class AccountMove(models.Model):
             "views": [(False, "form")],
         }
 
+    def _saas_settled_date(self):
+        """The day the last reconciliation of the receivable settled this document."""
+        self.ensure_one()
+        lines = self.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        partials = lines.matched_debit_ids | lines.matched_credit_ids
+        return max(partials.mapped("max_date"), default=False)
+
 
 class AccountMoveLine(models.Model):
     _inherit = "account.move.line"
 
     saas_period_start = fields.Date(string="Service start", copy=False)
     saas_period_end = fields.Date(string="Service end", copy=False)
+
+    def _reconcile_plan(self, reconciliation_plan):
+        """Whatever reconciles an invoice (an event, the payment wizard, a
+        manual matching), its failed payments close once it is settled."""
+        result = super()._reconcile_plan(reconciliation_plan)
+        moves = self.env["account.move"]
+        stack = list(reconciliation_plan)
+        while stack:
+            item = stack.pop()
+            if isinstance(item, models.BaseModel):
+                moves |= item.move_id
+            else:
+                stack.extend(item)
+        invoices = moves.filtered(lambda move: move.is_invoice(include_receipts=True))
+        if invoices:
+            self.env["saas.payment.failure"]._settle_invoices(invoices)
+        return result
 
 
 class AccountPayment(models.Model):

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError
 from odoo.addons.saas_sync.exceptions import EventValidationError, MappingError
 
 from ..lib.mrr import ZERO
+from ..models.saas_payment_failure import SETTLED_STATES
 from .context import EventContext
 from .documents import (
     RECEIVABLE,
@@ -178,6 +179,11 @@ def _bind_aliases(ctx, payment, keys):
         ctx.bind(payment, alias)
 
 
+def _settle_failures(ctx, payment, keys):
+    """A payment that failed before and now succeeds closes its failure."""
+    ctx.env["saas.payment.failure"]._settle_payment_keys(ctx.system, keys, payment.date)
+
+
 def _book_fee(ctx, payment):
     fee = ctx.amount("fee", default=ZERO)
     if fee:
@@ -192,6 +198,7 @@ def apply_payment_succeeded(env, event, message):
     keys, invoices, amount, partner = booking
     payment = _payment(ctx, "inbound", keys[0], amount, partner)
     _bind_aliases(ctx, payment, keys)
+    _settle_failures(ctx, payment, keys)
     _apply_to_invoices(payment, invoices)
     _book_fee(ctx, payment)
     return ctx.result()
@@ -231,6 +238,7 @@ def apply_payments_succeeded(env, pairs):
             group, payments, booked, strict=True
         ):
             _bind_aliases(ctx, payment, keys)
+            _settle_failures(ctx, payment, keys)
             lines = (payment.move_id.line_ids | invoices.line_ids).filtered(
                 lambda line: line.account_id.account_type == RECEIVABLE and not line.reconciled
             )
@@ -334,7 +342,26 @@ def apply_payment_failed(env, event, message):
     owner = (
         partner.user_id or ctx.env.ref("base.user_admin", raise_if_not_found=False) or ctx.env.user
     )
-    target.activity_schedule(
+    failure = (
+        ctx.env["saas.payment.failure"]
+        .sudo()
+        .create(
+            {
+                "payment_key": failure_key,
+                "date": ctx.occurred_at.date(),
+                "system_id": ctx.system.id,
+                "company_id": ctx.company.id,
+                "partner_id": partner.id,
+                "subscription_id": subscription.id,
+                "invoice_id": invoice.id,
+            }
+        )
+    )
+    if invoice and invoice.payment_state in SETTLED_STATES:
+        # reported after a later payment settled the invoice: nothing to collect
+        failure.settled_date = invoice._saas_settled_date() or failure.date
+        return ctx.result()
+    failure.activity_id = target.activity_schedule(
         "mail.mail_activity_data_todo",
         summary=ctx.env._("Collect failed payment %s", ctx.data["payment_id"]),
         note=body,

@@ -4,7 +4,9 @@ engine does with them (tests run on a database with demo data)."""
 
 import json
 
+from odoo.modules.module import get_manifest
 from odoo.tests import TransactionCase, tagged
+from odoo.tools import convert_file
 
 from odoo.addons.saas_sync.lib.schema import parse_timestamp
 
@@ -50,3 +52,47 @@ class TestDemoData(TransactionCase):
                 (state, error_class, error),
                 event.external_id,
             )
+
+
+@tagged("post_install", "-at_install")
+class TestDemoDataLoadsAgain(TransactionCase):
+    """Issue 19 #6: the run command initializes the installed suite again
+    (``-i`` with ``-u``), which loads every demo file again in init mode
+    (records and functions of ``noupdate`` files included): that must raise
+    nothing and add nothing. (A plain ``-u`` skips them.)"""
+
+    def counts(self):
+        models = [
+            "saas.event",
+            "saas.subscription",
+            "saas.mapping",
+            "saas.mrr.movement",
+            "account.move",
+            "account.payment",
+            "saas.revenue.batch",
+            "saas.payment.failure",
+            "mail.activity",
+        ]
+        return {name: self.env[name].sudo().search_count([]) for name in models if name in self.env}
+
+    def test_demo_files_load_again_unchanged(self):
+        modules = self.env["ir.module.module"].search(
+            [("name", "=like", "saas_%"), ("state", "=", "installed"), ("demo", "=", True)]
+        )
+        self.assertIn("saas_subscription", modules.mapped("name"), "run with demo data")
+        # in the order of the dependencies (saas_metrics_revenue has no demo file)
+        order = ["saas_sync", "saas_subscription", "saas_metrics", "saas_revenue"]
+        ordered = modules.sorted(
+            lambda module: order.index(module.name) if module.name in order else len(order)
+        )
+        before = self.counts()
+        approved = self.env["saas.mapping"].sudo().search([("state", "=", "approved")])
+        for module in ordered:
+            for filename in get_manifest(module.name).get("demo", []):
+                convert_file(
+                    self.env, module.name, filename, {}, mode="init", noupdate=True, kind="demo"
+                )
+        self.assertEqual(self.counts(), before)
+        self.assertEqual(
+            self.env["saas.mapping"].sudo().search([("state", "=", "approved")]), approved
+        )
