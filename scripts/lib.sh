@@ -193,12 +193,42 @@ bootstrap_odoo_tree() {
         root="${root%/odoo}"
     fi
     is_odoo18_tree "$root" || die2 "$source holds no Odoo 18 tree (odoo/release.py of version 18 with odoo/addons/base)."
+    warn_missing_imports "$root"
     archive_identity > "$root/.saas-source"
     rm -rf "$ODOO_CACHE_TREE.old"
     [ ! -e "$ODOO_CACHE_TREE" ] || mv "$ODOO_CACHE_TREE" "$ODOO_CACHE_TREE.old"
     mv "$root" "$ODOO_CACHE_TREE"
     rm -rf "$ODOO_CACHE_TREE.old"
     echo "Odoo 18 extracted into $ODOO_CACHE_TREE"
+}
+
+# A tree trimmed by hand may lack modules that Odoo's own code imports
+# (account imports base_vat, resource imports hr_work_entry_contract): say
+# which, since installing the modules that import them will fail.
+warn_missing_imports() {
+    "$(base_python)" - "$1" <<'PY' >&2 || true
+import os, re, sys
+tree = sys.argv[1]
+folders = [os.path.join(tree, "addons"), os.path.join(tree, "odoo", "addons")]
+modules = {name: os.path.join(folder, name) for folder in folders if os.path.isdir(folder)
+           for name in os.listdir(folder)
+           if os.path.isfile(os.path.join(folder, name, "__manifest__.py"))}
+missing = {}
+for name, path in modules.items():
+    for root, dirs, files in os.walk(path):
+        dirs[:] = [d for d in dirs if d not in ("tests", "static", "i18n")]
+        for file in files:
+            if file.endswith(".py"):
+                text = open(os.path.join(root, file), encoding="utf-8", errors="replace").read()
+                imports = re.findall(r"^\s*(?:from|import)\s+odoo\.addons\.(\w+)", text, re.M)
+                for imported in set(imports) - set(modules):
+                    missing.setdefault(imported, set()).add(name)
+if missing:
+    print("WARNING: this Odoo tree lacks modules its own code imports; installing the"
+          " modules that import them fails:")
+    for imported, users in sorted(missing.items()):
+        print(f"  {imported} (imported by {', '.join(sorted(users))})")
+PY
 }
 
 # PYTHON := the cache's virtualenv (made with the Python given, and the venv

@@ -94,12 +94,12 @@ def needed_modules(tree, addon="saas_sync"):
     return needed
 
 
-def build_archive(tree, target, layout):
-    """An archive of the tree, with the modules saas_sync needs, in the
-    layout asked for, whatever the tree's own."""
+def build_archive(tree, target, layout, leave_out=()):
+    """An archive of the tree, with the modules saas_sync needs (less those
+    of ``leave_out``), in the layout asked for, whatever the tree's own."""
     top = "odoo-18.0" if layout == "source" else ""
     prefix = f"{top}/" if top else ""
-    modules = needed_modules(tree)
+    modules = {k: v for k, v in needed_modules(tree).items() if k not in leave_out}
     with tarfile.open(target, "w:gz", compresslevel=1) as tar:
         for entry in sorted(os.listdir(tree)):
             full = os.path.join(tree, entry)
@@ -320,6 +320,21 @@ def test_truncated_archive_exits_2_then_a_good_one_succeeds(tmp_path, archives, 
     rc, output, _seconds = bootstrap(cache, archives["packaged"], venv=venv)
     assert rc == 0, output[-3000:]
     assert value(output, "ODOO_DIR") == str(cache / "odoo-18.0")
+
+
+def test_a_tree_lacking_a_module_its_code_imports_is_named(tmp_path, first_cache):
+    """html_editor imports iap without depending on it: a tree trimmed of iap
+    is extracted, with a warning naming both."""
+    archive = build_archive(
+        found_odoo_tree(), str(tmp_path / "no-iap.tar.gz"), "packaged", leave_out={"iap"}
+    )
+    rc, output, _seconds = bootstrap(
+        tmp_path / "cache", archive, venv=str(first_cache["cache"] / "venv")
+    )
+    assert rc == 0, output[-3000:]
+    assert "lacks modules its own code imports" in output, output
+    assert "iap (imported by html_editor)" in output, output
+    assert "lacks modules" not in first_cache["output"], first_cache["output"]
 
 
 def test_an_archive_without_odoo_exits_2(tmp_path, first_cache):
