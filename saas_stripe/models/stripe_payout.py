@@ -79,7 +79,12 @@ class SaasStripePayout(models.Model):
     arrival_date = fields.Date(readonly=True, index=True)
     status = fields.Selection(PAYOUT_STATUSES, string="Stripe status", readonly=True)
     state = fields.Selection(
-        [("draft", "Draft"), ("reconciled", "Reconciled"), ("gaps", "Gaps")],
+        [
+            ("draft", "Draft"),
+            ("reconciled", "Reconciled"),
+            ("gaps", "Gaps"),
+            ("reversed", "Reversed"),
+        ],
         default="draft",
         required=True,
         readonly=True,
@@ -172,6 +177,8 @@ class SaasStripePayout(models.Model):
         it is. Returns the payout."""
         payout = self._upsert_from_stripe(system, payout_dict)
         if payout.move_id.state == "posted":
+            if payout.status in UNPAID_STATUSES and payout.state != "reversed":
+                payout._reverse_entry()
             return payout
         payout._reconcile_transactions(payout_dict, transactions)
         return payout
@@ -282,6 +289,13 @@ class SaasStripePayout(models.Model):
         system = self.system_id
         if self.status in UNPAID_STATUSES:
             return self.env._("Stripe reports this payout %s: nothing to post.", self.status), None
+        if self.status != "paid":
+            # The money is not in the bank before Stripe says the payout is paid.
+            status = dict(PAYOUT_STATUSES).get(self.status) or self.env._("without a status")
+            return self.env._(
+                "Stripe reports this payout %s: it is posted once Stripe says it is paid.",
+                status.lower(),
+            ), None
         if self.move_id:
             return self.env._(
                 "Its entry %s is not posted: post it, or delete it to post the payout again.",
@@ -439,6 +453,40 @@ class SaasStripePayout(models.Model):
         ]
         self.message_post(body=Markup("<br/>").join(note for note in notes if note))
         return move
+
+    def _reverse_entry(self):
+        """Stripe reports a posted payout failed or canceled: the money never
+        reached the bank. The payments it cleared are outstanding again and
+        its entry is reversed (on the first open day after a lock date)."""
+        self.ensure_one()
+        move = self.move_id
+        when, lock_note = self._entry_date(move.journal_id)
+        when = max(when, fields.Date.context_today(self))
+        move.line_ids.remove_move_reconcile()
+        reversal = move._reverse_moves(
+            [
+                {
+                    "date": when,
+                    "ref": self.env._(
+                        "Stripe payout %(payout)s %(status)s",
+                        payout=self.stripe_id,
+                        status=self.status,
+                    ),
+                }
+            ],
+            cancel=True,
+        )
+        reason = self.env._(
+            "Stripe reports this payout %(status)s: its entry %(entry)s was reversed by "
+            "%(reversal)s and the payments it cleared are outstanding again.",
+            status=self.status,
+            entry=move.name,
+            reversal=reversal.name,
+        )
+        self.write({"state": "reversed", "hold_reason": reason})
+        notes = [reason, reversal._get_html_link(), lock_note]
+        self.message_post(body=Markup("<br/>").join(note for note in notes if note))
+        return reversal
 
     def _match_payment_lines(self, move):
         """Reconcile each payment's outstanding line with its line of the payout

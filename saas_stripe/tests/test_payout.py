@@ -259,6 +259,33 @@ class TestStripePayout(SubscriptionCommon):
         self.assertEqual(again.write_date, write_date)
         self.assertEqual(self.payout_moves() - moves_before, move)
 
+    def test_posted_only_once_paid_and_reversed_when_it_fails(self):
+        transactions = self.transactions("po_life", with_unknown=False)
+        payout_dict = dict(self.payout("po_life", transactions), status="in_transit")
+        payout = self.reconcile_dicts(payout_dict, transactions)
+        self.assertFalse(payout.move_id, "in transit: the money is not in the bank yet")
+        self.assertIn("in transit", payout.hold_reason)
+        payout = self.reconcile_dicts(dict(payout_dict, status="paid"), transactions)
+        move = payout.move_id
+        self.assertEqual((payout.state, move.state), ("reconciled", "posted"))
+        outstanding = self.payment_a.move_id.line_ids.filtered(
+            lambda aml: aml.account_id == self.payment_a.outstanding_account_id
+        )
+        self.assertTrue(outstanding.reconciled)
+        # Stripe reports it failed after all: the entry is reversed, once.
+        for _again in range(2):
+            payout = self.reconcile_dicts(dict(payout_dict, status="failed"), transactions)
+        reversal = self.env["account.move"].search([("reversed_entry_id", "=", move.id)])
+        self.assertEqual(len(reversal), 1)
+        self.assertEqual((payout.state, reversal.state), ("reversed", "posted"))
+        self.assertIn("reversed by", payout.hold_reason)
+        self.assertFalse(outstanding.reconciled, "the payment is outstanding again")
+        # The reversal mirrors the entry line by line.
+        self.assertEqual(
+            sorted(reversal.line_ids.mapped("balance")),
+            sorted(-balance for balance in move.line_ids.mapped("balance")),
+        )
+
     def test_payout_not_summing_to_its_lines_is_flagged(self):
         transactions = self.transactions("po_short", with_unknown=False)
         payout = self.reconcile_dicts(
