@@ -75,8 +75,9 @@ class SaasCashForecastLine(models.Model):
     @api.model
     def _cron_rebuild_forecast(self):
         """Scheduled action of the financial lane: rebuild the forecast of
-        every company from today's open documents and subscriptions."""
-        return self._rebuild_forecast(self.env["res.company"].sudo().search([]))
+        active company from today's open documents and subscriptions."""
+        companies = self.env["res.company"].sudo().search([("active", "=", True)])
+        return self._rebuild_forecast(companies)
 
     @api.model
     def _forecast_start(self, today):

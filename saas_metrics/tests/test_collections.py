@@ -235,8 +235,7 @@ class TestCollections(MetricsCommon):
         scheduled action keeps it current."""
         open_invoice = self.invoice("in_f", "250.00", self.today + timedelta(days=10))
         Forecast = self.env["saas.cash.forecast.line"]
-        Forecast._cron_rebuild_forecast()
-        lines = Forecast.search([("company_id", "=", self.company.id)])
+        lines = Forecast._rebuild_forecast(self.company)
         self.assertIn(open_invoice, lines.mapped("source_ref"))
         action = self.env.ref("saas_metrics.menu_saas_cash_forecast").action
         for user in self.readers():
@@ -250,6 +249,16 @@ class TestCollections(MetricsCommon):
             rows = Forecast.with_user(user).search([("company_id", "=", self.company.id)])
             self.assertEqual(rows, lines, user.login)
         self.assertEqual(Forecast.search([("company_id", "=", self.company.id)]), lines)
+
+    def test_financial_lane_rebuilds_the_cash_forecast(self):
+        """The scheduled action of the financial lane keeps the forecast of
+        every company current (the menu only reads it)."""
+        open_invoice = self.invoice("in_h", "90.00", self.today + timedelta(days=3))
+        cron = self.env.ref("saas_metrics.ir_cron_rebuild_cash_forecast")
+        self.assertEqual(cron.code.strip(), "model._cron_rebuild_forecast()")
+        cron.method_direct_trigger()
+        lines = self.env["saas.cash.forecast.line"].search([("company_id", "=", self.company.id)])
+        self.assertIn(open_invoice, lines.mapped("source_ref"))
 
     def test_billing_users_get_the_collections_menus(self):
         """Accounting "Billing" users read the subscriptions, the aging and
