@@ -7,11 +7,12 @@ browser's own JSON-RPC calls (``get_views``, ``web_search_read``,
 ``read_group`` for pivots and graphs, ``onchange`` of a new record when the
 form lets the role create, ``web_read`` of the first record, the dashboard
 calls of client actions, ``/web/action/run`` for server actions), then press
-every ``type="object"`` button the role sees on the first record (each press
-rolled back). Any access error, server traceback or selection field that
-offers nothing although the role can read candidates fails the test with the
-list of (role, menu, call, error). The menus each role gets are compared with
-what it must get.
+every ``type="object"`` button the role sees on the first record that shows
+it (each press rolled back), and load the action of every ``type="action"``
+button. Any access error, server traceback or selection field of a new
+record that offers nothing where the user's company would offer something
+fails the test with the list of (role, menu, call, error). The menus each
+role gets are compared with what it must get.
 
 Run once in a single-company database, once with a second company (every
 user allowed in both, the second one not active)."""
@@ -263,16 +264,29 @@ class TestEveryDoor(HttpCase):
     def _values(self, record):
         return {name: _ids(value) for name, value in (record or {}).items()}
 
-    def _buttons(self, arch_node, record, model, action, kind):
-        """Press every object button of a view that the role sees on ``record``."""
-        values = self._values(record)
+    def _buttons(self, arch_node, records, model, action, kind):
+        """Press every object button of a view that the role sees, on the
+        first of ``records`` (a record or a page of them) that shows it."""
+        records = records if isinstance(records, list) else [records]
         for button in arch_node.iter("button"):
-            if button.get("type") != "object" or not button.get("name"):
+            if button.get("type") not in ("object", "action") or not button.get("name"):
                 continue
             if any(ancestor.tag == "field" for ancestor in button.iterancestors()):
                 continue  # a button of an x2many's records, not of this one
-            if self._eval(button.get("invisible"), values, default=False):
+            if button.get("type") == "action":
+                self._action_button(button, model)
                 continue
+            record = next(
+                (
+                    rec
+                    for rec in records
+                    if not self._eval(button.get("invisible"), self._values(rec), default=False)
+                ),
+                None,
+            )
+            if record is None:
+                continue
+            values = self._values(record)
             if self._eval(button.get("column_invisible"), values, default=False):
                 continue
             context = dict(self.context)
@@ -289,10 +303,34 @@ class TestEveryDoor(HttpCase):
                 refusals_ok=True,
             )
 
+    def _action_button(self, button, model):
+        """An action button loads its action (and a window action its views)."""
+        name = button.get("name")
+        if name in self.loaded_actions:
+            return
+        self.loaded_actions.add(name)
+        action = self._door(
+            f"action button {model} -> /web/action/load({name})",
+            self._post,
+            "/web/action/load",
+            {"action_id": int(name) if name.isdigit() else name, "context": self.context},
+        )
+        if action and action.get("type") == "ir.actions.act_window":
+            views = [list(view) for view in action.get("views") or []]
+            self._door(
+                f"action button {model} -> {action['res_model']}.get_views",
+                self._kw,
+                action["res_model"],
+                "get_views",
+                views=views,
+                options={"action_id": action["id"]},
+            )
+
     def _press(self, model, method, record_id, context):
-        """``/web/dataset/call_button`` as a click does, rolled back."""
+        """``/web/dataset/call_button`` as a click does, then what the web
+        client opens from the window action it returns; rolled back."""
         with self._rolled_back():
-            return self._post(
+            result = self._post(
                 "/web/dataset/call_button",
                 {
                     "model": model,
@@ -300,6 +338,53 @@ class TestEveryDoor(HttpCase):
                     "args": [[record_id]],
                     "kwargs": {"context": context},
                 },
+            )
+            if isinstance(result, dict) and result.get("type") == "ir.actions.act_window":
+                self._follow(result, f"{model}.{method}()")
+            return result
+
+    def _follow(self, action, origin):
+        """The window a button opened: its views and its first record."""
+        model = action.get("res_model")
+        views = [list(view) for view in action.get("views") or [[False, "form"]]]
+        context = dict(self.context)
+        context.update(self._eval(action.get("context"), default={}) or {})
+        result = self._door(
+            f"{origin} -> {model}.get_views",
+            self._kw,
+            model,
+            "get_views",
+            views=views,
+            options={},
+            context=context,
+        )
+        if not result:
+            return
+        vtype = "form" if action.get("res_id") else views[0][1]
+        if vtype not in result["views"]:
+            return
+        arch = etree.fromstring(result["views"][vtype]["arch"])
+        spec = self._spec(arch, model, result["models"])
+        if action.get("res_id"):
+            self._door(
+                f"{origin} -> {model}.web_read",
+                self._kw,
+                model,
+                "web_read",
+                [action["res_id"]],
+                specification=spec,
+                context=context,
+            )
+        elif vtype in ("list", "kanban"):
+            self._door(
+                f"{origin} -> {model}.web_search_read",
+                self._kw,
+                model,
+                "web_search_read",
+                domain=self._eval(action.get("domain"), default=[]) or [],
+                specification=spec,
+                limit=80,
+                context=context,
             )
 
     def _rolled_back(self):
@@ -422,7 +507,7 @@ class TestEveryDoor(HttpCase):
             if page and page.get("records"):
                 first = first or page["records"][0]
                 if vtype == "list":
-                    self._buttons(arches[vtype], page["records"][0], model, action, "list")
+                    self._buttons(arches[vtype], page["records"], model, action, "list")
         for vtype in ("pivot", "graph"):
             if vtype not in arches:
                 continue
@@ -597,6 +682,7 @@ class TestEveryDoor(HttpCase):
         self.setting = setting
         for role, user in self.users.items():
             self.role, self.user = role, user
+            self.loaded_actions = set()
             self.context = {
                 "lang": "en_US",
                 "tz": "UTC",
