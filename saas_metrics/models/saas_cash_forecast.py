@@ -22,7 +22,8 @@ INTERVAL_STEP = {
 
 class SaasCashForecastLine(models.Model):
     """One expected cash movement of the 13-week forecast, with its source.
-    The lines are rebuilt by :meth:`_rebuild_forecast` (the menu does it)."""
+    The lines are rebuilt by the financial lane (:meth:`_cron_rebuild_forecast`,
+    hourly); opening the forecast only reads them, so readers may open it."""
 
     _name = "saas.cash.forecast.line"
     _description = "Cash Forecast Line"
@@ -54,12 +55,12 @@ class SaasCashForecastLine(models.Model):
 
     @api.model
     def action_open_forecast(self):
-        """Rebuild the forecast of the user's companies and open it."""
+        """The forecast as it stands (the financial lane keeps it current):
+        opening it writes nothing."""
         if not self.env.user.has_group(SUPPORT_GROUP) and not (
             self.env.user.has_group("account.group_account_invoice")
         ):
             raise AccessError(self.env._("You are not allowed to see the cash forecast."))
-        self._rebuild_forecast(self.env.companies)
         return self.env["ir.actions.act_window"]._for_xml_id(
             "saas_metrics.action_saas_cash_forecast_line"
         )
@@ -71,6 +72,13 @@ class SaasCashForecastLine(models.Model):
         return self.source_ref._get_records_action()
 
     # ---------------------------------------------------------------- build
+    @api.model
+    def _cron_rebuild_forecast(self):
+        """Scheduled action of the financial lane: rebuild the forecast of
+        active company from today's open documents and subscriptions."""
+        companies = self.env["res.company"].sudo().search([("active", "=", True)])
+        return self._rebuild_forecast(companies)
+
     @api.model
     def _forecast_start(self, today):
         return today - timedelta(days=today.weekday())

@@ -409,3 +409,5 @@ class SaasMetricsDemo(models.AbstractModel):
             pass
         self.env["saas.mrr.movement"]._cron_post_fx_movements()
         self.env["saas.mrr.snapshot"]._refresh_snapshot()
+        # as the financial lane would at its next run: the forecast opens filled
+        self.env["saas.cash.forecast.line"]._cron_rebuild_forecast()

@@ -12,9 +12,13 @@ class SaasReceivableAging(models.Model):
     _description = "Receivables Aging"
     _auto = False
     _order = "date_due, id"
-    _rec_name = "move_id"
+    # The row is named after its document's number, a plain column of the
+    # view: readers of the aging who may not read journal entries (support,
+    # finance reviewers) open the list and the pivot's drill-down.
+    _rec_name = "name"
 
-    move_id = fields.Many2one("account.move", string="Document", readonly=True)
+    name = fields.Char(string="Document", readonly=True)
+    move_id = fields.Many2one("account.move", string="Journal entry", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     currency_id = fields.Many2one("res.currency", string="Company currency", readonly=True)
@@ -41,7 +45,7 @@ class SaasReceivableAging(models.Model):
         self.env.cr.execute(
             f"""CREATE VIEW {self._table} AS (
             WITH open_items AS (
-                SELECT aml.id, aml.move_id, am.commercial_partner_id AS partner_id,
+                SELECT aml.id, aml.move_id, am.name, am.commercial_partner_id AS partner_id,
                        aml.company_id, aml.company_currency_id AS currency_id,
                        am.invoice_date, am.saas_subscription_id,
                        COALESCE(aml.date_maturity, aml.date) AS date_due,
@@ -63,7 +67,7 @@ class SaasReceivableAging(models.Model):
                                ELSE 'over_90' END AS bucket
                   FROM open_items
             )
-            SELECT id, move_id, partner_id, company_id, currency_id, invoice_date,
+            SELECT id, move_id, name, partner_id, company_id, currency_id, invoice_date,
                    saas_subscription_id, date_due, days_overdue, bucket, amount_residual,
                    CASE WHEN bucket = 'current' THEN amount_residual ELSE 0 END AS amount_current,
                    CASE WHEN bucket = '1_30' THEN amount_residual ELSE 0 END AS amount_1_30,

@@ -2,8 +2,10 @@
 from datetime import date, timedelta
 from decimal import Decimal
 
-from odoo import fields
-from odoo.tests import tagged
+from lxml import etree
+
+from odoo import Command, fields
+from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from odoo.addons.saas_subscription.lib.mrr import to_decimal
@@ -19,6 +21,25 @@ class TestCollections(MetricsCommon):
         super().setUp()
         self.today = fields.Date.context_today(self.env["saas.metrics"])
         self.partner = self.customer("cus_c")
+
+    def reader(self, login, groups):
+        return new_test_user(
+            self.env,
+            login=login,
+            groups=groups,
+            company_id=self.company.id,
+            company_ids=[Command.set(self.company.ids)],
+        )
+
+    def readers(self):
+        """Who reads the collections: support, finance reviewers, Accounting
+        "Billing" users, and integration administrators."""
+        return [
+            self.reader("coll_support", "base.group_user,saas_sync.group_saas_support"),
+            self.reader("coll_reviewer", "base.group_user,saas_sync.group_saas_reviewer"),
+            self.reader("coll_billing", "base.group_user,account.group_account_invoice"),
+            self.reader("coll_admin", "base.group_user,saas_sync.group_saas_admin"),
+        ]
 
     def invoice(self, inv_id, amount, due, day=None, customer="cus_c", sub_id=None):
         day = day or min(due, self.today) - timedelta(days=30)
@@ -311,3 +332,67 @@ class TestCollections(MetricsCommon):
         again = Forecast._rebuild_forecast(self.company)
         self.assertEqual(len(again), len(lines))
         self.assertFalse(lines.exists())
+
+    def test_aging_list_opens_for_readers_without_journal_entries(self):
+        """Support and finance reviewers may not read journal entries: the
+        aging list (and the pivot's drill-down) reads what its list view
+        shows, and each row is named after its document's number."""
+        move = self.invoice("in_g", "120.00", self.today - timedelta(days=5))
+        for user in self.readers():
+            Aging = self.env["saas.receivable.aging"].with_user(user)
+            views = Aging.get_views([(False, "list"), (False, "search")])
+            fields_info = views["models"]["saas.receivable.aging"]["fields"]
+            spec = {"display_name": {}}
+            for node in etree.fromstring(views["views"]["list"]["arch"]).iter("field"):
+                many2one = fields_info[node.get("name")]["type"] == "many2one"
+                spec[node.get("name")] = {"fields": {"display_name": {}}} if many2one else {}
+            rows = Aging.web_search_read([("company_id", "=", self.company.id)], spec)
+            self.assertIn(move.name, [row["display_name"] for row in rows["records"]], user.login)
+
+    def test_cash_forecast_menu_opens_for_readers_and_writes_nothing(self):
+        """The menu opens the stored forecast (a window action): opening it
+        writes nothing, so every reader opens it; the financial lane's
+        scheduled action keeps it current."""
+        open_invoice = self.invoice("in_f", "250.00", self.today + timedelta(days=10))
+        Forecast = self.env["saas.cash.forecast.line"]
+        lines = Forecast._rebuild_forecast(self.company)
+        self.assertIn(open_invoice, lines.mapped("source_ref"))
+        action = self.env.ref("saas_metrics.menu_saas_cash_forecast").action
+        for user in self.readers():
+            if action._name == "ir.actions.server":
+                # what the web client does with the menu (/web/action/run)
+                action.with_user(user).run()
+            self.assertEqual(
+                (action._name, action.res_model),
+                ("ir.actions.act_window", "saas.cash.forecast.line"),
+            )
+            rows = Forecast.with_user(user).search([("company_id", "=", self.company.id)])
+            self.assertEqual(rows, lines, user.login)
+        self.assertEqual(Forecast.search([("company_id", "=", self.company.id)]), lines)
+
+    def test_financial_lane_rebuilds_the_cash_forecast(self):
+        """The scheduled action of the financial lane keeps the forecast of
+        every company current (the menu only reads it)."""
+        open_invoice = self.invoice("in_h", "90.00", self.today + timedelta(days=3))
+        cron = self.env.ref("saas_metrics.ir_cron_rebuild_cash_forecast")
+        self.assertEqual(cron.code.strip(), "model._cron_rebuild_forecast()")
+        cron.method_direct_trigger()
+        lines = self.env["saas.cash.forecast.line"].search([("company_id", "=", self.company.id)])
+        self.assertIn(open_invoice, lines.mapped("source_ref"))
+
+    def test_billing_users_get_the_collections_menus(self):
+        """Accounting "Billing" users read the subscriptions, the aging and
+        the cash forecast: the suite's app and those menus are theirs too;
+        the integration's own menus are not."""
+        billing = self.reader("coll_billing_menus", "base.group_user,account.group_account_invoice")
+        menus = self.env["ir.ui.menu"].with_user(billing).load_menus(False)
+        xmlids = {menu.get("xmlid") for menu in menus.values()}
+        for xmlid in (
+            "saas_sync.menu_saas_root",
+            "saas_subscription.menu_saas_subscriptions",
+            "saas_metrics.menu_saas_receivable_aging",
+            "saas_metrics.menu_saas_cash_forecast",
+        ):
+            self.assertIn(xmlid, xmlids)
+        for xmlid in ("saas_sync.menu_saas_dashboard", "saas_sync.menu_saas_events"):
+            self.assertNotIn(xmlid, xmlids)

@@ -29,8 +29,12 @@ SALESFORCE_SECRETS = ("salesforce_client_id", "salesforce_client_secret")
 
 
 def _default_owned_fields(env):
-    return env["ir.model.fields"].search(
-        [("model", "=", "res.partner"), ("name", "in", DEFAULT_OWNED_FIELDS)]
+    # ir.model.fields is readable by Access Rights managers only: an
+    # integration administrator creates systems too
+    return (
+        env["ir.model.fields"]
+        .sudo()
+        .search([("model", "=", "res.partner"), ("name", "in", DEFAULT_OWNED_FIELDS)])
     )
 
 
@@ -133,7 +137,18 @@ class SaasSystem(models.Model):
         help="Salesforce overwrites these fields of the customers it knows, and no other "
         "system may change them once set; other fields it only fills when empty.",
     )
+    salesforce_owned_field_names = fields.Char(
+        string="Salesforce-owned customer fields",
+        compute="_compute_salesforce_owned_field_names",
+        help="The customer fields Salesforce owns (changed by those who manage access rights).",
+    )
     booked_deal_count = fields.Integer(compute="_compute_booked_deal_count")
+
+    @api.depends("salesforce_owned_field_ids")
+    def _compute_salesforce_owned_field_names(self):
+        for system in self:
+            owned = system.sudo().salesforce_owned_field_ids
+            system.salesforce_owned_field_names = ", ".join(owned.mapped("field_description"))
 
     @api.constrains(
         "salesforce_vat_field",

@@ -78,7 +78,9 @@ class SaasSubscription(models.Model):
 
     def _compute_counts(self):
         for subscription in self:
-            subscription.invoice_count = len(subscription.invoice_ids)
+            # a count, readable with the subscription by users who may not
+            # read journal entries (the invoices button is for those who may)
+            subscription.invoice_count = len(subscription.sudo().invoice_ids)
             subscription.movement_count = len(subscription.movement_ids)
 
     # -------------------------------------------------------------- MRR logic

@@ -28,12 +28,16 @@ class SaasMapping(models.Model):
     _order = "kind, external_key, version desc"
     _check_company_auto = True
 
+    # No check_company: the mapping's company is derived from its system, so
+    # a domain on that company would offer no system on a new mapping (the
+    # company field is hidden in a single-company database).
+    # _check_system_company keeps the two consistent.
     system_id = fields.Many2one(
         "saas.system",
         ondelete="cascade",
         index=True,
         tracking=True,
-        check_company=True,
+        domain="[('company_id', 'in', allowed_company_ids)]",
         help="Leave empty for a mapping every system uses when it has none of its own.",
     )
     company_id = fields.Many2one(
@@ -127,6 +131,21 @@ class SaasMapping(models.Model):
                         kind=mapping.kind,
                         models=" or ".join(KIND_MODELS[mapping.kind]),
                         model=mapping.target_ref._name,
+                    )
+                )
+
+    @api.constrains("system_id", "company_id")
+    def _check_system_company(self):
+        """A system's mapping belongs to the system's company."""
+        for mapping in self:
+            if mapping.system_id and mapping.company_id != mapping.system_id.company_id:
+                raise ValidationError(
+                    self.env._(
+                        "The mapping %(mapping)s belongs to the company of its system "
+                        "%(system)s (%(company)s).",
+                        mapping=mapping.display_name,
+                        system=mapping.system_id.display_name,
+                        company=mapping.system_id.company_id.name,
                     )
                 )
 

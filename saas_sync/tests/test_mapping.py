@@ -1,7 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from lxml import etree
+
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import HttpCase, TransactionCase, tagged
 from odoo.tests.common import JsonRpcException
+from odoo.tools.safe_eval import safe_eval
 
 from ..exceptions import MappingError
 from .common import SaasSyncCommon, canonical_event
@@ -106,6 +109,31 @@ class TestMapping(SaasSyncCommon, TransactionCase):
         self.assertIn("state", tracked)
         self.assertIn("approved_by_id", tracked)
 
+    def test_new_mapping_form_offers_the_systems(self):
+        """The documented step "choose your system": on a new mapping, where
+        the company is not chosen yet (and hidden in a single-company
+        database), the System field offers the systems of the user's company
+        (the web client evaluates the field's domain with the form's values)."""
+        Mapping = self.env["saas.mapping"].with_user(self.reviewer_user)
+        views = Mapping.get_views([(False, "form")])
+        (node,) = etree.fromstring(views["views"]["form"]["arch"]).xpath(
+            "//field[@name='system_id']"
+        )
+        domain = node.get("domain") or views["models"]["saas.mapping"]["fields"]["system_id"].get(
+            "domain"
+        )
+        new = Mapping.onchange({}, [], {"company_id": {}, "system_id": {}, "kind": {}})["value"]
+        values = {
+            "company_id": new.get("company_id") or False,
+            "allowed_company_ids": self.reviewer_user.company_ids.ids,
+        }
+        offered = (
+            self.env["saas.system"]
+            .with_user(self.reviewer_user)
+            .search(safe_eval(domain or "[]", values))
+        )
+        self.assertIn(self.system, offered)
+
     def test_mapping_company_follows_its_system(self):
         company_b = self.env["res.company"].create({"name": "Mapping company B"})
         mapping = self.env["saas.mapping"].create(
@@ -121,7 +149,7 @@ class TestMapping(SaasSyncCommon, TransactionCase):
                 "target_ref": f"res.company,{company_b.id}",
             }
         )
-        # check_company: a mapping cannot name a system of another company.
+        # _check_system_company: a mapping cannot name a system of another company.
         system_b = self.env["saas.system"].create(
             {"name": "B", "code": "map-b", "company_id": company_b.id}
         )
