@@ -169,7 +169,7 @@ class TestDependencyWake(SubscriptionCommon):
         self.assertWaits(payment_event, "account.move", ["in_w4"])
         # What the engine does after the payment's step (its events recorded
         # as waiting): the binding is there now, so it is due at once.
-        self.env.cr.precommit.data["saas_sync.waiting"] = {payment_event.id}
+        self.env.cr.__dict__["_saas_sync_wake"] = {"bound": set(), "waiting": {payment_event.id}}
         Event._wake_after_step(commit=False)
         self.assertDueNow(payment_event)
         self.run_lane("operational")

@@ -24,10 +24,27 @@ from ..tools import backoff_policy, check_group, database_environment, get_setti
 
 _logger = logging.getLogger(__name__)
 
-# Keys of the cursor's ``precommit.data``: the (system id, model, external id)
-# bound in this transaction, and the events that began to wait for one.
-BOUND_KEY = "saas_sync.bound"
-WAITING_KEY = "saas_sync.waiting"
+# The cursor's attribute holding, for the transaction under way, the (system
+# id, model, external id) it bound and the events it recorded as waiting for
+# one. Not the cursor's ``precommit.data``: every flushing savepoint runs (or
+# clears) the precommit hooks and their data, mid-transaction.
+WAKE_ATTR = "_saas_sync_wake"
+
+
+def _wake_state(cr):
+    """``{"bound": set, "waiting": set}`` of the transaction of ``cr``,
+    forgotten when it commits or rolls back."""
+    state = cr.__dict__.get(WAKE_ATTR)
+    if state is None:
+        state = {"bound": set(), "waiting": set()}
+        cr.__dict__[WAKE_ATTR] = state
+
+        def forget():
+            cr.__dict__.pop(WAKE_ATTR, None)
+
+        cr.postcommit.add(forget)
+        cr.postrollback.add(forget)
+    return state
 
 
 class SaasEvent(models.Model):
@@ -147,11 +164,11 @@ class SaasEvent(models.Model):
         commit (a new snapshot): whichever commits last sees the other's
         work, so a wake-up is never lost between them.
         """
-        data = self.env.cr.precommit.data
-        bound = data.pop(BOUND_KEY, set())
-        waiting = data.pop(WAITING_KEY, set())
-        if bound or waiting:
-            self._wake_dependents(bound, waiting)
+        state = self.env.cr.__dict__.pop(WAKE_ATTR, None) or {"bound": (), "waiting": ()}
+        bound, waiting = state["bound"], state["waiting"]
+        if waiting:
+            # Bound earlier in this transaction without this model's hook.
+            self._wake_dependents((), waiting)
         if not commit:
             return
         self.env.cr.commit()  # pylint: disable=invalid-commit
@@ -160,21 +177,14 @@ class SaasEvent(models.Model):
 
     @api.model
     def _note_bound(self, system_id, model, external_ids):
-        """Remember that this transaction bound ``external_ids`` of ``model``
-        (the binding model calls it): before the transaction commits, the
-        events waiting for them are made due (:meth:`_wake_dependents`); the
-        engine also does it itself after each step."""
-        data = self.env.cr.precommit.data
-        if BOUND_KEY not in data:
-            data[BOUND_KEY] = set()
-            self.env.cr.precommit.add(self._wake_noted)
-        data[BOUND_KEY].update((system_id, model, key) for key in external_ids if key)
-
-    @api.model
-    def _wake_noted(self):
-        bound = self.env.cr.precommit.data.pop(BOUND_KEY, set())
-        if bound:
-            self._wake_dependents(bound)
+        """This transaction bound ``external_ids`` of ``model`` (the binding
+        model calls it): the events waiting for them are made due at once, in
+        this transaction (:meth:`_wake_dependents`), and the engine checks
+        again after the step's commit."""
+        keys = {(system_id, model, key) for key in external_ids if key}
+        if keys:
+            _wake_state(self.env.cr)["bound"].update(keys)
+            self._wake_dependents(keys)
 
     @api.model
     def _wake_dependents(self, bound=(), event_ids=()):
@@ -681,7 +691,7 @@ class SaasEvent(models.Model):
             )
             item["state"] = values["state"]
             if values["state"] == "retry" and values["waits_external_id"]:
-                self.env.cr.precommit.data.setdefault(WAITING_KEY, set()).add(item["event"].id)
+                _wake_state(self.env.cr)["waiting"].add(item["event"].id)
             key = tuple(sorted(values.items()))
             groups.setdefault(key, [values, self.browse()])[1] |= item["event"]
         for values, events in groups.values():
