@@ -174,3 +174,13 @@ class TestDependencyWake(SubscriptionCommon):
         self.assertDueNow(payment_event)
         self.run_lane("operational")
         self.assertDone(payment_event)
+
+    def test_a_retry_asks_its_lane_to_run_when_it_is_due(self):
+        """The financial lane runs every 15 minutes on its own: an invoice
+        retrying with backoff asks its cron for a run at its due time."""
+        invoice_event = self.store_invoice("w5")
+        self.run_lane("financial")
+        self.assertWaits(invoice_event, "res.partner", ["cus_w5"])
+        cron = self.env.ref("saas_sync.ir_cron_process_financial")
+        triggers = self.env["ir.cron.trigger"].sudo().search([("cron_id", "=", cron.id)])
+        self.assertIn(invoice_event.next_attempt_at, triggers.mapped("call_at"))

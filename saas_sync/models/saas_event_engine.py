@@ -90,6 +90,16 @@ class SaasEvent(models.Model):
             postcommit.data["saas_sync.lanes_notified"] = True
             postcommit.add(self.env["ir.cron"]._notifydb)
 
+    @api.model
+    def _trigger_lanes_at(self, due_by_lane):
+        """Ask the cron of each lane to run when its first retry is due
+        (``{lane: datetime}``): a lane whose scheduled interval is long (the
+        financial lane's) retries at the backoff, not at its next run."""
+        for lane, due in due_by_lane.items():
+            cron = self.env.ref(f"saas_sync.ir_cron_process_{lane}", raise_if_not_found=False)
+            if cron and cron.active:
+                cron.sudo()._trigger(due)
+
     # ----------------------------------------------------------------- engine
     @api.model
     def _check_engine_access(self):
@@ -694,8 +704,15 @@ class SaasEvent(models.Model):
                 _wake_state(self.env.cr)["waiting"].add(item["event"].id)
             key = tuple(sorted(values.items()))
             groups.setdefault(key, [values, self.browse()])[1] |= item["event"]
+        retry_at = {}
         for values, events in groups.values():
             events.write(values)
+            if values["state"] == "retry":
+                for lane in set(events.mapped("lane")):
+                    due = values["next_attempt_at"]
+                    retry_at[lane] = min(retry_at.get(lane, due), due)
+        if retry_at:
+            self._trigger_lanes_at(retry_at)
         finished = self.browse(
             [item["event"].id for item in outcomes if item["state"] in ("done", "ignored")]
         )
