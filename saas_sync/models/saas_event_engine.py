@@ -200,8 +200,10 @@ class SaasEvent(models.Model):
     def _wake_dependents(self, bound=(), event_ids=()):
         """Make due now the ``retry`` events that wait for a record now bound:
         those waiting for one of ``bound`` ((system id, model, external id))
-        or among ``event_ids``; trigger their lanes. (Due at the whole second:
-        the claim compares with the clock in whole seconds.) One UPDATE for all;
+        or among ``event_ids``; trigger their lanes. A woken event is due at
+        its receipt, so it takes back its place in the lane's queue (ordered
+        by due time) instead of queuing again behind everything received
+        while it waited. One UPDATE for all;
         events locked by another worker are skipped (that worker's own check
         after its commit covers them). Returns the number of events woken.
         """
@@ -212,7 +214,8 @@ class SaasEvent(models.Model):
         systems, models_, keys = ([row[i] for row in bound] for i in range(3))
         query = SQL(
             """UPDATE saas_event e
-                  SET next_attempt_at = date_trunc('second', now() AT TIME ZONE 'UTC')
+                  SET next_attempt_at = LEAST(e.received_at,
+                                              date_trunc('second', now() AT TIME ZONE 'UTC'))
                  FROM (SELECT w.id FROM saas_event w
                          JOIN saas_binding b ON b.system_id = w.waits_system_id
                                             AND b.res_model = w.waits_model
