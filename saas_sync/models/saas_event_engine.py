@@ -14,7 +14,7 @@ from datetime import timedelta
 
 import psycopg2
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools import SQL
 
 from ..const import ADMIN_GROUP, DEAD_AT_ONCE, DUE_STATES
@@ -31,18 +31,34 @@ _logger = logging.getLogger(__name__)
 WAKE_ATTR = "_saas_sync_wake"
 
 
-def _wake_state(cr):
-    """``{"bound": set, "waiting": set}`` of the transaction of ``cr``,
-    forgotten when it commits or rolls back."""
+def _wake_state(env):
+    """``{"bound": set, "waiting": set}`` of the transaction of ``env.cr``,
+    forgotten when it rolls back. The engine takes it before each step's
+    commit (``_wake_after_step``); what another transaction bound (outside
+    the engine) wakes its waiting events again after its commit, in a new
+    transaction: its own snapshot may have been older than their wait."""
+    cr = env.cr
     state = cr.__dict__.get(WAKE_ATTR)
     if state is None:
         state = {"bound": set(), "waiting": set()}
         cr.__dict__[WAKE_ATTR] = state
+        registry = env.registry
 
         def forget():
             cr.__dict__.pop(WAKE_ATTR, None)
 
-        cr.postcommit.add(forget)
+        def after_commit():
+            left = cr.__dict__.pop(WAKE_ATTR, None)
+            if not left or not left["bound"]:
+                return
+            try:
+                with registry.cursor() as new_cr:
+                    new_env = api.Environment(new_cr, SUPERUSER_ID, {})
+                    new_env["saas.event"]._wake_dependents(left["bound"])
+            except Exception:  # the backoff still runs them
+                _logger.warning("Could not wake the events waiting for %s", left, exc_info=True)
+
+        cr.postcommit.add(after_commit)
         cr.postrollback.add(forget)
     return state
 
@@ -193,7 +209,7 @@ class SaasEvent(models.Model):
         again after the step's commit."""
         keys = {(system_id, model, key) for key in external_ids if key}
         if keys:
-            _wake_state(self.env.cr)["bound"].update(keys)
+            _wake_state(self.env)["bound"].update(keys)
             self._wake_dependents(keys)
 
     @api.model
@@ -704,7 +720,7 @@ class SaasEvent(models.Model):
             )
             item["state"] = values["state"]
             if values["state"] == "retry" and values["waits_external_id"]:
-                _wake_state(self.env.cr)["waiting"].add(item["event"].id)
+                _wake_state(self.env)["waiting"].add(item["event"].id)
             key = tuple(sorted(values.items()))
             groups.setdefault(key, [values, self.browse()])[1] |= item["event"]
         retry_at = {}
