@@ -323,6 +323,10 @@ def setup_mixed(args):
         )
         mapping.action_approve()
         key = system.generate_api_key("bench")
+        if args.operational_workers > 1:
+            # The lane's second cron record (inactive by default): two jobs
+            # of the operational lane may run at once, one per cron worker.
+            env.ref("saas_sync.ir_cron_process_operational_2").active = True
         cr.commit()
         system_id = system.id
         chart = company.chart_template
@@ -331,7 +335,8 @@ def setup_mixed(args):
         json.dump({"api_key": key, "system_id": system_id}, handle)
     print(
         f"setup: system '{MIXED_SYSTEM}' id={system_id} (billing, sandbox, no limit), "
-        f"plan {PLAN!r} mapped to a service product without tax, chart {chart}, API key"
+        f"plan {PLAN!r} mapped to a service product without tax, chart {chart}, API key, "
+        f"{args.operational_workers} operational lane cron record(s) active"
     )
 
 
@@ -342,6 +347,7 @@ def main():
         parser.add_argument("--db", required=True)
         parser.add_argument("--addons-path", required=True)
         parser.add_argument("--out", required=True)
+        parser.add_argument("--operational-workers", type=int, default=1, choices=(1, 2))
         setup_mixed(parser.parse_args())
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])

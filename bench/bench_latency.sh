@@ -23,6 +23,7 @@ DRAIN="${BENCH_DRAIN:-180}"       # seconds to wait for the last events
 ADDON="${BENCH_ADDON:-saas_subscription}"
 # customers (the default) or mixed (needs saas_subscription).
 STREAM="${BENCH_STREAM:-customers}"
+# mixed only: 2 activates the operational lane's second cron record.
 
 find_odoo
 ensure_postgres
@@ -37,7 +38,8 @@ bench_install "$ADDON" "$ADDON" "$PORT"
 MIXED=()
 if [ "$STREAM" = mixed ]; then
     "$PYTHON" "$BENCH_DIR/bench_latency.py" setup-mixed --db "$DB" \
-        --addons-path "$ADDONS_PATH" --out "$KEY_FILE" 2>> "$INSTALL_LOG"
+        --addons-path "$ADDONS_PATH" --out "$KEY_FILE" \
+        --operational-workers "${BENCH_OPERATIONAL_WORKERS:-1}" 2>> "$INSTALL_LOG"
     MIXED=(--mixed)
 else
     "$PYTHON" "$BENCH_DIR/bench_inbox.py" setup --db "$DB" --addons-path "$ADDONS_PATH" \
