@@ -219,9 +219,9 @@ class SaasEvent(models.Model):
         or among ``event_ids``; trigger their lanes. A woken event is due at
         its receipt, so it takes back its place in the lane's queue (ordered
         by due time) instead of queuing again behind everything received
-        while it waited. One UPDATE for all;
-        events locked by another worker are skipped (that worker's own check
-        after its commit covers them). Returns the number of events woken.
+        while it waited. One UPDATE for all; events locked by another worker
+        are skipped (that worker's own check after its commit covers them).
+        Returns the number of lanes woken (0: none).
         """
         if not bound and not event_ids:
             return 0
