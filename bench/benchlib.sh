@@ -25,7 +25,8 @@ require_python_modules() {
 
 # bench_prepare PREFIX: a fresh database name ${PREFIX}_<UTC stamp>_<pid> (DB),
 # its run folder bench/results/$DB (RUN_DIR, git-ignored) with INSTALL_LOG,
-# SERVER_LOG and KEY_FILE in it, and ADDONS_PATH; on exit the server started
+# SERVER_LOG and KEY_FILE in it, and ADDONS_PATH (BENCH_ADDONS_PATH when set,
+# e.g. for an Odoo tree that needs stubs of its own); on exit the server started
 # by start_odoo_server stops, KEY_FILE is removed and the database dropped.
 bench_prepare() {
     STAMP="$(date -u +%Y%m%d_%H%M%S)"
@@ -35,7 +36,7 @@ bench_prepare() {
     INSTALL_LOG="$RUN_DIR/install.log"
     SERVER_LOG="$RUN_DIR/server.log"
     KEY_FILE="$RUN_DIR/setup.json"
-    ADDONS_PATH="$(odoo_addons_path)"
+    ADDONS_PATH="${BENCH_ADDONS_PATH:-$(odoo_addons_path)}"
     trap bench_cleanup EXIT
     trap 'exit 130' INT TERM
 }

@@ -55,7 +55,20 @@ class TransientError(SaasSyncError):
 
 
 class DependencyError(SaasSyncError):
+    """A referenced object is not there yet.
+
+    ``waits_for`` is ``(model, external id)`` of that object when a binding
+    stands for it (and ``system`` the system binding it, the event's own by
+    default): the engine records it on the event, and the creation of that
+    binding makes the event due at once instead of after its backoff.
+    """
+
     error_class = "dependency"
+
+    def __init__(self, message, waits_for=None, system=None):
+        super().__init__(message)
+        self.waits_for = waits_for
+        self.system = system
 
 
 class EventValidationError(SaasSyncError):

@@ -97,7 +97,9 @@ class EventContext:
         record = self.bound(model, external_id)
         if not record:
             raise DependencyError(
-                self.env._("%(what)s %(id)s is not known yet.", what=what, id=external_id)
+                self.env._("%(what)s %(id)s is not known yet.", what=what, id=external_id),
+                waits_for=(model, external_id),
+                system=self.system,
             )
         return record
 

@@ -129,7 +129,11 @@ def apply_subscription_event(env, event, message):
         return ctx.ignored(reason)
     subscription = ctx.bound("saas.subscription", external_id)
     if not subscription and event_type not in WITH_ITEMS:
-        raise DependencyError(ctx.env._("Subscription %s is not known yet.", external_id))
+        raise DependencyError(
+            ctx.env._("Subscription %s is not known yet.", external_id),
+            waits_for=("saas.subscription", external_id),
+            system=ctx.system,
+        )
     partner = ctx.customer()
     currency = ctx.currency() if ctx.data.get("currency") else subscription.currency_id
     values = _period_values(ctx)

@@ -42,6 +42,23 @@ class SaasBinding(models.Model):
         ),
     ]
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        bindings = super().create(vals_list)
+        bindings._note_bound()
+        return bindings
+
+    def _note_bound(self):
+        """The events waiting for these new bindings are due at once
+        (``saas.event._note_bound``): one call per system and model."""
+        groups = {}
+        for binding in self:
+            groups.setdefault((binding.system_id.id, binding.res_model), []).append(
+                binding.external_id
+            )
+        for (system_id, model_name), external_ids in groups.items():
+            self.env["saas.event"]._note_bound(system_id, model_name, external_ids)
+
     @api.model
     def _selection_record_ref(self):
         return self.env["saas.event.record"]._selection_record_ref()
@@ -202,6 +219,11 @@ class SaasBinding(models.Model):
             raise TransientError(
                 self.env._("Some of %s objects were bound meanwhile; retrying.", len(entries))
             )
+        by_model = {}
+        for record, external_id, *_rest in entries:
+            by_model.setdefault(record._name, []).append(external_id)
+        for model_name, external_ids in by_model.items():
+            self.env["saas.event"]._note_bound(system.id, model_name, external_ids)
         return self.browse(ids)
 
     def _insert_binding(self, system, values):
@@ -221,6 +243,7 @@ class SaasBinding(models.Model):
                     id=values["external_id"],
                 )
             )
+        self.env["saas.event"]._note_bound(system.id, values["res_model"], [values["external_id"]])
         return self.browse(binding_id)
 
     @api.private

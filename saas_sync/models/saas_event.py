@@ -94,6 +94,11 @@ class SaasEvent(models.Model):
     last_error = fields.Text(readonly=True)
     ignore_reason = fields.Char(readonly=True)
     missing_mapping_id = fields.Many2one("saas.mapping", readonly=True, index="btree_not_null")
+    # What a ``dependency`` failure waits for: the binding (system, model,
+    # external id) whose creation makes the event due at once.
+    waits_system_id = fields.Many2one("saas.system", readonly=True, string="Waits in system")
+    waits_model = fields.Char(readonly=True, string="Waits for model")
+    waits_external_id = fields.Char(readonly=True, string="Waits for external id")
     processed_at = fields.Datetime(readonly=True)
     latency_ms = fields.Integer(
         readonly=True, string="Latency (ms)", help="From receipt to done, in milliseconds."
@@ -117,6 +122,12 @@ class SaasEvent(models.Model):
             """CREATE INDEX IF NOT EXISTS saas_event_due_idx
                ON saas_event (lane, next_attempt_at, id)
                WHERE state IN ('received', 'retry')"""
+        )
+        # The events a new binding wakes (:meth:`_wake_dependents`).
+        self.env.cr.execute(
+            """CREATE INDEX IF NOT EXISTS saas_event_waits_idx
+               ON saas_event (waits_external_id, waits_model, waits_system_id)
+               WHERE state = 'retry' AND waits_external_id IS NOT NULL"""
         )
         return res
 

@@ -14,15 +14,53 @@ from datetime import timedelta
 
 import psycopg2
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools import SQL
 
 from ..const import ADMIN_GROUP, DEAD_AT_ONCE, DUE_STATES
-from ..exceptions import EventValidationError, MappingError, classify_error
+from ..exceptions import DependencyError, EventValidationError, MappingError, classify_error
 from ..lib.schema import SchemaError, validate_event
 from ..tools import backoff_policy, check_group, database_environment, get_setting
 
 _logger = logging.getLogger(__name__)
+
+# The cursor's attribute holding, for the transaction under way, the (system
+# id, model, external id) it bound and the events it recorded as waiting for
+# one. Not the cursor's ``precommit.data``: every flushing savepoint runs (or
+# clears) the precommit hooks and their data, mid-transaction.
+WAKE_ATTR = "_saas_sync_wake"
+
+
+def _wake_state(env):
+    """``{"bound": set, "waiting": set}`` of the transaction of ``env.cr``,
+    forgotten when it rolls back. The engine takes it before each step's
+    commit (``_wake_after_step``); what another transaction bound (outside
+    the engine) wakes its waiting events again after its commit, in a new
+    transaction: its own snapshot may have been older than their wait."""
+    cr = env.cr
+    state = cr.__dict__.get(WAKE_ATTR)
+    if state is None:
+        state = {"bound": set(), "waiting": set()}
+        cr.__dict__[WAKE_ATTR] = state
+        registry = env.registry
+
+        def forget():
+            cr.__dict__.pop(WAKE_ATTR, None)
+
+        def after_commit():
+            left = cr.__dict__.pop(WAKE_ATTR, None)
+            if not left or not left["bound"]:
+                return
+            try:
+                with registry.cursor() as new_cr:
+                    new_env = api.Environment(new_cr, SUPERUSER_ID, {})
+                    new_env["saas.event"]._wake_dependents(left["bound"])
+            except Exception:  # the backoff still runs them
+                _logger.warning("Could not wake the events waiting for %s", left, exc_info=True)
+
+        cr.postcommit.add(after_commit)
+        cr.postrollback.add(forget)
+    return state
 
 
 class SaasEvent(models.Model):
@@ -67,6 +105,16 @@ class SaasEvent(models.Model):
         if self.env.cr.rowcount and not postcommit.data.get("saas_sync.lanes_notified"):
             postcommit.data["saas_sync.lanes_notified"] = True
             postcommit.add(self.env["ir.cron"]._notifydb)
+
+    @api.model
+    def _trigger_lanes_at(self, due_by_lane):
+        """Ask the cron of each lane to run when its first retry is due
+        (``{lane: datetime}``): a lane whose scheduled interval is long (the
+        financial lane's) retries at the backoff, not at its next run."""
+        for lane, due in due_by_lane.items():
+            cron = self.env.ref(f"saas_sync.ir_cron_process_{lane}", raise_if_not_found=False)
+            if cron and cron.active:
+                cron.sudo()._trigger(due)
 
     # ----------------------------------------------------------------- engine
     @api.model
@@ -130,9 +178,90 @@ class SaasEvent(models.Model):
                 continue  # given back to the queue meanwhile: another worker owns it
             step(held)
             processed |= held
-            if commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            self._wake_after_step(commit)
         return processed
+
+    def _wake_after_step(self, commit):
+        """Wake the events waiting for what the step just bound, then commit
+        the step (``commit``).
+
+        Two transactions meet here: the one binding a record and the one
+        recording that an event waits for it. Each checks again after its own
+        commit (a new snapshot): whichever commits last sees the other's
+        work, so a wake-up is never lost between them.
+        """
+        state = self.env.cr.__dict__.pop(WAKE_ATTR, None) or {"bound": (), "waiting": ()}
+        bound, waiting = state["bound"], state["waiting"]
+        if waiting:
+            # Bound earlier in this transaction without this model's hook.
+            self._wake_dependents((), waiting)
+        if not commit:
+            return
+        self.env.cr.commit()  # pylint: disable=invalid-commit
+        if (bound or waiting) and self._wake_dependents(bound, waiting):
+            self.env.cr.commit()  # pylint: disable=invalid-commit
+
+    @api.model
+    def _note_bound(self, system_id, model, external_ids):
+        """This transaction bound ``external_ids`` of ``model`` (the binding
+        model calls it): the events waiting for them are made due at once, in
+        this transaction (:meth:`_wake_dependents`), and the engine checks
+        again after the step's commit."""
+        keys = {(system_id, model, key) for key in external_ids if key}
+        if keys:
+            _wake_state(self.env)["bound"].update(keys)
+            self._wake_dependents(keys)
+
+    @api.model
+    def _wake_dependents(self, bound=(), event_ids=()):
+        """Make due now the ``retry`` events that wait for a record now bound:
+        those waiting for one of ``bound`` ((system id, model, external id))
+        or among ``event_ids``; trigger their lanes. A woken event is due at
+        its receipt, so it takes back its place in the lane's queue (ordered
+        by due time) instead of queuing again behind everything received
+        while it waited. One UPDATE for all; events locked by another worker
+        are skipped (that worker's own check after its commit covers them).
+        Returns the number of lanes woken (0: none).
+        """
+        if not bound and not event_ids:
+            return 0
+        self.env["saas.binding"].flush_model()
+        self.flush_model()
+        systems, models_, keys = ([row[i] for row in bound] for i in range(3))
+        query = SQL(
+            """UPDATE saas_event e
+                  SET next_attempt_at = LEAST(e.received_at,
+                                              date_trunc('second', now() AT TIME ZONE 'UTC'))
+                 FROM (SELECT w.id FROM saas_event w
+                         JOIN saas_binding b ON b.system_id = w.waits_system_id
+                                            AND b.res_model = w.waits_model
+                                            AND b.external_id = w.waits_external_id
+                        WHERE w.state = 'retry' AND w.waits_external_id IS NOT NULL
+                          AND w.next_attempt_at > date_trunc('second', now() AT TIME ZONE 'UTC')
+                          AND (w.id = ANY(%s)
+                               OR (w.waits_external_id, w.waits_model, w.waits_system_id) IN
+                                  (SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::int[])))
+                          FOR UPDATE OF w SKIP LOCKED) due
+                WHERE e.id = due.id
+            RETURNING e.lane""",
+            list(event_ids),
+            keys,
+            models_,
+            systems,
+        )
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                lanes = {row[0] for row in self.env.cr.fetchall()}
+        except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
+            # A waiting event changed since this transaction's snapshot (another
+            # worker took it): the checks after each commit cover it.
+            return 0
+        if not lanes:
+            return 0
+        self.invalidate_model(["next_attempt_at"])
+        self._trigger_lane_crons(lanes)
+        return len(lanes)
 
     @api.model
     def _claim_due(self, lane, limit, system_ids=None):
@@ -441,6 +570,7 @@ class SaasEvent(models.Model):
         self.env["saas.event.record"].flush_model()
         touched_before = len(self.record_ids)
         outcome, error_class, message, notes, detail = "done", False, False, [], False
+        waits = None
         try:
             with self.env.cr.savepoint():
                 applied, reasons = self._apply_messages(notes)
@@ -452,6 +582,9 @@ class SaasEvent(models.Model):
         except Exception as exc:
             error_class, message, is_bug = classify_error(exc)
             outcome = "needs_mapping" if isinstance(exc, MappingError) else "error"
+            if isinstance(exc, DependencyError) and exc.waits_for:
+                system = exc.system or self.system_id
+                waits = (system.id, *exc.waits_for)
             if outcome == "needs_mapping":
                 self._park_for_mapping(exc)
             if is_bug:
@@ -469,6 +602,7 @@ class SaasEvent(models.Model):
             duration_ms,
             touched_before,
             detail=detail,
+            waits=waits,
         )
 
     def _apply_messages(self, notes):
@@ -510,11 +644,13 @@ class SaasEvent(models.Model):
         duration_ms,
         touched_before,
         detail=None,
+        waits=None,
     ):
         """Write the outcome on the event and append the attempt row.
 
         ``detail`` (a traceback) goes on the attempt only; the event keeps
-        the one-line ``message``.
+        the one-line ``message``. ``waits`` is what a ``dependency`` failure
+        waits for: (system id, model, external id).
         """
         self.ensure_one()
         self._record_outcomes(
@@ -529,14 +665,22 @@ class SaasEvent(models.Model):
                     "duration_ms": duration_ms,
                     "touched_before": touched_before,
                     "detail": detail,
+                    "waits": waits,
                 }
             ]
         )
 
-    def _outcome_values(self, outcome, error_class, message, now, policy):
-        """The values an outcome writes on this event."""
+    def _outcome_values(self, outcome, error_class, message, now, policy, waits=None):
+        """The values an outcome writes on this event; ``waits`` (system id,
+        model, external id) is what a ``dependency`` failure waits for."""
         attempts = self.attempt_count + 1
         values = {"attempt_count": attempts, "error_class": error_class, "last_error": message}
+        waits_system_id, waits_model, waits_external_id = waits or (False, False, False)
+        values.update(
+            waits_system_id=waits_system_id,
+            waits_model=waits_model,
+            waits_external_id=waits_external_id,
+        )
         if outcome in ("done", "ignored"):
             values.update(
                 state=outcome,
@@ -567,13 +711,27 @@ class SaasEvent(models.Model):
         groups = {}
         for item in outcomes:
             values = item["event"]._outcome_values(
-                item["outcome"], item.get("error_class") or False, item["message"], now, policy
+                item["outcome"],
+                item.get("error_class") or False,
+                item["message"],
+                now,
+                policy,
+                waits=item.get("waits"),
             )
             item["state"] = values["state"]
+            if values["state"] == "retry" and values["waits_external_id"]:
+                _wake_state(self.env)["waiting"].add(item["event"].id)
             key = tuple(sorted(values.items()))
             groups.setdefault(key, [values, self.browse()])[1] |= item["event"]
+        retry_at = {}
         for values, events in groups.values():
             events.write(values)
+            if values["state"] == "retry":
+                for lane in set(events.mapped("lane")):
+                    due = values["next_attempt_at"]
+                    retry_at[lane] = min(retry_at.get(lane, due), due)
+        if retry_at:
+            self._trigger_lanes_at(retry_at)
         finished = self.browse(
             [item["event"].id for item in outcomes if item["state"] in ("done", "ignored")]
         )

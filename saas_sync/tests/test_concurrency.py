@@ -9,9 +9,10 @@ import json
 
 from odoo.tests import tagged
 
+from ..exceptions import DependencyError
 from ..lib.schema import validate_event
 from . import concurrency
-from .common import canonical_event, handler_for, scripted_handler
+from .common import TEST_TYPE, canonical_event, handler_for, scripted_handler
 
 
 @tagged("post_install", "-at_install")
@@ -115,6 +116,54 @@ class TestConcurrency(concurrency.CommittedCase):
             )
             self.assertEqual(cr.fetchone()[0], "received")
         self.assertIn(cron_id, ready, "the second event's wake-up was lost")
+
+    def test_a_binding_from_an_older_snapshot_still_wakes_what_waits_for_it(self):
+        """A transaction binds the object an event waits for, but its snapshot
+        is older than the wait (the event was still ``received`` to it): once
+        it commits, a new transaction wakes the event, so it does not sit out
+        its backoff."""
+
+        def handler(env, event, message):
+            raise DependencyError(
+                "Customer ext_wait_1 is not known yet.", waits_for=("res.partner", "ext_wait_1")
+            )
+
+        with handler_for(self.registry, TEST_TYPE, handler):
+            with self.registry.cursor() as cr:
+                event_id = self._receive(cr, ["evt_wait_1"])["evt_wait_1"][0]
+            binder_cr = self.registry.cursor()
+            try:
+                binder = self._env(binder_cr)
+                partner = binder["res.partner"].create({"name": "Waited for"})  # its snapshot
+                self.addCleanup(self._delete_partner, partner.id)
+                with self.registry.cursor() as cr:
+                    self._env(cr)["saas.event"]._run_due(None, 50, [self.system_id], commit=True)
+                    cr.execute(
+                        "SELECT state, waits_external_id, next_attempt_at > %s FROM saas_event "
+                        "WHERE id = %s",
+                        (cr.now().replace(tzinfo=None), event_id),
+                    )
+                    self.assertEqual(cr.fetchone(), ("retry", "ext_wait_1", True))
+                system = binder["saas.system"].browse(self.system_id)
+                binder["saas.binding"].bind(system, partner, "ext_wait_1")
+                binder_cr.commit()
+            finally:
+                binder_cr.close()
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "SELECT state, next_attempt_at <= (now() AT TIME ZONE 'UTC') FROM saas_event "
+                "WHERE id = %s",
+                (event_id,),
+            )
+            self.assertEqual(cr.fetchone(), ("retry", True), "the wake-up was lost")
+
+    def _delete_partner(self, partner_id):
+        with self.registry.cursor() as cr:
+            cr.execute(
+                "DELETE FROM saas_binding WHERE res_model = 'res.partner' AND res_id = %s",
+                (partner_id,),
+            )
+            cr.execute("DELETE FROM res_partner WHERE id = %s", (partner_id,))
 
     def test_same_event_delivered_twice_at_once(self):
         event = canonical_event("evt_conc_dup")
