@@ -92,15 +92,8 @@ def apply_customer_upsert(env, event, message):
         ctx.log(partner, "create")
     else:
         if not bound:
-            # Shown on the event (Records tab, notes): what it was bound to.
+            # Shown on the event's Records tab as "Matched": what it was bound to.
             ctx.log(partner, "match")
-            ctx.notes.append(
-                ctx.env._(
-                    "Matched the existing customer %(partner)s by e-mail or VAT: bound to "
-                    "it, no customer created.",
-                    partner=partner.display_name,
-                )
-            )
         granted = _granted_values(ctx, partner, values)
         if granted:
             partner.write(granted)

@@ -47,5 +47,11 @@ class TestDocumentedApi(HttpCase):
         self.env["saas.event"].process_pending(system_ids=event.system_id.ids)
         self.assertEqual(event.state, "done", event.last_error)
         partner = self.env["saas.binding"].find_record(event.system_id, "res.partner", "cus_1001")
-        # (The demo data may already hold a partner with this email: it is matched.)
-        self.assertEqual(partner.email, "billing@acme.example")
+        # The README says it creates the customer: on the demo database too (its
+        # e-mail is no demo customer's), and the event's Records tab shows it.
+        self.assertEqual((partner.name, partner.email), ("Hooli Robotics", "billing@hooli.example"))
+        records = self.env["saas.event.record"].search([("event_id", "=", event.id)])
+        self.assertEqual(
+            [(r.res_model, r.res_id, r.operation) for r in records if r.res_model == "res.partner"],
+            [("res.partner", partner.id, "create")],
+        )
