@@ -83,7 +83,14 @@ class SaasEvent(models.Model):
     state = fields.Selection(
         EVENT_STATES, required=True, default="received", readonly=True, index=True
     )
-    attempt_count = fields.Integer(readonly=True)
+    attempt_count = fields.Integer(
+        readonly=True, help="Every attempt made, replays included: the rows of the Attempts tab."
+    )
+    attempts_before_replay = fields.Integer(
+        readonly=True,
+        help="The attempts made before the last replay: a replay gets the whole retry "
+        "budget again, counted from there.",
+    )
     next_attempt_at = fields.Datetime(readonly=True, index=True)
     claimed_at = fields.Datetime(
         readonly=True,
@@ -429,15 +436,18 @@ class SaasEvent(models.Model):
         self._check_support()
         self.check_access("read")
         replayable = self.filtered(lambda e: e.state != "processing")
-        # A replay gets the full retry budget again; past attempts stay listed.
-        replayable.sudo().write(
-            {
-                "state": "retry",
-                "next_attempt_at": fields.Datetime.now(),
-                "error_class": False,
-                "attempt_count": 0,
-            }
-        )
+        # A replay gets the full retry budget again; past attempts stay listed
+        # and counted.
+        now = fields.Datetime.now()
+        for count in set(replayable.mapped("attempt_count")):
+            replayable.filtered(lambda e, count=count: e.attempt_count == count).sudo().write(
+                {
+                    "state": "retry",
+                    "next_attempt_at": now,
+                    "error_class": False,
+                    "attempts_before_replay": count,
+                }
+            )
         replayable.sudo()._trigger_lanes()
         return True
 

@@ -692,10 +692,12 @@ class SaasEvent(models.Model):
             )
         elif outcome == "needs_mapping":
             values.update(state="needs_mapping", next_attempt_at=False)
-        elif error_class in DEAD_AT_ONCE or policy.exhausted(attempts):
+        elif error_class in DEAD_AT_ONCE or policy.exhausted(
+            attempts - self.attempts_before_replay
+        ):
             values.update(state="dead", next_attempt_at=False)
         else:
-            delay = policy.delay(attempts, random)
+            delay = policy.delay(attempts - self.attempts_before_replay, random)
             values.update(state="retry", next_attempt_at=now + timedelta(seconds=delay))
         return values
 

@@ -56,6 +56,24 @@ class TestEngine(SaasSyncCommon, TransactionCase):
         self.assertEqual(event.state, "dead")
         self.assertEqual(event.attempt_count, 2)
 
+    def test_a_replay_gets_the_whole_retry_budget_and_keeps_the_count(self):
+        self.env["ir.config_parameter"].sudo().set_param("saas_sync.max_attempts", "2")
+        event = self.store(canonical_event("evt_replay_budget"))
+        with scripted_handler(self.registry) as handler:
+            handler.script["evt_replay_budget"] = ["dependency"]
+            for _round in range(2):
+                self.make_due(event)
+                self.process()
+            self.assertEqual((event.state, event.attempt_count), ("dead", 2))
+            event.with_user(self.support_user).action_replay()
+            self.process()
+            # the third attempt is the first of the new budget: retried, not dead
+            self.assertEqual((event.state, event.attempt_count), ("retry", 3))
+            self.make_due(event)
+            self.process()
+        self.assertEqual((event.state, event.attempt_count), ("dead", 4))
+        self.assertEqual(len(event.attempt_ids), event.attempt_count)
+
     def test_validation_failure_goes_dead_at_once(self):
         event = self.store(canonical_event("evt_invalid"))
         with scripted_handler(self.registry) as handler:
@@ -128,10 +146,12 @@ class TestEngine(SaasSyncCommon, TransactionCase):
             self.process()
             self.assertEqual(event.state, "dead")
             event.with_user(self.support_user).action_replay()
-            self.assertEqual((event.state, event.attempt_count), ("retry", 0))
+            # The count stays what the Attempts tab lists (it showed 0, then 1 of 2).
+            self.assertEqual((event.state, event.attempt_count), ("retry", 1))
             self.process()
         self.assertEqual(event.state, "done")
         self.assertEqual(len(event.attempt_ids), 2)
+        self.assertEqual(event.attempt_count, 2)
         with self.assertRaises(UserError):
             event._mark_ignored("too late: it is done")
         parked = self.store(canonical_event("evt_to_ignore"))
