@@ -1,13 +1,26 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 from odoo import api, fields, models
+
+from odoo.addons.base.models.ir_cron import _intervalTypes
 
 from ..const import ADMIN_GROUP, EVENT_STATES, LANES
 from ..lib.stats import prometheus_text
 from ..tools import get_setting
 
 LATENCY_WINDOW_HOURS = 24
+# A lane is stalled when an event has been due for longer than this many of
+# its crons' interval and no worker of the lane ran meanwhile.
+STALL_INTERVALS = 2
+MIN_STALL_SECONDS = 120
+
+
+def _unix(moment):
+    """A Datetime string as Unix seconds (0 when empty)."""
+    if not moment:
+        return 0
+    return int(fields.Datetime.to_datetime(moment).replace(tzinfo=timezone.utc).timestamp())
 
 
 class SaasMonitor(models.AbstractModel):
@@ -71,7 +84,57 @@ class SaasMonitor(models.AbstractModel):
                 "sample": sample,
                 "window_hours": LATENCY_WINDOW_HOURS,
             },
+            **self._lane_heartbeats(company_ids),
         }
+
+    @api.model
+    def _lane_heartbeats(self, company_ids):
+        """Per lane: its last run (the later of its crons' last completed run
+        and the last claim of one of its events), the time its crons' interval
+        allows, how long its oldest due event waits, and whether it is
+        stalled: an event due for longer than allowed and no run meanwhile
+        (Odoo's cron threads stopped, the lane's crons archived)."""
+        now = fields.Datetime.now()
+        crons = self.env["ir.cron"].sudo().search([("code", "like", "model._cron_process_lane(")])
+        cr = self.env.cr
+        cr.execute(
+            """SELECT lane, MAX(claimed_at) FROM saas_event
+                WHERE company_id = ANY(%s) AND claimed_at IS NOT NULL GROUP BY lane""",
+            (list(company_ids),),
+        )
+        claimed = dict(cr.fetchall())
+        cr.execute(
+            """SELECT lane, EXTRACT(EPOCH FROM %s - MIN(COALESCE(next_attempt_at, create_date)))
+                 FROM saas_event
+                WHERE company_id = ANY(%s) AND state IN ('received', 'retry')
+                  AND (next_attempt_at IS NULL OR next_attempt_at <= %s)
+                GROUP BY lane""",
+            (now, list(company_ids), now),
+        )
+        overdue = {lane: float(age or 0) for lane, age in cr.fetchall()}
+        lanes = {}
+        for lane, _label in LANES:
+            workers = crons.filtered(lambda c, lane=lane: f"'{lane}'" in c.code)
+            intervals = [
+                ((now + _intervalTypes[c.interval_type](c.interval_number)) - now).total_seconds()
+                for c in workers
+            ]
+            allowed = max(MIN_STALL_SECONDS, STALL_INTERVALS * min(intervals, default=0))
+            runs = [run for run in (*workers.mapped("lastcall"), claimed.get(lane)) if run]
+            last_run = max(runs) if runs else None
+            waiting = overdue.get(lane, 0.0)
+            lanes[lane] = {
+                "last_run": fields.Datetime.to_string(last_run) if last_run else None,
+                "seconds_since_last_run": (
+                    round((now - last_run).total_seconds(), 3) if last_run else None
+                ),
+                "allowed_seconds": allowed,
+                "oldest_due_seconds": round(waiting, 3),
+                "stalled": waiting > allowed
+                and (last_run is None or (now - last_run).total_seconds() > allowed),
+            }
+        stalled = any(lane["stalled"] for lane in lanes.values())
+        return {"status": "stalled" if stalled else "ok", "lanes": lanes}
 
     @api.private
     @api.model
@@ -139,6 +202,25 @@ class SaasMonitor(models.AbstractModel):
                     ],
                 ),
                 (
+                    "saas_lane_last_run_timestamp_seconds",
+                    "When a worker of the lane last ran (Unix time; 0: never).",
+                    "gauge",
+                    [
+                        ({"lane": lane}, _unix(info["last_run"]))
+                        for lane, info in stats["lanes"].items()
+                    ],
+                ),
+                (
+                    "saas_lane_stalled",
+                    "1 when events are due for longer than the lane's cron interval allows "
+                    "and no worker of the lane ran meanwhile.",
+                    "gauge",
+                    [
+                        ({"lane": lane}, int(info["stalled"]))
+                        for lane, info in stats["lanes"].items()
+                    ],
+                ),
+                (
                     "saas_event_latency_milliseconds",
                     f"Receipt-to-done latency over the last {LATENCY_WINDOW_HOURS} hours.",
                     "gauge",
@@ -171,6 +253,25 @@ class SaasMonitor(models.AbstractModel):
                     threshold=dead_threshold,
                 ),
                 self.env._("The dead letter of %s is back under its threshold.", system.name),
+            )
+            stalled = [
+                lane
+                for lane, info in self._lane_heartbeats([system.company_id.id])["lanes"].items()
+                if info["stalled"]
+            ]
+            self._toggle_incident(
+                system,
+                "alert_stalled_open",
+                self.env._("SaaS alert: processing stalled"),
+                bool(stalled),
+                self.env._(
+                    "Events of %(system)s are due and the %(lanes)s lane has not run for longer "
+                    "than its crons' interval allows: check that Odoo's cron workers run "
+                    "(a restart of PostgreSQL can stop them until Odoo restarts).",
+                    system=system.name,
+                    lanes=", ".join(stalled),
+                ),
+                self.env._("The lanes of %s run again.", system.name),
             )
             oldest = self._oldest_pending_minutes(system)
             self._toggle_incident(

@@ -84,6 +84,7 @@ class SaasSystem(models.Model):
     )
     alert_dead_open = fields.Boolean(readonly=True, copy=False)
     alert_lag_open = fields.Boolean(readonly=True, copy=False)
+    alert_stalled_open = fields.Boolean(readonly=True, copy=False)
 
     _sql_constraints = [
         ("code_unique", "unique(code)", "The code of a connected system must be unique."),

@@ -92,6 +92,51 @@ class TestMonitoring(SaasSyncCommon, HttpCase):
         self.assertEqual(sum(counts), 5)
         self.assertEqual(counts.count(0), 22)
 
+    def test_a_lane_that_stopped_running_is_stalled_once(self):
+        """After a PostgreSQL restart Odoo's cron threads may stop: the health
+        showed only a growing age. Due events and no lane run for longer than
+        the crons' interval allows: stalled, in health, metrics and one alert."""
+        monitor = self.env["saas.monitor"]
+        event = self.store(canonical_event("m_stalled"))
+        health = self._get("/saas/api/v1/health").json()
+        self.assertEqual(health["status"], "ok", "just received: not late")
+        self.env.cr.execute(
+            "UPDATE saas_event SET create_date = create_date - interval '10 minutes' WHERE id = %s",
+            [event.id],
+        )
+        lanes = self.env["ir.cron"].sudo().search([("code", "like", "_cron_process_lane(")])
+        lanes.write({"lastcall": fields.Datetime.now() - timedelta(minutes=30)})
+        self.env.invalidate_all()
+        health = self._get("/saas/api/v1/health").json()
+        self.assertEqual(health["status"], "stalled")
+        operational = health["lanes"]["operational"]
+        self.assertTrue(operational["stalled"])
+        self.assertEqual(operational["allowed_seconds"], 120)  # 2 x the 1-minute interval
+        self.assertGreater(operational["oldest_due_seconds"], 590)
+        self.assertFalse(health["lanes"]["financial"]["stalled"])
+        metrics = self._get("/saas/metrics").text
+        self.assertIn('saas_lane_stalled{lane="operational"} 1', metrics)
+        self.assertIn('saas_lane_stalled{lane="financial"} 0', metrics)
+        self.assertIn('saas_lane_last_run_timestamp_seconds{lane="operational"}', metrics)
+
+        def alerts():
+            return self.system.activity_ids.filtered(
+                lambda a: a.summary == "SaaS alert: processing stalled"
+            )
+
+        monitor._cron_check_alerts()
+        monitor._cron_check_alerts()
+        self.assertTrue(self.system.alert_stalled_open)
+        self.assertEqual(len(alerts()), len(self.env.ref("saas_sync.group_saas_admin").users))
+        # The lane runs again: the event is done, the incident closes.
+        with scripted_handler(self.registry):
+            self.env["saas.event"].process_pending(system_ids=self.system.ids)
+        self.assertEqual(event.state, "done")
+        monitor._cron_check_alerts()
+        self.assertFalse(self.system.alert_stalled_open)
+        self.assertFalse(alerts())
+        self.assertEqual(self._get("/saas/api/v1/health").json()["status"], "ok")
+
     def test_alert_notifies_once_per_incident(self):
         self._fill()
         self.env["ir.config_parameter"].sudo().set_param("saas_sync.alert_dead_threshold", "1")
