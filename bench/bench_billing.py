@@ -46,7 +46,7 @@ from datetime import date
 from email.parser import Parser
 
 import psycopg2
-from benchlib import open_registry, percentile, sandbox_system
+from benchlib import event, open_registry, percentile, sandbox_system
 
 import odoo
 from odoo import SUPERUSER_ID, Command, api
@@ -222,24 +222,13 @@ def cmd_suite_setup(args):
         )
 
 
-def _event(event_id, event_type, occurred_at, data):
-    return {
-        "id": event_id,
-        "type": event_type,
-        "occurred_at": occurred_at,
-        "schema_version": 1,
-        "livemode": False,
-        "data": data,
-    }
-
-
 def suite_payloads(tag, count, currency):
     """Canonical events of ``count`` customers, each with one invoice and its payment."""
     customers, invoices, payments = [], [], []
     for number in range(count):
         key = f"{tag}_{number:05d}"
         customers.append(
-            _event(
+            event(
                 f"evt_cus_{key}",
                 "customer.upserted",
                 "2025-12-31T12:00:00Z",
@@ -251,7 +240,7 @@ def suite_payloads(tag, count, currency):
             )
         )
         invoices.append(
-            _event(
+            event(
                 f"evt_in_{key}",
                 "invoice.issued",
                 "2026-01-01T00:00:00Z",
@@ -276,7 +265,7 @@ def suite_payloads(tag, count, currency):
             )
         )
         payments.append(
-            _event(
+            event(
                 f"evt_pay_{key}",
                 "payment.succeeded",
                 "2026-01-03T00:00:00Z",

@@ -40,7 +40,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import psycopg2
-from benchlib import canonical_event, open_registry, percentile, sandbox_system
+from benchlib import canonical_event, event, open_registry, percentile, sandbox_system
 
 FINAL_STATES = ("done", "ignored", "dead", "needs_mapping")
 BUCKETS = (500, 1000, 2000, 5000, 10000, 30000, 60000)
@@ -54,17 +54,6 @@ def customer_stream(prefix, number):
     return canonical_event(f"{prefix}_{number:06d}", name=f"Customer {prefix}_{number:06d}")
 
 
-def _mixed_event(event_id, event_type, occurred_at, data):
-    return {
-        "id": event_id,
-        "type": event_type,
-        "occurred_at": occurred_at,
-        "schema_version": 1,
-        "livemode": False,
-        "data": data,
-    }
-
-
 def mixed_stream(prefix, number):
     """The ``number``-th event of the mixed stream: customer ``number // 4``'s
     customer, subscription, invoice and payment, in that order."""
@@ -72,14 +61,14 @@ def mixed_stream(prefix, number):
     kind = number % 4
     customer = f"cus_{key}"
     if kind == 0:
-        return _mixed_event(
+        return event(
             f"{prefix}_{number:06d}",
             "customer.upserted",
             "2026-02-01T00:00:00Z",
             {"customer_id": customer, "name": f"Customer {key}", "email": f"{key}@example.com"},
         )
     if kind == 1:
-        return _mixed_event(
+        return event(
             f"{prefix}_{number:06d}",
             "subscription.activated",
             "2026-02-01T00:00:01Z",
@@ -97,7 +86,7 @@ def mixed_stream(prefix, number):
             },
         )
     if kind == 2:
-        return _mixed_event(
+        return event(
             f"{prefix}_{number:06d}",
             "invoice.issued",
             "2026-02-01T00:00:02Z",
@@ -120,7 +109,7 @@ def mixed_stream(prefix, number):
                 ],
             },
         )
-    return _mixed_event(
+    return event(
         f"{prefix}_{number:06d}",
         "payment.succeeded",
         "2026-02-01T00:00:03Z",

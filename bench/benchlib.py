@@ -34,21 +34,27 @@ def ms(seconds):
     return seconds * 1000.0
 
 
+def event(event_id, event_type, occurred_at, data):
+    """A canonical event (schema version 1, sandbox)."""
+    return {
+        "id": event_id,
+        "type": event_type,
+        "occurred_at": occurred_at,
+        "schema_version": 1,
+        "livemode": False,
+        "data": data,
+    }
+
+
 def canonical_event(external_id, **data):
     """A canonical ``customer.upserted`` event of its own customer; ``data``
     adds fields to its data."""
-    return {
-        "id": external_id,
-        "type": "customer.upserted",
-        "occurred_at": "2026-02-01T00:00:00Z",
-        "schema_version": 1,
-        "livemode": False,
-        "data": {
-            "customer_id": f"cus_{external_id}",
-            **data,
-            "email": f"{external_id}@example.com",
-        },
-    }
+    return event(
+        external_id,
+        "customer.upserted",
+        "2026-02-01T00:00:00Z",
+        {"customer_id": f"cus_{external_id}", **data, "email": f"{external_id}@example.com"},
+    )
 
 
 def sandbox_system(env, **values):
