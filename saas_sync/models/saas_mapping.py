@@ -98,17 +98,20 @@ class SaasMapping(models.Model):
 
     @api.depends("kind", "external_key", "version")
     def _compute_display_name(self):
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
         for mapping in self:
-            mapping.display_name = (
-                f"{mapping.kind or ''}: {mapping.external_key or ''} (v{mapping.version})"
+            # A new mapping has no name yet (the breadcrumb says "New").
+            mapping.display_name = mapping.external_key and (
+                f"{kinds.get(mapping.kind, mapping.kind or '')}: {mapping.external_key} "
+                f"(v{mapping.version})"
             )
 
     @api.depends("target_ref")
     def _compute_target_name(self):
         for mapping in self:
             target = mapping.target_ref
-            mapping.target_name = (
-                f"{target.display_name} ({target._name},{target.id})" if target else False
+            mapping.target_name = target and (
+                f"{target.display_name} ({self.env['ir.model']._get(target._name).name})"
             )
 
     def _compute_waiting_event_count(self):
@@ -289,6 +292,9 @@ class SaasMapping(models.Model):
         self.sudo().with_context(saas_mapping_internal=True).write({"state": "archived"})
         return True
 
+    def _needed_note(self):
+        return self.env._("Created because an event needed it.")
+
     def action_new_version(self):
         self.ensure_one()
         self._check_reviewer()
@@ -301,6 +307,8 @@ class SaasMapping(models.Model):
                     "version": self._next_version(self.system_id.id, self.kind, self.external_key),
                     "approved_by_id": False,
                     "approved_at": False,
+                    # The engine's note said why the first version was made.
+                    "note": False if self.note == self._needed_note() else self.note,
                 }
             )
         )
@@ -347,7 +355,7 @@ class SaasMapping(models.Model):
                     "system_id": system.id,
                     "kind": kind,
                     "external_key": key,
-                    "note": self.env._("Created because an event needed it."),
+                    "note": self._needed_note(),
                 }
             )
         return draft

@@ -52,6 +52,22 @@ class TestMapping(SaasSyncCommon, TransactionCase):
             1,
         )
 
+    def test_names_on_screen_and_a_new_version_of_a_draft_the_engine_made(self):
+        """Issue 19: the new mapping's breadcrumb read ": (v1)", its target
+        "(res.currency,1)", and a new version copied the engine's note."""
+        Mapping = self.env["saas.mapping"]
+        self.assertFalse(Mapping.new({}).display_name)
+        mapping = self._mapping()
+        self.assertEqual(mapping.display_name, "Currency: EUR-ENTITY (v1)")
+        self.assertEqual(mapping.target_name, "EUR (Currency)")
+        draft = Mapping._ensure_draft("currency", "NEEDED", self.system)
+        self.assertEqual(draft.note, "Created because an event needed it.")
+        action = draft.with_user(self.reviewer_user).action_new_version()
+        self.assertFalse(Mapping.browse(action["res_id"]).note)
+        mapping.note = "Agreed with the controller"
+        action = mapping.with_user(self.reviewer_user).action_new_version()
+        self.assertEqual(Mapping.browse(action["res_id"]).note, "Agreed with the controller")
+
     def test_system_mapping_wins_over_global(self):
         self._mapping(system=False, currency="base.USD").action_approve()
         self.assertEqual(

@@ -113,7 +113,7 @@ registry.category("web_tour.tours").add("saas_sync_mapping_approval_tour", {
         },
         {
             content: "The draft mapping opens",
-            trigger: ".o_breadcrumb .active:contains('currency: DOLLAR')",
+            trigger: ".o_breadcrumb .active:contains('Currency: DOLLAR')",
         },
         {
             content: "Choose the kind of Odoo record",
