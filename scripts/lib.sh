@@ -164,6 +164,7 @@ bootstrap_odoo_tree() {
         file://*) archive="${source#file://}" ;;
         http://*|https://*)
             archive="$work/odoo.tar.gz"
+            command -v curl >/dev/null 2>&1 || apt_install curl ca-certificates
             echo "Downloading $source ..."
             if ! curl -fsSL --connect-timeout 15 --speed-time 60 --speed-limit 1024 \
                     -o "$archive" "$source" 2>"$work/curl.err"; then
