@@ -27,6 +27,9 @@ EVENT_STATES = [
 ]
 PENDING_STATES = ("received", "retry", "processing")
 DUE_STATES = ("received", "retry")
+# The first key of the advisory locks a worker holds on its claims (the second
+# is the claim's key): "SA" "AS" in hex, apart from other addons' locks.
+CLAIM_LOCK_NAMESPACE = 0x5341_4153
 
 LANES = [("operational", "Operational"), ("financial", "Financial")]
 # Canonical event types of the financial lane: the billing documents that post

@@ -97,6 +97,13 @@ class SaasEvent(models.Model):
         help="When a worker last took the event. An event still processing long after "
         "its claim was left by a stopped worker and is queued again.",
     )
+    claim_key = fields.Integer(
+        readonly=True,
+        copy=False,
+        help="The claim of the worker processing the event: the worker holds a PostgreSQL "
+        "advisory lock on this key while it runs, so the next run of any worker queues "
+        "the event again at once when that worker died.",
+    )
     error_class = fields.Selection(ERROR_CLASSES, readonly=True)
     last_error = fields.Text(readonly=True)
     ignore_reason = fields.Char(readonly=True)
@@ -135,6 +142,11 @@ class SaasEvent(models.Model):
             """CREATE INDEX IF NOT EXISTS saas_event_waits_idx
                ON saas_event (waits_external_id, waits_model, waits_system_id)
                WHERE state = 'retry' AND waits_external_id IS NOT NULL"""
+        )
+        # The keys of the workers' claims (:meth:`_take_claim_key`).
+        self.env.cr.execute(
+            "CREATE SEQUENCE IF NOT EXISTS saas_event_claim_key_seq "
+            "AS integer MINVALUE 1 MAXVALUE 2147483647 CYCLE"
         )
         return res
 

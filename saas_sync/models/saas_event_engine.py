@@ -4,6 +4,7 @@
 record the attempt; :func:`..exceptions.classify_error` decides what a
 failure means."""
 
+import contextlib
 import functools
 import json
 import logging
@@ -17,7 +18,7 @@ import psycopg2
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.tools import SQL
 
-from ..const import ADMIN_GROUP, DEAD_AT_ONCE, DUE_STATES
+from ..const import ADMIN_GROUP, CLAIM_LOCK_NAMESPACE, DEAD_AT_ONCE, DUE_STATES
 from ..exceptions import DependencyError, EventValidationError, MappingError, classify_error
 from ..lib.schema import SchemaError, validate_event
 from ..tools import backoff_policy, check_group, database_environment, get_setting
@@ -143,27 +144,45 @@ class SaasEvent(models.Model):
 
     @api.model
     def _run_due(self, lane=None, limit=None, system_ids=None, commit=False):
-        """Recover stale claims, claim due events, process them; return them.
+        """Recover dead workers' claims, claim due events, process them; return them.
 
         With ``commit`` (the lane crons), the claim is committed at once, so
         the events show as ``processing`` to everyone (health, event list,
         other workers) while they run, and each outcome is committed as soon
-        as it is written. A worker that dies leaves its events ``processing``:
-        once their claim is older than ``saas_sync.stale_processing_minutes``
-        the next run gives them back to the queue (:meth:`_recover_stale_claims`).
+        as it is written. The claim says who holds it: a key on the events,
+        and an advisory lock on that key held by this worker's database
+        session until the run ends. A worker that dies (killed, out of
+        memory, a deploy) loses its session and so its lock: the next run of
+        any worker gives its events back to the queue at once
+        (:meth:`_recover_stale_claims`), and never those of a live worker,
+        however long it runs.
         """
         self._recover_stale_claims(lane, system_ids)
+        claim_key = self._take_claim_key(session=commit)
+        try:
+            return self._run_claim(claim_key, lane, limit, system_ids, commit)
+        except Exception:
+            if commit:
+                # The failed transaction is the cron's to drop; the lock's
+                # release below needs a transaction that can run.
+                with contextlib.suppress(psycopg2.Error):
+                    self.env.cr.rollback()  # pylint: disable=invalid-commit
+            raise
+        finally:
+            if commit:
+                self._release_claim_key(claim_key)
+
+    def _run_claim(self, claim_key, lane, limit, system_ids, commit):
         limit = limit or get_setting(self.env, "batch_size")
-        events = self._claim_due_or_none(lane, limit, system_ids)
+        events = self._claim_due_or_none(lane, limit, system_ids, claim_key)
         for _retry in range(3):
             if events is not None or not commit:
                 break
             # Another worker claimed events our snapshot still saw as due: a
             # new transaction (a new snapshot) sees what is left.
             self.env.cr.commit()  # pylint: disable=invalid-commit
-            events = self._claim_due_or_none(lane, limit, system_ids)
+            events = self._claim_due_or_none(lane, limit, system_ids, claim_key)
         events = events or self.browse()
-        claimed_at = events[:1].claimed_at
         if commit:
             # The lane cron's own cursor: a committed claim is what makes
             # ``processing`` visible and keeps other workers off the batch.
@@ -173,13 +192,37 @@ class SaasEvent(models.Model):
         # cache, and the events read afterwards would each fetch the whole
         # claimed batch again (its payloads included).
         for run, step in list(events._processing_steps()):
-            held = run._hold_claims(claimed_at)
+            held = run._hold_claims(claim_key)
             if not held:
                 continue  # given back to the queue meanwhile: another worker owns it
             step(held)
             processed |= held
             self._wake_after_step(commit)
         return processed
+
+    @api.model
+    def _take_claim_key(self, session=True):
+        """A new claim key, with this worker's advisory lock on it: held by
+        the database session (``session``: until :meth:`_release_claim_key`
+        or the session's end, commits included) or by the transaction."""
+        self.env.cr.execute("SELECT nextval('saas_event_claim_key_seq')")
+        claim_key = self.env.cr.fetchone()[0]
+        if session:
+            query = "SELECT pg_advisory_lock(%s, %s)"
+        else:
+            query = "SELECT pg_advisory_xact_lock(%s, %s)"
+        self.env.cr.execute(query, (CLAIM_LOCK_NAMESPACE, claim_key))
+        return claim_key
+
+    @api.model
+    def _release_claim_key(self, claim_key):
+        try:
+            self.env.cr.execute(
+                "SELECT pg_advisory_unlock(%s, %s)", (CLAIM_LOCK_NAMESPACE, claim_key)
+            )
+        except psycopg2.Error as exc:
+            # The session is gone (its connection closed): so is its lock.
+            _logger.warning("Could not release the claim %s: %s", claim_key, exc)
 
     def _wake_after_step(self, commit):
         """Wake the events waiting for what the step just bound, then commit
@@ -269,7 +312,7 @@ class SaasEvent(models.Model):
         return self._claim_due_or_none(lane, limit, system_ids) or self.browse()
 
     @api.model
-    def _claim_due_or_none(self, lane, limit, system_ids=None):
+    def _claim_due_or_none(self, lane, limit, system_ids=None, claim_key=None):
         """:meth:`_claim_due`, or None when another worker claimed (and committed) some of the rows
         since this transaction's snapshot was taken: PostgreSQL refuses to
         lock them (serialization failure) rather than skipping them; the
@@ -301,25 +344,25 @@ class SaasEvent(models.Model):
         except psycopg2.errors.SerializationFailure:
             return None
         events = self.sudo().browse(ids)
-        events.write({"state": "processing", "claimed_at": now})
-        events.flush_recordset(["state", "claimed_at"])
+        events.write({"state": "processing", "claimed_at": now, "claim_key": claim_key or False})
+        events.flush_recordset(["state", "claimed_at", "claim_key"])
         return events
 
-    def _hold_claims(self, claimed_at):
+    def _hold_claims(self, claim_key):
         """Lock these claimed events for their run; return those still ours.
 
         The row locks keep :meth:`_recover_stale_claims` off events that are
         running. An event it already gave back is no longer ``processing``
-        under our claim time (another worker may have claimed it since): it
-        is left alone.
+        under our claim (another worker may have claimed it since): it is
+        left alone.
         """
         if not self:
             return self
         self.env.cr.execute(
             """SELECT id FROM saas_event
-                WHERE id = ANY(%s) AND state = 'processing' AND claimed_at = %s
+                WHERE id = ANY(%s) AND state = 'processing' AND claim_key = %s
                   FOR UPDATE""",
-            (self.ids, claimed_at),
+            (self.ids, claim_key),
         )
         held = {row[0] for row in self.env.cr.fetchall()}
         self.invalidate_recordset()
@@ -460,9 +503,13 @@ class SaasEvent(models.Model):
     def _recover_stale_claims(self, lane=None, system_ids=None):
         """Give back to the queue the events whose worker stopped mid-run.
 
-        An event ``processing`` for longer than ``stale_processing_minutes``
-        and not locked by a live worker counts a ``transient`` attempt, then
-        retries with backoff (or goes dead when its attempts are spent).
+        An event ``processing`` under a claim whose advisory lock no session
+        holds (its worker died or gave up) counts a ``transient`` attempt,
+        then retries with backoff (or goes dead when its attempts are
+        spent), whatever the claim's age; the claim of a live worker is
+        never taken, however long it runs. A claim that cannot be checked
+        (no key: made outside a lane run) is given back once older than
+        ``stale_processing_minutes``.
         """
         cutoff = fields.Datetime.now() - timedelta(
             minutes=get_setting(self.env, "stale_processing_minutes")
@@ -470,12 +517,23 @@ class SaasEvent(models.Model):
         self.env.flush_all()
         self.env.cr.execute(
             SQL(
-                """SELECT id FROM saas_event
-                    WHERE state = 'processing' AND claimed_at < %s %s %s
-                      FOR UPDATE SKIP LOCKED""",
+                """SELECT e.id FROM saas_event e
+                    WHERE e.state = 'processing'
+                      AND CASE WHEN e.claim_key IS NULL THEN e.claimed_at < %s
+                          ELSE NOT EXISTS (
+                              SELECT 1 FROM pg_locks l
+                               WHERE l.locktype = 'advisory' AND l.granted
+                                 AND l.database = (SELECT oid FROM pg_database
+                                                    WHERE datname = current_database())
+                                 AND l.classid::bigint = %s AND l.objsubid = 2
+                                 AND l.objid::bigint = e.claim_key)
+                          END
+                      %s %s
+                      FOR UPDATE OF e SKIP LOCKED""",
                 cutoff,
-                SQL("AND lane = %s", lane) if lane else SQL(""),
-                SQL("AND system_id = ANY(%s)", list(system_ids)) if system_ids else SQL(""),
+                CLAIM_LOCK_NAMESPACE,
+                SQL("AND e.lane = %s", lane) if lane else SQL(""),
+                SQL("AND e.system_id = ANY(%s)", list(system_ids)) if system_ids else SQL(""),
             )
         )
         stale = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])

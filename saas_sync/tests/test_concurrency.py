@@ -6,8 +6,13 @@ they made afterwards.
 """
 
 import json
+import threading
+import time
+from datetime import timedelta
 
+from odoo import fields
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from ..exceptions import DependencyError
 from ..lib.schema import validate_event
@@ -231,3 +236,102 @@ class TestConcurrency(concurrency.CommittedCase):
         self.assertEqual(seen, [("processing", True)])
         with self.registry.cursor() as cr:
             self.assertEqual(self._env(cr)["saas.event"].browse(event_id).state, "done")
+
+    def _set_setting(self, key, value):
+        """Set ``saas_sync.<key>`` (committed) for this test."""
+        param = f"saas_sync.{key}"
+        with self.registry.cursor() as cr:
+            params = self._env(cr)["ir.config_parameter"]
+            previous = params.get_param(param)
+            params.set_param(param, value)
+
+        def restore():
+            with self.registry.cursor() as cr:
+                self._env(cr)["ir.config_parameter"].set_param(param, previous or False)
+
+        self.addCleanup(restore)
+
+    def test_a_dead_workers_events_come_back_at_once(self):
+        """Issue 20: a lane worker whose session dies in the middle of its
+        committed batch (kill -9, out of memory, a deploy) loses its claim at
+        once: while it lives, no other run takes its events, even past the
+        stale timeout; once its backend is gone, the next run queues them
+        again, and every event is done within two cron intervals (1 minute
+        each on the operational lane), each applied once."""
+        external_ids = [f"evt_conc_dead_{n}" for n in range(6)]
+        with self.registry.cursor() as cr:
+            ids = [self._store(cr, canonical_event(ext))[0].id for ext in external_ids]
+        self.addCleanup(self._forget, external_ids)
+        # A claim past this timeout is still never taken from a live worker.
+        self._set_setting("stale_processing_minutes", 0)
+        reached, resume = threading.Event(), threading.Event()
+        worker = {}
+
+        def handler(env, event, message):
+            if (
+                threading.current_thread() is worker.get("thread")
+                and message["id"] == (external_ids[2])
+            ):
+                reached.set()
+                resume.wait(30)
+            partner = env["res.partner"].create({"name": message["data"]["customer_id"]})
+            event._log_record(partner, "create")
+
+        def run_worker():
+            try:
+                with self.registry.cursor() as cr:
+                    cr.execute("SELECT pg_backend_pid()")
+                    worker["pid"] = cr.fetchone()[0]
+                    self._env(cr)["saas.event"]._run_due(system_ids=[self.system_id], commit=True)
+            except Exception as exc:  # noqa: BLE001 - its session is killed under it
+                worker["error"] = exc
+
+        self.enterContext(handler_for(self.registry, "customer.upserted", handler))
+        worker["thread"] = threading.Thread(target=run_worker)
+        # The killed worker logs its lost connection.
+        self.enterContext(
+            mute_logger("odoo.sql_db", "odoo.addons.saas_sync.models.saas_event_engine")
+        )
+        worker["thread"].start()
+        try:
+            self.assertTrue(reached.wait(30), "the worker never reached the third event")
+            time.sleep(1.1)  # every claim is now older than the (zero) stale timeout
+            with self.registry.cursor() as cr:
+                env = self._env(cr)
+                self.assertFalse(env["saas.event"]._recover_stale_claims(None, [self.system_id]))
+                events = env["saas.event"].browse(ids)
+                self.assertEqual(
+                    events.mapped("state"), ["done"] * 2 + ["processing"] * 4, "a live claim"
+                )
+                cr.execute("SELECT pg_terminate_backend(%s)", (worker["pid"],))
+                for _wait in range(50):
+                    cr.execute("SELECT 1 FROM pg_stat_activity WHERE pid = %s", (worker["pid"],))
+                    if not cr.fetchone():
+                        break
+                    time.sleep(0.1)
+        finally:
+            resume.set()
+            worker["thread"].join(30)
+        self.assertIn("error", worker, "the worker's session was not killed")
+        with self.registry.cursor() as cr:
+            env = self._env(cr)
+            recovered_at = fields.Datetime.now()
+            env["saas.event"]._run_due(system_ids=[self.system_id], commit=True)
+            events = env["saas.event"].browse(ids)
+            self.assertEqual(events.mapped("state"), ["done"] * 2 + ["retry"] * 4)
+            for event in events[2:]:
+                self.assertEqual(event.error_class, "transient")
+                self.assertIn("worker stopped", event.last_error)
+                # Queued again for the next cron interval, not 30 minutes later.
+                self.assertLessEqual(event.next_attempt_at, recovered_at + timedelta(minutes=1))
+            # The next cron run, once their backoff has passed.
+            events.filtered(lambda e: e.state == "retry").write(
+                {"next_attempt_at": recovered_at - timedelta(seconds=1)}
+            )
+            cr.commit()  # pylint: disable=invalid-commit
+            env["saas.event"]._run_due(system_ids=[self.system_id], commit=True)
+            events.invalidate_recordset()
+            self.assertEqual(set(events.mapped("state")), {"done"})
+            names = [f"cus_{ext}" for ext in external_ids]
+            partners = env["res.partner"].search([("name", "in", names)])
+            self.assertEqual(sorted(partners.mapped("name")), sorted(names), "each applied once")
