@@ -52,10 +52,56 @@ class AccountMove(models.Model):
 
     # ------------------------------------------------------------ posting
     def _post(self, soft=True):
+        self._saas_revenue_check_reversal()
         self._saas_revenue_defer_lines()
         posted = super()._post(soft=soft)
         posted._saas_revenue_after_post()
+        posted._saas_revenue_undo_recognitions()
         return posted
+
+    def _saas_revenue_check_reversal(self):
+        """Refuse reversing a recognition entry twice, or reversing the entry
+        that reversed one: its months are recognized again by the next batch."""
+        Line = self.env["saas.revenue.schedule.line"].sudo()
+        for move in self.filtered(lambda m: m.state == "draft" and m.reversed_entry_id):
+            origin = move.reversed_entry_id
+            if Line.search_count([("move_id", "=", origin.id), ("kind", "=", "undone")], limit=1):
+                raise UserError(
+                    self.env._(
+                        "%s reversed a revenue recognition entry: its months are recognized "
+                        "again by the next recognition batch; it is not reversed.",
+                        origin.display_name,
+                    )
+                )
+            if origin.saas_revenue_batch_id and not Line.search_count(
+                [("move_id", "=", origin.id), ("undone_by_id", "=", False)], limit=1
+            ):
+                raise UserError(
+                    self.env._(
+                        "The revenue recognition entry %s was already reversed.",
+                        origin.display_name,
+                    )
+                )
+
+    def _saas_revenue_undo_recognitions(self):
+        """A posted reversal of a recognition entry (the Reverse wizard): the
+        months that entry recognized are due again from the reversal's date
+        (:meth:`saas.revenue.schedule.line._undo_recognition`)."""
+        Line = self.env["saas.revenue.schedule.line"].sudo()
+        for move in self.filtered(lambda m: m.reversed_entry_id.saas_revenue_batch_id):
+            origin = move.reversed_entry_id
+            lines = Line.search([("move_id", "=", origin.id), ("undone_by_id", "=", False)])
+            lines._undo_recognition(move)
+            origin.saas_revenue_batch_id.sudo().message_post(
+                body=self.env._(
+                    "%(entry)s reversed %(origin)s: its %(count)s schedule lines are recognized "
+                    "again by the next batch.",
+                    entry=move.display_name,
+                    origin=origin.display_name,
+                    count=len(lines),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
 
     def _saas_revenue_credited_schedules(self, line):
         """Schedules of the invoice a credit note line credits (same product first)."""
@@ -141,6 +187,19 @@ class AccountMove(models.Model):
                         )
                     ),
                     batches=", ".join(posted_batches.mapped("name")),
+                )
+            )
+        undoing = (
+            self.env["saas.revenue.schedule.line"]
+            .sudo()
+            .search([("move_id", "in", self.ids), ("kind", "=", "undone")])
+        )
+        if undoing:
+            raise UserError(
+                self.env._(
+                    "%s reversed a revenue recognition entry (its months are recognized again "
+                    "by the next batch): it stays posted.",
+                    ", ".join(undoing.move_id.mapped("display_name")),
                 )
             )
         schedules = self.saas_revenue_schedule_ids

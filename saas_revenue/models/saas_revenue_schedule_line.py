@@ -11,6 +11,8 @@ KINDS = [
     ("recognition", "Recognition"),
     ("adjustment", "Credit adjustment"),
     ("reversal", "Reversal (contra revenue)"),
+    ("undone", "Recognition reversed"),
+    ("redo", "To recognize again"),
 ]
 
 
@@ -47,7 +49,9 @@ class SaasRevenueScheduleLine(models.Model):
         help="Recognition: a month as the invoice planned it (never changed afterwards). "
         "Credit adjustment: a credit note's reduction of a month still to recognize. "
         "Reversal: the share of a credit matching revenue already recognized, reversed as "
-        "contra revenue.",
+        "contra revenue. Recognition reversed: a month whose recognition entry was reversed, "
+        "taken out of the recognized revenue by the reversal entry. To recognize again: that "
+        "month, due again from the reversal's date.",
     )
     state = fields.Selection(LINE_STATES, default="pending", required=True, index=True)
     currency_id = fields.Many2one(related="schedule_id.currency_id", store=True)
@@ -68,6 +72,16 @@ class SaasRevenueScheduleLine(models.Model):
         readonly=True,
         ondelete="restrict",
     )
+    undone_by_id = fields.Many2one(
+        "account.move",
+        string="Recognition reversed by",
+        index="btree_not_null",
+        readonly=True,
+        copy=False,
+        ondelete="restrict",
+        help="The entry that reversed this month's recognition entry: the month is due again "
+        "(a line to recognize again) from that entry's date.",
+    )
     credit_move_id = fields.Many2one(
         "account.move", string="Credit note", readonly=True, ondelete="set null"
     )
@@ -76,3 +90,38 @@ class SaasRevenueScheduleLine(models.Model):
     product_id = fields.Many2one(related="schedule_id.product_id", store=True)
     subscription_id = fields.Many2one(related="schedule_id.subscription_id", store=True)
     invoice_id = fields.Many2one(related="schedule_id.move_id", store=True, string="Invoice")
+
+    def _undo_recognition(self, reversal):
+        """``reversal`` (posted) reversed the entry that recognized these
+        lines: each keeps its recognition (the revenue was recognized until
+        then) and gets two lines dated from the reversal: one taking the month
+        out of the recognized revenue (posted by ``reversal``), one to
+        recognize it again in the next batch. Every total, and the tie-out at
+        any date, stays exact."""
+        values = []
+        for line in self:
+            common = {
+                "schedule_id": line.schedule_id.id,
+                "date": line.date,
+                "origin_date": reversal.date,
+            }
+            values += [
+                {
+                    **common,
+                    "kind": "undone",
+                    "state": "posted",
+                    "move_id": reversal.id,
+                    "amount": -line.amount,
+                    "amount_company": -line.amount_company,
+                },
+                {
+                    **common,
+                    "kind": "redo",
+                    "state": "pending",
+                    "amount": line.amount,
+                    "amount_company": line.amount_company,
+                },
+            ]
+        self.write({"undone_by_id": reversal.id})
+        self.create(values)
+        self.schedule_id.filtered(lambda s: s.state == "done").write({"state": "running"})

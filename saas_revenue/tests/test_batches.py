@@ -177,6 +177,49 @@ class TestBatches(RevenueCommon):
             batch.move_ids.button_draft()
         self.assertEqual((batch.state, batch.move_ids.state), ("posted", "posted"))
 
+    def reverse_entry(self, entry, day):
+        """Reverse ``entry`` at ``day`` through Odoo's Reverse wizard."""
+        wizard = (
+            self.env["account.move.reversal"]
+            .with_context(active_model="account.move", active_ids=entry.ids)
+            .create({"date": day, "journal_id": entry.journal_id.id, "reason": "by hand"})
+        )
+        wizard.reverse_moves()
+        return entry.reversal_move_ids
+
+    def test_a_reversed_recognition_entry_is_recognized_again(self):
+        """Issue 20: a recognition entry reversed by hand (the Reverse wizard)
+        puts its months back to recognize from the reversal's date; the next
+        batch recognizes them once, and the tie-out is exact at every date."""
+        invoice = self.make_invoice(1200.0, date(2023, 1, 1), date(2023, 12, 31))
+        schedule = invoice.saas_revenue_schedule_ids
+        batch = self.run_batch(date(2023, 2, 28))
+        entry = batch.move_ids
+        reversal = self.reverse_entry(entry, date(2023, 3, 10))
+        self.assertEqual(reversal.state, "posted")
+        self.assertEqual((schedule.amount_recognized, schedule.amount_remaining), (0.0, 1200.0))
+        self.assertEqual(self.unrecognized(), 1200.0)
+        self.assertTiesOut()
+        for day in (date(2023, 2, 27), date(2023, 2, 28), date(2023, 3, 9), date(2023, 3, 10)):
+            self.tieout_at(day)
+        self.assertEqual(self.tieout_at(date(2023, 3, 9))["unrecognized"], 1000.0)
+        self.assertEqual(self.tieout_at(date(2023, 3, 10))["unrecognized"], 1200.0)
+        # Reversed once: neither again, nor the reversal itself, nor back to draft.
+        with self.assertRaisesRegex(UserError, "already reversed"):
+            self.reverse_entry(entry, date(2023, 3, 15))
+        with self.assertRaisesRegex(UserError, "recognized again by the next"):
+            self.reverse_entry(reversal, date(2023, 3, 15))
+        with self.assertRaisesRegex(UserError, "stays posted"):
+            reversal.button_draft()
+        again = self.run_batch(date(2023, 3, 31))
+        self.assertEqual((again.state, again.amount_company), ("posted", 300.0))
+        self.assertEqual((schedule.amount_recognized, schedule.amount_remaining), (300.0, 900.0))
+        self.assertTiesOut()
+        for day in (date(2023, 3, 10), date(2023, 3, 31), date(2023, 12, 31)):
+            self.tieout_at(day)
+        self.assertEqual(self.tieout_at(date(2023, 3, 31))["unrecognized"], 900.0)
+        self.assertFalse(self.Batch._build(self.company, date(2023, 3, 31)))
+
     def test_failed_batch_leaves_no_entry_and_tells_the_reviewers(self):
         reviewer = self.env["res.users"].create(
             {
