@@ -5,10 +5,11 @@ from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools.misc import format_date, formatLang
+from odoo.tools.misc import format_date, format_datetime, formatLang
 
 from odoo.addons.saas_subscription.lib.mrr import ZERO, month_end, quantize, to_decimal
-from odoo.addons.saas_sync.const import SUPPORT_GROUP
+from odoo.addons.saas_sync.const import REVIEWER_GROUP, SUPPORT_GROUP
+from odoo.addons.saas_sync.tools import check_group
 
 from ..lib import metrics as m
 
@@ -332,7 +333,6 @@ class SaasMetrics(models.AbstractModel):
         month = m.month_start(
             fields.Date.to_date(month) if month else fields.Date.context_today(self)
         )
-        self.env["saas.mrr.snapshot"].sudo()._refresh_stale()
         companies = self.env.companies
         currency = self.env.company.currency_id
         months = [m.add_months(month, i - 12) for i in range(13)]
@@ -369,9 +369,15 @@ class SaasMetrics(models.AbstractModel):
                     "change_display": "" if change is None else f"{change:+.2f} %",
                 }
             )
+        refreshed_at = self.env["saas.mrr.snapshot"]._refreshed_at()
         return {
             "month": fields.Date.to_string(month),
             "month_label": month.strftime("%B %Y"),
+            "refreshed_at": refreshed_at and fields.Datetime.to_string(refreshed_at),
+            "refreshed_display": format_datetime(self.env, refreshed_at)
+            if refreshed_at
+            else self.env._("never"),
+            "can_refresh": self.env.user.has_group(REVIEWER_GROUP),
             "currency": currency.name,
             "cards": cards,
             "bridge": [
@@ -394,6 +400,20 @@ class SaasMetrics(models.AbstractModel):
                 for row in figures[1:]
             ],
         }
+
+    @api.model
+    def action_refresh_snapshot(self):
+        """The dashboard's "Refresh now" (Finance Reviewers): bring the
+        snapshot up to date at once instead of at the financial lane's next
+        run. Reading the figures never refreshes them: what a screen shows
+        changes only through the lane or this action."""
+        check_group(
+            self.env,
+            REVIEWER_GROUP,
+            self.env._("Only a Finance Reviewer refreshes the MRR snapshot."),
+        )
+        self.env["saas.mrr.snapshot"].sudo()._refresh_stale()
+        return True
 
     @api.model
     def _bridge_labels(self):
@@ -440,7 +460,6 @@ class SaasMetrics(models.AbstractModel):
         month = self._check_month_reportable(month)
         companies = self._report_companies(company)
         currency = company.currency_id if company else self.env.company.currency_id
-        self.env["saas.mrr.snapshot"].sudo()._refresh_stale()
         months = [m.add_months(month, i - 12) for i in range(13)]
         figures = self._month_figures(months, companies, currency)
         current, previous = figures[-1], figures[-2]

@@ -476,6 +476,13 @@ class SaasMrrSnapshot(models.Model):
         return written
 
     @api.model
+    def _refreshed_at(self):
+        """When the last refresh started (UTC), or None: the figures read
+        from the snapshot are those of that time."""
+        last = self.env["ir.config_parameter"].sudo().get_param(PARAM_REFRESHED_AT)
+        return fields.Datetime.to_datetime(last) + REFRESH_MARGIN if last else None
+
+    @api.model
     def _cron_refresh_snapshot(self):
         """Scheduled action of the financial lane: bring the snapshot up to date."""
         return self._refresh_stale()

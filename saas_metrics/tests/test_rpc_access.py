@@ -14,7 +14,7 @@ class TestMetricsRpcAccess(RpcAccessCase, TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.make_roles("rpc_metrics", roles=("user", "accountant", "support"))
+        cls.make_roles("rpc_metrics", roles=("user", "accountant", "support", "reviewer"))
         cls.report = cls.env["saas.executive.report.wizard"].with_user(cls.support).create({})
         cls.asof = cls.env["saas.mrr.asof.wizard"].with_user(cls.support).create({})
 
@@ -24,6 +24,13 @@ class TestMetricsRpcAccess(RpcAccessCase, TransactionCase):
             [
                 RpcRow("saas.metrics", "get_dashboard_data", none, (self.user,), self.support),
                 RpcRow("saas.metrics", "get_dashboard_data", none, (), self.accountant),
+                RpcRow(
+                    "saas.metrics",
+                    "action_refresh_snapshot",
+                    none,
+                    (self.user, self.accountant, self.support),
+                    self.reviewer,
+                ),
                 RpcRow(
                     "saas.cash.forecast.line",
                     "action_open_forecast",

@@ -19,6 +19,11 @@ export class SaasMetricsDashboard extends Component {
         this.state.data = await this.orm.call("saas.metrics", "get_dashboard_data", []);
     }
 
+    async refreshSnapshot() {
+        await this.orm.call("saas.metrics", "action_refresh_snapshot", []);
+        await this.load();
+    }
+
     get maxMrr() {
         return Math.max(1, ...this.state.data.trend.map((row) => row.mrr));
     }
