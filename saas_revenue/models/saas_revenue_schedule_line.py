@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools.misc import format_date
 
 LINE_STATES = [
     ("pending", "To recognize"),
@@ -76,3 +77,12 @@ class SaasRevenueScheduleLine(models.Model):
     product_id = fields.Many2one(related="schedule_id.product_id", store=True)
     subscription_id = fields.Many2one(related="schedule_id.subscription_id", store=True)
     invoice_id = fields.Many2one(related="schedule_id.move_id", store=True, string="Invoice")
+
+    @api.depends("schedule_id", "date")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = self.env._(
+                "%(schedule)s, %(date)s",
+                schedule=line.schedule_id.display_name or "",
+                date=format_date(self.env, line.date),
+            )
