@@ -15,8 +15,43 @@ export class SaasMetricsDashboard extends Component {
         onWillStart(() => this.load());
     }
 
-    async load() {
-        this.state.data = await this.orm.call("saas.metrics", "get_dashboard_data", []);
+    async load(month = null) {
+        const kwargs = month ? { month } : {};
+        this.state.data = await this.orm.call("saas.metrics", "get_dashboard_data", [], kwargs);
+    }
+
+    /** The month picker gives "YYYY-MM": the server takes the first day. */
+    onMonthChange(ev) {
+        if (ev.target.value) {
+            this.load(`${ev.target.value}-01`);
+        }
+    }
+
+    shiftMonth(months) {
+        const [year, month] = this.state.data.month.split("-").map(Number);
+        const day = new Date(Date.UTC(year, month - 1 + months, 1));
+        this.load(day.toISOString().slice(0, 10));
+    }
+
+    get monthValue() {
+        return this.state.data.month.slice(0, 7);
+    }
+
+    get isCurrentMonth() {
+        return this.state.data.month >= this.state.data.current_month;
+    }
+
+    openMovements(restated) {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            name: restated.month_label,
+            res_model: "saas.mrr.movement",
+            views: [
+                [false, "list"],
+                [false, "form"],
+            ],
+            domain: [["id", "in", restated.movements.map((mv) => mv.id)]],
+        });
     }
 
     get maxMrr() {
