@@ -374,7 +374,6 @@ class SaasMetrics(models.AbstractModel):
                     "change_display": "" if change is None else f"{change:+.2f} %",
                 }
             )
-        cohort_ages, cohorts = self._cohort_display(month, companies, currency)
         return {
             "month": fields.Date.to_string(month),
             "month_label": month.strftime("%B %Y"),
@@ -382,8 +381,6 @@ class SaasMetrics(models.AbstractModel):
             "not_yet": False,
             "currency": currency.name,
             "cards": cards,
-            "cohort_ages": cohort_ages,
-            "cohorts": cohorts,
             "collections": self._collections_display(companies, currency, month),
             "restatements": self._restatements(months[1:], companies),
             "bridge": [
@@ -408,6 +405,20 @@ class SaasMetrics(models.AbstractModel):
         }
 
     @api.model
+    def get_dashboard_cohorts(self, month=None):
+        """The cohort revenue retention table of ``month`` (default: the current
+        month) for the dashboard, asked apart from its KPIs: it reads every
+        customer-month, so the KPIs show first. Nothing for a month not started."""
+        self._check_reader()
+        month = m.month_start(
+            fields.Date.to_date(month) if month else fields.Date.context_today(self)
+        )
+        if month > m.month_start(fields.Date.context_today(self)):
+            return {"month": fields.Date.to_string(month), "cohort_ages": [], "cohorts": []}
+        ages, rows = self._cohort_display(month, self.env.companies, self.env.company.currency_id)
+        return {"month": fields.Date.to_string(month), "cohort_ages": ages, "cohorts": rows}
+
+    @api.model
     def _dashboard_not_yet(self, month, current_month):
         """The dashboard of a month that has not started: a message, no figures
         (zero MRR would read as if every customer had left)."""
@@ -426,8 +437,6 @@ class SaasMetrics(models.AbstractModel):
             "cards": [],
             "bridge": [],
             "trend": [],
-            "cohort_ages": [],
-            "cohorts": [],
             "collections": None,
             "restatements": [],
         }
