@@ -8,3 +8,4 @@ from . import saas_metrics
 from . import saas_receivable_aging
 from . import saas_cash_forecast
 from . import saas_metrics_demo
+from . import saas_metrics_print

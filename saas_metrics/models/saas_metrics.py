@@ -333,6 +333,9 @@ class SaasMetrics(models.AbstractModel):
         month = m.month_start(
             fields.Date.to_date(month) if month else fields.Date.context_today(self)
         )
+        current_month = m.month_start(fields.Date.context_today(self))
+        if month > current_month:
+            return self._dashboard_not_yet(month, current_month)
         companies = self.env.companies
         currency = self.env.company.currency_id
         months = [m.add_months(month, i - 12) for i in range(13)]
@@ -348,7 +351,9 @@ class SaasMetrics(models.AbstractModel):
                 "customers",
                 "arpa",
                 "logo_churn",
+                "gross_mrr_churn",
                 "net_mrr_churn",
+                "grr",
                 "nrr",
                 "quick_ratio",
                 "ltv",
@@ -378,8 +383,12 @@ class SaasMetrics(models.AbstractModel):
             if refreshed_at
             else self.env._("never"),
             "can_refresh": self.env.user.has_group(REVIEWER_GROUP),
+            "current_month": fields.Date.to_string(current_month),
+            "not_yet": False,
             "currency": currency.name,
             "cards": cards,
+            "collections": self._collections_display(companies, currency, month),
+            "restatements": self._restatements(months[1:], companies),
             "bridge": [
                 {
                     "key": key,
@@ -414,6 +423,84 @@ class SaasMetrics(models.AbstractModel):
         )
         self.env["saas.mrr.snapshot"].sudo()._refresh_stale()
         return True
+    def get_dashboard_cohorts(self, month=None):
+        """The cohort revenue retention table of ``month`` (default: the current
+        month) for the dashboard, asked apart from its KPIs: it reads every
+        customer-month, so the KPIs show first. Nothing for a month not started."""
+        self._check_reader()
+        month = m.month_start(
+            fields.Date.to_date(month) if month else fields.Date.context_today(self)
+        )
+        if month > m.month_start(fields.Date.context_today(self)):
+            return {"month": fields.Date.to_string(month), "cohort_ages": [], "cohorts": []}
+        ages, rows = self._cohort_display(month, self.env.companies, self.env.company.currency_id)
+        return {"month": fields.Date.to_string(month), "cohort_ages": ages, "cohorts": rows}
+
+    @api.model
+    def _dashboard_not_yet(self, month, current_month):
+        """The dashboard of a month that has not started: a message, no figures
+        (zero MRR would read as if every customer had left)."""
+        return {
+            "month": fields.Date.to_string(month),
+            "month_label": month.strftime("%B %Y"),
+            "current_month": fields.Date.to_string(current_month),
+            "not_yet": True,
+            "message": self.env._(
+                "%(month)s has not started yet: no figures before it does. The latest "
+                "month with figures is %(current)s.",
+                month=month.strftime("%B %Y"),
+                current=current_month.strftime("%B %Y"),
+            ),
+            "currency": self.env.company.currency_id.name,
+            "cards": [],
+            "bridge": [],
+            "trend": [],
+            "collections": None,
+            "restatements": [],
+        }
+
+    @api.model
+    def _cohort_display(self, month, companies, currency, months=12):
+        """The cohort retention table as printed: the ages (months since the
+        start) and a row per cohort with its retention per age."""
+        cohorts = self._cohorts(month, companies, currency, months=months)
+        ages = list(range(months))
+        fmt = self._format
+        rows = [
+            {
+                "key": fields.Date.to_string(cohort),
+                "label": cohort.strftime("%b %Y"),
+                "customers": data["customers"],
+                "mrr": fmt(data["mrr"], currency),
+                "cells": [
+                    fmt(data["ages"][age][3], kind="percent") if age in data["ages"] else ""
+                    for age in ages
+                ],
+            }
+            for cohort, data in cohorts.items()
+        ]
+        return ages, rows
+
+    @api.model
+    def _collections_display(self, companies, currency, month):
+        """Collections at the end of ``month`` (aging, DSO, failed payments) as
+        display strings."""
+        collections = self._collections_summary(companies, currency, month)
+        fmt = self._format
+        return {
+            "as_of": format_date(self.env, collections["as_of"]),
+            "buckets": [
+                (label, fmt(collections["buckets"][key], currency))
+                for key, label, _first, _last in m.AGING_BUCKETS
+            ],
+            "total_due": fmt(collections["total_due"], currency),
+            "overdue": fmt(collections["overdue"], currency),
+            "dso": fmt(collections["dso"], kind="ratio"),
+            "failed_subscriptions": collections["failed_subscriptions"],
+            "failed_attempts": collections["failed_attempts"],
+            "failed_mrr": fmt(collections["failed_mrr"], currency),
+            "activities": collections["activities"],
+        }
 
     @api.model
     def _bridge_labels(self):
@@ -449,6 +536,131 @@ class SaasMetrics(models.AbstractModel):
     def _first_day(self, value):
         value = fields.Date.to_date(value) if not isinstance(value, date) else value
         return m.month_start(value)
+
+    # ------------------------------------------------------------- restatements
+    @api.model
+    def _stamped_keys(self):
+        """The figures a print stamp keeps and compares: (key, label, kind)."""
+        labels = dict(self._bridge_labels())
+        return [
+            *((key, labels[key], "amount") for key in AMOUNT_KEYS),
+            ("customers", self.env._("Customers"), "count"),
+            ("new_customers", self.env._("New customers"), "count"),
+            ("churned_customers", self.env._("Churned customers"), "count"),
+        ]
+
+    @api.model
+    def _stamp_printed(self, month, companies):
+        """Keep the figures of a closed ``month`` as printed now, per company in
+        its own currency; an open month (the current one) is not stamped: its
+        figures are still moving."""
+        month = self._first_day(month)
+        if month >= m.month_start(fields.Date.context_today(self)):
+            return self.env["saas.metrics.print"]
+        values = []
+        for company in companies:
+            (row,) = self._month_figures([month], company, company.currency_id)
+            values.append(
+                {
+                    "company_id": company.id,
+                    "month": month,
+                    "currency_id": company.currency_id.id,
+                    "user_id": self.env.uid,
+                    "figures": {
+                        key: row[key]
+                        if kind == "count"
+                        else str(quantize(row[key], company.currency_id.decimal_places))
+                        for key, _label, kind in self._stamped_keys()
+                    },
+                }
+            )
+        return self.env["saas.metrics.print"].sudo().create(values)
+
+    @api.model
+    def _restatements(self, months, companies):
+        """The closed months among ``months`` whose figures differ, for a
+        company, from those its executive report last printed, with what
+        changed and the MRR movements of the month created or changed since
+        that print (and the events behind them)."""
+        closed = [
+            month for month in months if month < m.month_start(fields.Date.context_today(self))
+        ]
+        if not closed:
+            return []
+        stamps = (
+            self.env["saas.metrics.print"]
+            .sudo()
+            .search([("company_id", "in", companies.ids), ("month", "in", closed)])
+        )
+        latest = {}
+        for stamp in stamps:  # newest first
+            latest.setdefault((stamp.company_id, stamp.month), stamp)
+        result = []
+        for company in companies:
+            printed = sorted(month for owner, month in latest if owner == company)
+            if not printed:
+                continue
+            currency = company.currency_id
+            rows = self._month_figures(printed, company, currency)
+            for month, row in zip(printed, rows, strict=True):
+                stamp = latest[company, month]
+                changes = [
+                    {
+                        "label": label,
+                        "printed": self._format(
+                            to_decimal(stamp.figures.get(key, 0)), currency, kind
+                        ),
+                        "now": self._format(row[key], currency, kind),
+                    }
+                    for key, label, kind in self._stamped_keys()
+                    if to_decimal(stamp.figures.get(key, 0)) != to_decimal(row[key])
+                ]
+                if changes:
+                    result.append(self._restatement(company, month, stamp, changes))
+        return result
+
+    @api.model
+    def _restatement(self, company, month, stamp, changes):
+        """One restated month of ``company`` for display."""
+        movements = (
+            self.env["saas.mrr.movement"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "=", company.id),
+                    ("date", ">=", month),
+                    ("date", "<=", month_end(month)),
+                    "|",
+                    ("create_date", ">", stamp.printed_at),
+                    ("write_date", ">", stamp.printed_at),
+                ],
+                order="date, id",
+            )
+        )
+        types = dict(movements._fields["movement_type"]._description_selection(self.env))
+        return {
+            "key": f"{company.id}-{fields.Date.to_string(month)}",
+            "company": company.name,
+            "month_label": month.strftime("%B %Y"),
+            "printed_at": format_datetime(self.env, stamp.printed_at),
+            "printed_by": stamp.user_id.name or "",
+            "changes": changes,
+            "movements": [
+                {
+                    "id": movement.id,
+                    "date": format_date(self.env, movement.date),
+                    "customer": movement.partner_id.display_name,
+                    "subscription": movement.subscription_id.display_name,
+                    "type": types.get(movement.movement_type, movement.movement_type),
+                    "amount": self._format(movement.delta_company, company.currency_id),
+                    "event": movement.event_id.display_name or "",
+                    "how": self.env._("new")
+                    if movement.create_date > stamp.printed_at
+                    else self.env._("changed"),
+                }
+                for movement in movements
+            ],
+        }
 
     # ------------------------------------------------------------- executive report
     @api.model
@@ -493,7 +705,7 @@ class SaasMetrics(models.AbstractModel):
             height = float(row["closing"] / top * 120)
             chart.append(
                 {
-                    "x": 40 + index * 50,
+                    "x": 35 + index * 39,
                     "y": 140 - height,
                     "height": height,
                     "label": row["month"].strftime("%b %y"),
@@ -507,7 +719,7 @@ class SaasMetrics(models.AbstractModel):
                 {
                     "customer": mv.partner_id.display_name,
                     "subscription": mv.subscription_id.name,
-                    "date": mv.date,
+                    "date": format_date(self.env, mv.date),
                     "amount": fmt(
                         self._convert(mv.delta_company, mv.company_id, currency, end), currency
                     ),
@@ -515,13 +727,7 @@ class SaasMetrics(models.AbstractModel):
                 for mv in self._top_movements(month, companies, kind)
             ]
 
-        cohorts = self._cohorts(month, companies, currency)
-        ages = list(range(12))
-        collections = self._collections_summary(companies, currency, month)
-
-        def fmt_date(day):
-            return format_date(self.env, day)
-
+        ages, cohorts = self._cohort_display(month, companies, currency)
         deferred = self._deferred_revenue_balance(end, companies, currency)
         return {
             "title": self.env._("SaaS executive report"),
@@ -546,32 +752,9 @@ class SaasMetrics(models.AbstractModel):
             "top_expansions": movement_rows("expansion"),
             "top_churns": movement_rows("churn"),
             "cohort_ages": ages,
-            "cohorts": [
-                {
-                    "label": cohort.strftime("%b %Y"),
-                    "customers": data["customers"],
-                    "mrr": fmt(data["mrr"], currency),
-                    "cells": [
-                        fmt(data["ages"][age][3], kind="percent") if age in data["ages"] else ""
-                        for age in ages
-                    ],
-                }
-                for cohort, data in cohorts.items()
-            ],
-            "collections": {
-                "as_of": fmt_date(collections["as_of"]),
-                "buckets": [
-                    (label, fmt(collections["buckets"][key], currency))
-                    for key, label, _first, _last in m.AGING_BUCKETS
-                ],
-                "total_due": fmt(collections["total_due"], currency),
-                "overdue": fmt(collections["overdue"], currency),
-                "dso": fmt(collections["dso"], kind="ratio"),
-                "failed_subscriptions": collections["failed_subscriptions"],
-                "failed_attempts": collections["failed_attempts"],
-                "failed_mrr": fmt(collections["failed_mrr"], currency),
-                "activities": collections["activities"],
-            },
+            "cohorts": cohorts,
+            "collections": self._collections_display(companies, currency, month),
+            "restatements": self._restatements([month], companies),
             "deferred_revenue": None if deferred is None else fmt(deferred, currency),
             "figures": current,
         }

@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.models import parse_read_group_spec
 from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
@@ -38,6 +39,11 @@ ROW_COLUMNS = [
     *(column for _type, column in BRIDGE_COLUMNS),
     "earning",
 ]
+# Stocks, not flows: a group of several months (a pivot's total, a quarter, a
+# customer over a year) holds the MRR and ARR of its last month and the opening
+# MRR of its first month, never their sum over the months.
+STOCK_AT_LAST_MONTH = ("mrr_company", "arr_company")
+STOCK_AT_FIRST_MONTH = ("opening_company",)
 PARAM_REFRESHED_AT = "saas_metrics.snapshot_refreshed_at"
 PARAM_HORIZON = "saas_metrics.snapshot_horizon"
 REFRESH_MARGIN = timedelta(minutes=15)
@@ -79,24 +85,34 @@ class SaasMrrSnapshot(models.Model):
     currency_id = fields.Many2one("res.currency", readonly=True)
     company_currency_id = fields.Many2one("res.currency", string="Company currency", readonly=True)
     mrr = fields.Monetary(
-        string="MRR",
+        string="MRR (subscription currency)",
         currency_field="currency_id",
         readonly=True,
-        aggregator="sum",
-        help="MRR at the month end, in the subscription's currency.",
+        # subscriptions in several currencies do not add up: no total, no measure
+        aggregator=None,
+        help="MRR at the month end, in the subscription's currency (each row in its own "
+        "currency, so never totalled; the totals are in company currency).",
     )
     mrr_company = fields.Monetary(
         string="MRR (company currency)",
         currency_field="company_currency_id",
         readonly=True,
         help="MRR at the month end in company currency (at the month-end rate once the "
-        "month's fx movements are posted).",
+        "month's fx movements are posted). A stock: a group of several months (a total) "
+        "holds its last month's MRR, not the sum of its months.",
     )
     arr_company = fields.Monetary(
-        string="ARR (company currency)", currency_field="company_currency_id", readonly=True
+        string="ARR (company currency)",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="12 x the MRR at the month end. A group of several months holds its last month's ARR.",
     )
     opening_company = fields.Monetary(
-        string="Opening MRR", currency_field="company_currency_id", readonly=True
+        string="Opening MRR",
+        currency_field="company_currency_id",
+        readonly=True,
+        help="MRR at the start of the month. A group of several months holds its first "
+        "month's opening MRR.",
     )
     new_company = fields.Monetary(string="New", currency_field="company_currency_id", readonly=True)
     expansion_company = fields.Monetary(
@@ -123,6 +139,29 @@ class SaasMrrSnapshot(models.Model):
         # last refresh: without these indexes, a scan of the whole ledger each time.
         for table in ("saas_mrr_movement", "saas_mrr_point"):
             create_index(self.env.cr, f"{table}_write_date_index", table, ["write_date"])
+
+    # ----------------------------------------------------------- aggregates
+    def _read_group_select(self, aggregate_spec, query):
+        """The sum of a stock (MRR, ARR, opening MRR) over a group is its
+        value at the group's last month (first month for the opening): the
+        rows of that month only, summed. The flows (new, churn...) add up."""
+        if aggregate_spec != "__count":
+            fname, _property, func = parse_read_group_spec(aggregate_spec)
+            if func == "sum" and fname in STOCK_AT_LAST_MONTH + STOCK_AT_FIRST_MONTH:
+                month = self._field_to_sql(self._table, "month", query)
+                value = self._field_to_sql(self._table, fname, query)
+                edge = SQL("MAX(%s)" if fname in STOCK_AT_LAST_MONTH else "MIN(%s)", month)
+                # ARRAY_AGG and the edge only read the outer rows: PostgreSQL
+                # computes them per group, the subquery sums that month's rows
+                return SQL(
+                    """(SELECT SUM(stock.value)
+                          FROM unnest(ARRAY_AGG(%s), ARRAY_AGG(%s)) AS stock(month, value)
+                         WHERE stock.month = %s)""",
+                    month,
+                    value,
+                    edge,
+                )
+        return super()._read_group_select(aggregate_spec, query)
 
     # ---------------------------------------------------------------- refresh
     def _horizon(self):

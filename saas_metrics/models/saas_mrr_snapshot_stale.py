@@ -12,6 +12,7 @@ class SaasMrrSnapshotStale(models.Model):
     these rows."""
 
     _name = "saas.mrr.snapshot.stale"
+    _rec_name = "subscription_id"
     _description = "MRR Snapshot Month to Rewrite"
     _log_access = False
 

@@ -10,12 +10,15 @@ class ReportSaasExecutive(models.AbstractModel):
     def _get_report_values(self, docids, data=None):
         wizards = self.env["saas.executive.report.wizard"].browse(docids)
         Metrics = self.env["saas.metrics"]
+        reports = []
+        for wizard in wizards:
+            company = wizard.company_id or None
+            reports.append(Metrics._executive_values(wizard.month, company))
+            # what this print says, to tell a later reader when the month moved
+            Metrics._stamp_printed(wizard.month, Metrics._report_companies(company))
         return {
             "doc_ids": docids,
             "doc_model": "saas.executive.report.wizard",
             "docs": wizards,
-            "reports": [
-                Metrics._executive_values(wizard.month, wizard.company_id or None)
-                for wizard in wizards
-            ],
+            "reports": reports,
         }

@@ -191,6 +191,137 @@ class TestExecutiveReport(MetricsCommon, HttpCase):
             ],
         )
 
+    def pdf_pages(self, wizard):
+        """The executive report of ``wizard`` rendered to PDF, as the text of
+        each printed page."""
+        report = self.env.ref("saas_metrics.action_report_saas_executive")
+        pdf, _kind = report.with_context(force_report_rendering=True)._render_qweb_pdf(
+            report.report_name, wizard.ids
+        )
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
+            handle.write(pdf)
+            handle.flush()
+            text = subprocess.run(
+                [shutil.which("pdftotext"), "-layout", handle.name, "-"],
+                capture_output=True,
+                check=True,
+                text=True,
+            ).stdout.replace("\xa0", " ")
+        return [page for page in text.split("\f") if page.strip()]
+
+    def test_dashboard_of_any_month_with_churn_grr_cohorts_and_dso(self):
+        """Issue 19: the dashboard had no month picker (a month argument the
+        screen never sent), showed zeros for a month not started, had no gross
+        churn nor GRR, and its cohorts and DSO were only in the PDF."""
+        self.history()
+        Metrics = self.env["saas.metrics"]
+        data = Metrics.get_dashboard_data(month="2026-02-17")
+        self.assertFalse(data["not_yet"])
+        self.assertEqual(data["month"], "2026-02-01")
+        cards = {card["key"]: card for card in data["cards"]}
+        # churn 100.00 and contraction 20.00 of an opening 300.00
+        self.assertEqual(cards["gross_mrr_churn"]["display"], "40.00 %")
+        self.assertEqual(cards["grr"]["display"], "60.00 %")
+        cohorts = Metrics.get_dashboard_cohorts(month="2026-02-17")
+        rows = {row["label"]: row for row in cohorts["cohorts"]}
+        self.assertEqual(rows["Jan 2026"]["cells"][:2], ["100.00 %", "70.00 %"])
+        self.assertEqual(cohorts["cohort_ages"], list(range(12)))
+        report = Metrics._executive_values(date(2026, 2, 1), self.company)
+        self.assertEqual(data["collections"]["dso"], report["collections"]["dso"])
+        # a movement and its fact read as business words, not "saas.mrr.movement,736"
+        expansion = self.env["saas.mrr.movement"].search(
+            [
+                ("subscription_id", "=", self.subscription("s1").id),
+                ("movement_type", "=", "expansion"),
+            ]
+        )
+        name = self.subscription("s1").name
+        self.assertEqual(expansion.display_name, f"Expansion of {name} on 02/10/2026")
+        self.assertEqual(expansion.point_id.display_name, f"{name} on 02/10/2026")
+        self.assertEqual(data["collections"]["as_of"], report["collections"]["as_of"])
+        # a month not started yet: no figures, a message
+        today = date.today()
+        following = date(today.year + (today.month == 12), today.month % 12 + 1, 1)
+        future = Metrics.get_dashboard_data(month=str(following))
+        self.assertTrue(future["not_yet"])
+        self.assertIn("has not started yet", future["message"])
+        self.assertEqual((future["cards"], future["bridge"], future["trend"]), ([], [], []))
+        self.assertEqual(Metrics.get_dashboard_cohorts(month=str(following))["cohorts"], [])
+        self.assertEqual(future["current_month"], str(today.replace(day=1)))
+
+    def test_a_month_restated_after_it_was_printed(self):
+        """Issue 19: approving a waiting mapping restated November's MRR after
+        November's PDF was printed, and nothing said so."""
+        self.history()
+        self.refresh()
+        wizard = self.env["saas.executive.report.wizard"].create(
+            {"month": date(2026, 2, 1), "company_id": self.company.id}
+        )
+        Report = self.env["report.saas_metrics.report_saas_executive"]
+        Metrics = self.env["saas.metrics"]
+        Report._get_report_values(wizard.ids)
+        stamp = self.env["saas.metrics.print"].search(
+            [("company_id", "=", self.company.id), ("month", "=", "2026-02-01")]
+        )
+        self.assertEqual(len(stamp), 1)
+        self.assertEqual(stamp.figures["closing"], "270.00")
+        self.assertFalse(Metrics.get_dashboard_data(month="2026-02-01")["restatements"])
+        # the print happened before what follows (one transaction here)
+        self.env.cr.execute(
+            """UPDATE saas_mrr_movement SET create_date = '2020-01-01', write_date = '2020-01-01'
+                WHERE company_id = %s""",
+            [self.company.id],
+        )
+        stamp.sudo().printed_at = "2021-01-01 00:00:00"
+        self.env.invalidate_all()
+        # a late event: a customer who started in February
+        self.customer("cus_5", name="Customer CUS_5")
+        late = self.subscribe(
+            "subscription.activated", "s5", "cus_5", price="25.00", when="2026-02-20T00:00:00Z"
+        )
+        self.refresh()
+        (restated,) = Metrics.get_dashboard_data(month="2026-02-01")["restatements"]
+        fmt = Metrics._format
+        changes = {change["label"]: change for change in restated["changes"]}
+        self.assertEqual(changes["Closing MRR"]["printed"], fmt(D(270), self.currency))
+        self.assertEqual(changes["Closing MRR"]["now"], fmt(D(295), self.currency))
+        self.assertEqual(changes["New"]["now"], fmt(D(85), self.currency))
+        self.assertNotIn("Opening MRR", changes)
+        (movement,) = restated["movements"]
+        self.assertEqual(movement["customer"], "Customer CUS_5")
+        self.assertEqual(movement["event"], late.display_name)
+        self.assertEqual(movement["amount"], fmt(D(25), self.currency))
+        self.assertEqual(movement["how"], "new")
+        # the report says it too, on its last page; printing it stamps the month again
+        pages = self.pdf_pages(wizard)
+        self.assertEqual(len(pages), 4)
+        self.assertIn("Changed since last printed", pages[3])
+        self.assertIn("Customer CUS_5", pages[3])
+        self.assertIn(late.display_name, pages[3])
+        self.assertIn("Page 4 of 4", pages[3])
+        self.assertFalse(Metrics.get_dashboard_data(month="2026-02-01")["restatements"])
+        # the current month is still moving: never stamped
+        current = self.env["saas.executive.report.wizard"].create(
+            {"month": date.today().replace(day=1), "company_id": self.company.id}
+        )
+        Report._get_report_values(current.ids)
+        self.assertFalse(
+            self.env["saas.metrics.print"].search_count([("month", "=", current.month)])
+        )
+
+    def test_every_printed_page_has_its_number(self):
+        """Issue 19: Debian's wkhtmltopdf prints no footer: the executive PDF
+        had no page number."""
+        self.history()
+        wizard = self.env["saas.executive.report.wizard"].create(
+            {"month": date(2026, 2, 1), "company_id": self.company.id}
+        )
+        pages = self.pdf_pages(wizard)
+        self.assertEqual(len(pages), 3)
+        for number, page in enumerate(pages, start=1):
+            self.assertIn(f"Page {number} of 3", page)
+            self.assertEqual(page.count("Page "), 1, page)
+
     def test_dashboard_refused_without_group(self):
         self.authenticate("metrics_outsider", "metrics_outsider_pw")
         with self.assertRaises(Exception) as caught:

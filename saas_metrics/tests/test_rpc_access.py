@@ -24,6 +24,7 @@ class TestMetricsRpcAccess(RpcAccessCase, TransactionCase):
             [
                 RpcRow("saas.metrics", "get_dashboard_data", none, (self.user,), self.support),
                 RpcRow("saas.metrics", "get_dashboard_data", none, (), self.accountant),
+                RpcRow("saas.metrics", "get_dashboard_cohorts", none, (self.user,), self.support),
                 RpcRow(
                     "saas.metrics",
                     "action_refresh_snapshot",

@@ -220,6 +220,59 @@ class TestSnapshot(MetricsCommon):
             {self.product_starter.id: D(98), self.product_pro.id: D(198)},
         )
 
+    def test_a_total_over_months_holds_stocks_not_their_sum(self):
+        """Issue 19: the "Total" row of the MRR and bridge pivots added the
+        month-end MRR, ARR and opening MRR of every month; the MRR in mixed
+        subscription currencies was a measure beside the company-currency one."""
+        self.customer("cus_t1")
+        self.customer("cus_t2")
+        jan, mar = "2026-01-05T00:00:00Z", "2026-03-10T00:00:00Z"
+        self.subscribe("subscription.activated", "st1", "cus_t1", price="100.00", when=jan)
+        self.subscribe("subscription.activated", "st2", "cus_t2", price="40.00", when=mar)
+        self.refresh()
+        Snapshot = self.env["saas.mrr.snapshot"]
+        domain = [
+            ("company_id", "=", self.company.id),
+            ("month", ">=", "2026-01-01"),
+            ("month", "<=", "2026-04-01"),
+        ]
+        measures = [
+            "opening_company:sum",
+            "new_company:sum",
+            "mrr_company:sum",
+            "arr_company:sum",
+        ]
+        (total,) = Snapshot.read_group(domain, measures, [], lazy=False)
+        # January opens at zero, April closes at 140.00: the flows add up
+        self.assertEqual(_d(total["opening_company"]), D(0))
+        self.assertEqual(_d(total["new_company"]), D(140))
+        self.assertEqual(_d(total["mrr_company"]), D(140))
+        self.assertEqual(_d(total["arr_company"]), D(1680))
+        # each month still holds its own figures, a quarter its last month's
+        by_month = Snapshot.read_group(domain, measures, ["month:month"], lazy=False)
+        self.assertEqual([_d(g["mrr_company"]) for g in by_month], [D(100)] * 2 + [D(140)] * 2)
+        self.assertEqual(
+            [_d(g["opening_company"]) for g in by_month], [D(0), D(100), D(100), D(140)]
+        )
+        by_quarter = Snapshot.read_group(domain, measures, ["month:quarter"], lazy=False)
+        self.assertEqual(
+            [(_d(g["opening_company"]), _d(g["mrr_company"])) for g in by_quarter],
+            [(D(0), D(140)), (D(140), D(140))],
+        )
+        # by customer, over the months: each customer's MRR at its last month
+        by_customer = Snapshot.read_group(domain, measures, ["partner_id"], lazy=False)
+        self.assertEqual(sorted(_d(g["mrr_company"]) for g in by_customer), [D(40), D(100)])
+        # the subscription-currency MRR is not a measure any more, and says so;
+        # nor are a movement's change in its own currency and its MRR before and after
+        mrr = Snapshot.fields_get(["mrr"], ["string", "aggregator"])["mrr"]
+        self.assertFalse(mrr.get("aggregator"))
+        self.assertIn("subscription currency", mrr["string"])
+        movement = self.env["saas.mrr.movement"].fields_get([], ["string", "aggregator"])
+        self.assertIn("subscription currency", movement["delta"]["string"])
+        self.assertEqual(movement["delta_company"].get("aggregator"), "sum")
+        for name in ("delta", "mrr_before", "mrr_after", "customer_mrr_before"):
+            self.assertFalse(movement[name].get("aggregator"), name)
+
     def test_movement_months_without_movement_are_groups(self):
         # movements in January and April only: February and March are groups too
         self.customer("cus_g")

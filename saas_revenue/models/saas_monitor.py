@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.misc import format_amount
 
 from odoo.addons.saas_sync.const import REVIEWER_GROUP
 
@@ -67,17 +68,19 @@ class SaasMonitor(models.AbstractModel):
         result = []
         for company_id, deferred, unrecognized in self.env.cr.fetchall():
             company = self.env["res.company"].browse(company_id)
-            rounding = company.currency_id
-            result.append(
-                {
-                    "company_id": company_id,
-                    "company": company.name,
-                    "deferred": rounding.round(deferred),
-                    "unrecognized": rounding.round(unrecognized),
-                    "difference": rounding.round(deferred - unrecognized),
-                    "balanced": rounding.is_zero(deferred - unrecognized),
-                }
-            )
+            currency = company.currency_id
+            row = {
+                "company_id": company_id,
+                "company": company.name,
+                "deferred": currency.round(deferred),
+                "unrecognized": currency.round(unrecognized),
+                "difference": currency.round(deferred - unrecognized),
+                "balanced": currency.is_zero(deferred - unrecognized),
+            }
+            # what the screens and messages show: the company's format and currency
+            for key in ("deferred", "unrecognized", "difference"):
+                row[f"{key}_display"] = format_amount(self.env, row[key], currency)
+            result.append(row)
         return result
 
     @api.model
@@ -107,9 +110,9 @@ class SaasMonitor(models.AbstractModel):
                     "Deferred revenue of %(company)s does not tie out: the accounts hold "
                     "%(deferred)s, the schedules %(unrecognized)s (difference %(diff)s).",
                     company=company.name,
-                    deferred=row["deferred"],
-                    unrecognized=row["unrecognized"],
-                    diff=row["difference"],
+                    deferred=row["deferred_display"],
+                    unrecognized=row["unrecognized_display"],
+                    diff=row["difference_display"],
                 )
                 target = company.partner_id
                 target.message_post(body=message, subtype_xmlid="mail.mt_note")

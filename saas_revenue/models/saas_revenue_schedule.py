@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_amount
 
 from odoo.addons.saas_sync.const import REVIEWER_GROUP
 from odoo.addons.saas_sync.tools import check_group
@@ -187,8 +188,8 @@ class SaasRevenueSchedule(models.Model):
                     "The credit note %(move)s credits %(credit)s, more than the %(total)s "
                     "left on schedule %(schedule)s.",
                     move=credit_move.display_name,
-                    credit=credit,
-                    total=quantize(total, digits),
+                    credit=self._format_amount(credit),
+                    total=self._format_amount(total),
                     schedule=self.display_name,
                 )
             )
@@ -225,11 +226,15 @@ class SaasRevenueSchedule(models.Model):
                 "%(move)s credits %(credit)s: %(remaining)s off the months still to "
                 "recognize, %(reversed)s of recognized revenue reversed.",
                 move=credit_move.display_name,
-                credit=credit,
-                remaining=from_remaining,
-                reversed=reversed_,
+                credit=self._format_amount(credit),
+                remaining=self._format_amount(from_remaining),
+                reversed=self._format_amount(reversed_),
             )
         )
+
+    def _format_amount(self, amount):
+        """``amount`` (in the schedule's currency) as the user reads money."""
+        return format_amount(self.env, float(amount), self.currency_id)
 
     def _open_months(self, lines):
         """The months still to recognize: ``[((date, state, batch), lines)]``, the

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools.misc import format_date
 
 LINE_STATES = [
     ("pending", "To recognize"),
@@ -125,3 +126,11 @@ class SaasRevenueScheduleLine(models.Model):
         self.write({"undone_by_id": reversal.id})
         self.create(values)
         self.schedule_id.filtered(lambda s: s.state == "done").write({"state": "running"})
+    @api.depends("schedule_id", "date")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = self.env._(
+                "%(schedule)s, %(date)s",
+                schedule=line.schedule_id.display_name or "",
+                date=format_date(self.env, line.date),
+            )

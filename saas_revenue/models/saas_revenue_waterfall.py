@@ -9,6 +9,7 @@ class SaasRevenueWaterfall(models.Model):
     recognized (recognition entries) and closing."""
 
     _name = "saas.revenue.waterfall"
+    _rec_name = "month"
     _description = "Deferred revenue waterfall"
     _auto = False
     _order = "company_id, month"

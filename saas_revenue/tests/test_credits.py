@@ -1,9 +1,11 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
 from datetime import date
 
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools.misc import format_amount
 
 from .common import RevenueCommon
 
@@ -161,8 +163,12 @@ class TestCredits(RevenueCommon):
     def test_credit_beyond_what_is_left_is_refused(self):
         invoice = self.make_invoice(1200.0, date(2023, 1, 1), date(2023, 12, 31))
         self.credit_note(invoice, 600.0, date(2023, 4, 10))
+        # amounts as money in the company's format (issue 19)
+        money = [format_amount(self.env, amount, invoice.currency_id) for amount in (700.0, 600.0)]
         with (
-            self.assertRaisesRegex(UserError, "credits 700.00, more than the 600.00 left"),
+            self.assertRaisesRegex(
+                UserError, re.escape(f"credits {money[0]}, more than the {money[1]} left")
+            ),
             self.env.cr.savepoint(),
         ):
             self.credit_note(invoice, 700.0, date(2023, 4, 11))

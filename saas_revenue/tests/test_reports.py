@@ -2,6 +2,7 @@
 from datetime import date
 
 from odoo.tests import tagged
+from odoo.tools.misc import format_amount
 
 from .common import RevenueCommon
 
@@ -91,6 +92,13 @@ class TestRevenueReports(RevenueCommon):
         )
         row = Monitor.get_dashboard_data()["revenue_tieout"][0]
         self.assertEqual((row["difference"], row["balanced"]), (-50.0, False))
+        # Issue 19: the screen and the alert showed "1150.0": the company's format now
+        currency = self.company.currency_id
+        self.assertEqual(row["deferred_display"], format_amount(self.env, 1150.0, currency))
+        self.assertEqual(row["difference_display"], format_amount(self.env, -50.0, currency))
+        self.assertIn("1,150.00", row["deferred_display"])
+        self.assertIn(currency.symbol, row["deferred_display"])
+        self.assertIn("1,150.00", alerts[0].note)
         entry.button_draft()
         entry.button_cancel()
         Monitor._check_revenue_tieout()

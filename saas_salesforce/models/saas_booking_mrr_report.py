@@ -8,6 +8,7 @@ class SaasBookingMrrReport(models.Model):
     company, in the company currency."""
 
     _name = "saas.booking.mrr.report"
+    _rec_name = "month"
     _description = "Bookings vs new MRR"
     _auto = False
     _order = "month desc"

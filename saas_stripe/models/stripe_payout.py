@@ -20,6 +20,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import format_amount
 
 from odoo.addons.saas_sync.exceptions import TransientError
 
@@ -262,12 +263,13 @@ class SaasStripePayout(models.Model):
         if not self.sum_mismatch:
             return False
         note = self.env._(
-            "The balance transactions net to %(net)s %(currency)s, the payout is "
-            "%(amount)s %(currency)s (difference %(diff)s).",
-            net=self.lines_net_total,
-            amount=self.amount,
-            currency=self.currency_id.name,
-            diff=self.currency_id.round(float(net_gap(self.amount, self.lines_net_total))),
+            "The balance transactions net to %(net)s, the payout is %(amount)s "
+            "(difference %(diff)s).",
+            net=format_amount(self.env, self.lines_net_total, self.currency_id),
+            amount=format_amount(self.env, self.amount, self.currency_id),
+            diff=format_amount(
+                self.env, float(net_gap(self.amount, self.lines_net_total)), self.currency_id
+            ),
         )
         if payout_dict.get("automatic") is False:
             note += " " + self.env._(

@@ -9,6 +9,7 @@ class SaasBundleLine(models.Model):
     """A product a plan stands for, with its share of the plan's price."""
 
     _name = "saas.bundle.line"
+    _rec_name = "product_id"
     _description = "Bundle share of a plan mapping"
     _order = "mapping_id, sequence, id"
 

@@ -2,6 +2,7 @@
 from datetime import datetime, timedelta
 
 from odoo import api, fields, models
+from odoo.tools.misc import format_date
 
 from ..lib.mrr import month_end
 
@@ -40,24 +41,43 @@ class SaasMrrMovement(models.Model):
         related="company_id.currency_id", store=True, string="Company currency"
     )
     movement_type = fields.Selection(MOVEMENT_TYPES, required=True, index=True)
-    delta = fields.Monetary(currency_field="currency_id", string="MRR change")
+    # In the subscription's own currency: subscriptions in several currencies do
+    # not add up (no total, not a pivot measure); delta_company does.
+    delta = fields.Monetary(
+        currency_field="currency_id", string="MRR change (subscription currency)", aggregator=None
+    )
     delta_company = fields.Monetary(
         currency_field="company_currency_id", string="MRR change (company currency)"
     )
-    mrr_before = fields.Monetary(currency_field="currency_id")
-    mrr_after = fields.Monetary(currency_field="currency_id")
+    # Stocks before and after a movement: their sum over movements means nothing.
+    mrr_before = fields.Monetary(currency_field="currency_id", aggregator=None)
+    mrr_after = fields.Monetary(currency_field="currency_id", aggregator=None)
     customer_mrr_before = fields.Monetary(
         currency_field="company_currency_id",
         string="Customer MRR before (company currency)",
         help="The customer's MRR in this company, in company currency, before this movement.",
+        aggregator=None,
     )
     customer_mrr_after = fields.Monetary(
-        currency_field="company_currency_id", string="Customer MRR after (company currency)"
+        currency_field="company_currency_id",
+        string="Customer MRR after (company currency)",
+        aggregator=None,
     )
     point_id = fields.Many2one(
         "saas.mrr.point", string="Fact", ondelete="set null", index="btree_not_null"
     )
     event_id = fields.Many2one("saas.event", ondelete="set null", index="btree_not_null")
+
+    @api.depends("movement_type", "subscription_id", "date")
+    def _compute_display_name(self):
+        types = dict(self._fields["movement_type"]._description_selection(self.env))
+        for movement in self:
+            movement.display_name = self.env._(
+                "%(type)s of %(subscription)s on %(date)s",
+                type=types.get(movement.movement_type, ""),
+                subscription=movement.subscription_id.name or "",
+                date=format_date(self.env, movement.date),
+            )
 
     def _ledger_key(self):
         """Effective order of a customer's movements, independent of arrival order:

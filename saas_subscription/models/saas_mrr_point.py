@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools.misc import format_date
 
 
 class SaasMrrPoint(models.Model):
@@ -28,6 +29,15 @@ class SaasMrrPoint(models.Model):
         help="Empty: the event did not change whether the subscription earns MRR.",
     )
     event_id = fields.Many2one("saas.event", ondelete="set null", index="btree_not_null")
+
+    @api.depends("subscription_id", "date")
+    def _compute_display_name(self):
+        for point in self:
+            point.display_name = self.env._(
+                "%(subscription)s on %(date)s",
+                subscription=point.subscription_id.name or "",
+                date=format_date(self.env, point.date),
+            )
 
     def _fact(self):
         """(rate, earning) for :func:`fold_mrr_facts`."""

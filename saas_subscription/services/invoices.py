@@ -6,6 +6,8 @@ An invoice's values come from ``saas.handler.billing._prepare_invoice_values``
 (a model hook another addon extends with ``_inherit`` and ``super()``), which
 calls :func:`invoice_values`."""
 
+from odoo.tools.misc import format_amount
+
 from odoo.addons.saas_sync.exceptions import EventValidationError
 
 from ..lib.mrr import ZERO, quantize, split_amount, to_decimal
@@ -164,9 +166,9 @@ def _check_total(ctx, move, source_total):
         ctx.env._(
             "The source total %(source_total)s differs from Odoo's computed total %(odoo)s "
             "(%(diff)s). Fix the tax mapping, or allow rounding lines in Settings.",
-            source_total=source_total,
-            odoo=move.amount_total,
-            diff=difference,
+            source_total=format_amount(ctx.env, float(source_total), currency),
+            odoo=format_amount(ctx.env, move.amount_total, currency),
+            diff=format_amount(ctx.env, float(difference), currency),
         ),
     )
     account = move.company_id.saas_rounding_account_id or move.journal_id.default_account_id
@@ -368,8 +370,8 @@ def _full_credit_note(ctx, invoice, external_id):
             ctx.env._(
                 "A credit note without lines must credit the whole invoice (%(total)s), "
                 "not %(amount)s: send its lines.",
-                total=invoice.amount_total,
-                amount=total,
+                total=format_amount(ctx.env, invoice.amount_total, invoice.currency_id),
+                amount=format_amount(ctx.env, float(total), invoice.currency_id),
             )
         )
     refund = invoice._reverse_moves(

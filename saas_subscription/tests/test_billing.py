@@ -3,6 +3,7 @@ import itertools
 from datetime import date
 
 from odoo.tests import tagged
+from odoo.tools.misc import format_amount
 
 from .common import SubscriptionCommon
 
@@ -237,6 +238,23 @@ class TestBilling(SubscriptionCommon):
         credit_note = self.env["saas.binding"].find_record(self.system, "account.move", "cn_full")
         self.assertEqual(invoice.payment_state, "reversed")
         self.assertEqual(credit_note.amount_residual, 0.0)
+
+    def test_a_partial_credit_without_lines_names_the_amounts_as_money(self):
+        """Issue 19: the refusal said "(120.0)" for 120.00."""
+        self.invoice()
+        event = self.emit(
+            "credit_note.issued",
+            {
+                "credit_note_id": "cn_part",
+                "invoice_id": "in_1",
+                "currency": self.currency.name,
+                "total": "12.00",
+            },
+        )
+        self.assertEqual(event.state, "dead")
+        self.assertIn(format_amount(self.env, 120.0, self.currency), event.last_error)
+        self.assertIn(format_amount(self.env, 12.0, self.currency), event.last_error)
+        self.assertNotIn("120.0)", event.last_error)
 
     def test_credit_note_with_lines_takes_the_customer_of_its_invoice(self):
         """Without customer_id, a credit note with lines goes to the customer

@@ -1,5 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.tools.misc import format_datetime
 
 from ..const import ERROR_CLASSES, EVENT_STATES
 
@@ -18,3 +19,12 @@ class SaasEventAttempt(models.Model):
     error = fields.Text()
     records_touched = fields.Integer()
     notes = fields.Text(help="What the handler chose not to apply, and why.")
+
+    @api.depends("event_id", "started_at")
+    def _compute_display_name(self):
+        for attempt in self:
+            attempt.display_name = self.env._(
+                "%(event)s, attempt of %(when)s",
+                event=attempt.event_id.display_name or "",
+                when=format_datetime(self.env, attempt.started_at),
+            )

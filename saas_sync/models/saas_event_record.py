@@ -39,6 +39,18 @@ class SaasEventRecord(models.Model):
                 else False
             )
 
+    @api.depends("res_model", "res_id")
+    def _compute_display_name(self):
+        for line in self:
+            model = self.env["ir.model"]._get(line.res_model) if line.res_model else None
+            record = line.sudo().record_ref
+            record = record and record.exists()
+            line.display_name = self.env._(
+                "%(model)s %(record)s",
+                model=model.name if model else "",
+                record=record.display_name if record else "",
+            ).strip()
+
     @api.model
     def _events_for(self, records):
         """Events that touched ``records``, newest first."""

@@ -16,6 +16,7 @@ class SaasSignatureFailure(models.Model):
     """
 
     _name = "saas.signature.failure"
+    _rec_name = "system_id"
     _description = "Request refused for a bad signature or credential"
     _order = "failed_at desc, id desc"
     _log_access = False

@@ -1,6 +1,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from ..const import ADMIN_GROUP, ENVIRONMENTS, SYSTEM_KINDS
 from ..exceptions import ReceiveRefused
@@ -226,21 +226,31 @@ class SaasSystem(models.Model):
             )
 
     def generate_api_key(self, name):
-        """Create an API key for this system; return the key (shown only once)."""
+        """Create an API key named ``name`` (who uses it: "Billing platform",
+        "CI") for this system; return the key (shown only once)."""
         self.ensure_one()
         self._check_admin()
+        name = name.strip() if isinstance(name, str) else ""
+        if not name:
+            raise UserError(
+                self.env._(
+                    'Name the API key (who or what will use it, e.g. "Billing platform"): '
+                    "the name is how you recognise it when you revoke it."
+                )
+            )
         return self.env["saas.api.key"].sudo()._generate(self, name)
 
     def action_generate_api_key(self):
+        """Open the dialog that asks for the new key's name, then shows the key."""
         self.ensure_one()
-        key = self.generate_api_key(self.env._("Key created %s", fields.Datetime.now()))
+        self._check_admin()
         return {
             "type": "ir.actions.act_window",
             "res_model": "saas.api.key.show",
             "name": self.env._("New API key"),
             "views": [(False, "form")],
             "target": "new",
-            "context": {"default_key": key, "default_system_id": self.id},
+            "context": {"default_system_id": self.id},
         }
 
     @api.model

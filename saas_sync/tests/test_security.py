@@ -2,7 +2,7 @@
 import json
 import signal
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 
@@ -82,6 +82,25 @@ class TestSecurity(SaasSyncCommon, TransactionCase):
         self.assertFalse(self.env["saas.system"]._authenticate_api_key(key + "x"))
         record.action_revoke()
         self.assertFalse(self.env["saas.system"]._authenticate_api_key(key))
+
+    def test_an_api_key_asks_for_its_name(self):
+        """Issue 19: the button made a key named after its creation time; the
+        dialog now asks for the name, and a key without one is refused."""
+        Key = self.env["saas.api.key"].with_context(active_test=False)
+        before = Key.search_count([("system_id", "=", self.system.id)])
+        action = self.system.action_generate_api_key()
+        self.assertEqual(Key.search_count([("system_id", "=", self.system.id)]), before)
+        self.assertEqual(action["res_model"], "saas.api.key.show")
+        Show = self.env["saas.api.key.show"].with_context(**action["context"])
+        for name in ("", "   ", False):
+            with self.subTest(name=name), self.assertRaisesRegex(UserError, "Name the API key"):
+                Show.create({"name": name}).action_generate()
+        self.assertEqual(Key.search_count([("system_id", "=", self.system.id)]), before)
+        shown = Show.create({"name": " Billing platform "}).action_generate()
+        key = Key.search([("system_id", "=", self.system.id), ("name", "=", "Billing platform")])
+        self.assertEqual(len(key), 1)
+        self.assertTrue(shown["context"]["default_key"].startswith(f"saas_{key.prefix}_"))
+        self.assertEqual(shown["context"]["default_name"], "Billing platform")
 
     def test_other_company_sees_nothing(self):
         company_b = self.env["res.company"].create({"name": "Company B"})

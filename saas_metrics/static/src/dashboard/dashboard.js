@@ -11,17 +11,64 @@ export class SaasMetricsDashboard extends Component {
     setup() {
         this.orm = useService("orm");
         this.action = useService("action");
-        this.state = useState({ data: null });
+        this.state = useState({ data: null, cohorts: null });
         onWillStart(() => this.load());
     }
 
-    async load() {
-        this.state.data = await this.orm.call("saas.metrics", "get_dashboard_data", []);
+    async load(month = null) {
+        const kwargs = month ? { month } : {};
+        const data = await this.orm.call("saas.metrics", "get_dashboard_data", [], kwargs);
+        this.state.data = data;
+        this.state.cohorts = null;
+        if (!data.not_yet) {
+            // the slowest table comes after the KPIs (a later month chosen meanwhile wins)
+            this.orm
+                .call("saas.metrics", "get_dashboard_cohorts", [], { month: data.month })
+                .then((cohorts) => {
+                    if (this.state.data && this.state.data.month === cohorts.month) {
+                        this.state.cohorts = cohorts;
+                    }
+                });
+        }
+    }
+
+    /** The month picker gives "YYYY-MM": the server takes the first day. */
+    onMonthChange(ev) {
+        if (ev.target.value) {
+            this.load(`${ev.target.value}-01`);
+        }
+    }
+
+    shiftMonth(months) {
+        const [year, month] = this.state.data.month.split("-").map(Number);
+        const day = new Date(Date.UTC(year, month - 1 + months, 1));
+        this.load(day.toISOString().slice(0, 10));
+    }
+
+    get monthValue() {
+        return this.state.data.month.slice(0, 7);
+    }
+
+    get isCurrentMonth() {
+        return this.state.data.month >= this.state.data.current_month;
+    }
+
+    openMovements(restated) {
+        this.action.doAction({
+            type: "ir.actions.act_window",
+            name: restated.month_label,
+            res_model: "saas.mrr.movement",
+            views: [
+                [false, "list"],
+                [false, "form"],
+            ],
+            domain: [["id", "in", restated.movements.map((mv) => mv.id)]],
+        });
     }
 
     async refreshSnapshot() {
         await this.orm.call("saas.metrics", "action_refresh_snapshot", []);
-        await this.load();
+        await this.load(this.state.data ? this.state.data.month : null);
     }
 
     get maxMrr() {

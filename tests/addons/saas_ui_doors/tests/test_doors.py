@@ -82,7 +82,10 @@ BILLING_MENUS = {
 # The JSON-RPC calls each client action of the suite makes when it opens.
 CLIENT_ACTION_CALLS = {
     "saas_sync.dashboard": [("saas.monitor", "get_dashboard_data")],
-    "saas_metrics.dashboard": [("saas.metrics", "get_dashboard_data")],
+    "saas_metrics.dashboard": [
+        ("saas.metrics", "get_dashboard_data"),
+        ("saas.metrics", "get_dashboard_cohorts"),
+    ],
 }
 # What a button may answer without being a broken door: the business
 # refusals a user reads in a dialog.
