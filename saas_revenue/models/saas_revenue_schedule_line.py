@@ -126,6 +126,7 @@ class SaasRevenueScheduleLine(models.Model):
         self.write({"undone_by_id": reversal.id})
         self.create(values)
         self.schedule_id.filtered(lambda s: s.state == "done").write({"state": "running"})
+
     @api.depends("schedule_id", "date")
     def _compute_display_name(self):
         for line in self:
