@@ -12,6 +12,10 @@ fields by API name); an Outbound Message's sObject is read into the same shape
   to the partner, the Account owner as salesperson).
 - An Opportunity becomes the native ``salesforce.opportunity``, which the
   booked deal handler reads.
+- A deleted record (``IsDeleted`` true, read by the pull's ``queryAll``;
+  Outbound Messages are never sent for deletions) becomes the native
+  ``salesforce.account.deleted`` (with the Account that absorbed it when
+  it was merged, ``MasterRecordId``) or ``salesforce.opportunity.deleted``.
 """
 
 import re
@@ -27,6 +31,8 @@ EVENT_TYPES = {ACCOUNT: "salesforce.account", OPPORTUNITY: "salesforce.opportuni
 LINK_TYPE = "salesforce.account.link"
 COMPLETE_TYPE = "salesforce.account.complete"
 DEAL_TYPE = "salesforce.opportunity"
+ACCOUNT_DELETED_TYPE = "salesforce.account.deleted"
+DEAL_DELETED_TYPE = "salesforce.opportunity.deleted"
 IGNORED_TYPE = "salesforce.ignored"
 
 # Standard fields read from each object (the REST query selects them; the
@@ -41,6 +47,8 @@ ACCOUNT_FIELDS = (
     "BillingCountry",
     "OwnerId",
     "SystemModstamp",
+    "IsDeleted",
+    "MasterRecordId",
 )
 OPPORTUNITY_FIELDS = (
     "Id",
@@ -52,6 +60,7 @@ OPPORTUNITY_FIELDS = (
     "IsClosed",
     "IsWon",
     "SystemModstamp",
+    "IsDeleted",
 )
 
 UTC = timezone.utc  # datetime.UTC is Python 3.11+; the suite runs on 3.10
@@ -118,14 +127,20 @@ def object_type_of(record):
     return ((record or {}).get("attributes") or {}).get("type") or ""
 
 
+def is_deleted(record):
+    """A record Salesforce deleted (in its Recycle Bin, read by ``queryAll``)."""
+    return as_bool((record or {}).get("IsDeleted"))
+
+
 def inbox_header(event_id, record, received_at, livemode):
     """The ``saas.event`` header of one record. A record of an object the
     addon does not read is stored ignored, with the reason."""
     object_type = object_type_of(record)
     occurred_at = record_version(record) or received_at
+    event_type = EVENT_TYPES.get(object_type, f"salesforce.{object_type.lower() or 'unknown'}")
     header = {
         "id": event_id,
-        "type": EVENT_TYPES.get(object_type, f"salesforce.{object_type.lower() or 'unknown'}"),
+        "type": f"{event_type}.deleted" if is_deleted(record) else event_type,
         "occurred_at": occurred_at,
         "livemode": livemode,
     }
@@ -264,8 +279,26 @@ def opportunity_message(event_id, record, config, livemode=False):
     return _message(event_id, "deal", DEAL_TYPE, record, livemode, data, native=True)
 
 
+def deletion_message(event_id, record, livemode=False):
+    """The message of a deleted Account or Opportunity. A deleted Account
+    names the Account that absorbed it in a merge (``MasterRecordId``; only
+    Leads, Contacts and Accounts are merged in Salesforce)."""
+    record_id = _value(record, "Id")
+    object_type = object_type_of(record)
+    if not record_id:
+        raise TranslationError(f"The deleted {object_type} has no Id.")
+    if object_type == ACCOUNT:
+        data = {"account_id": record_id, "master_id": _value(record, "MasterRecordId")}
+        event_type = ACCOUNT_DELETED_TYPE
+    else:
+        data, event_type = {"opportunity_id": record_id}, DEAL_DELETED_TYPE
+    return _message(event_id, "deleted", event_type, record, livemode, data, native=True)
+
+
 def record_messages(event_id, record, config, livemode=False):
     object_type = object_type_of(record)
+    if object_type in HANDLED_OBJECTS and is_deleted(record):
+        return [deletion_message(event_id, record, livemode)]
     if object_type == ACCOUNT:
         return account_messages(event_id, record, config, livemode)
     if object_type == OPPORTUNITY:

@@ -11,7 +11,10 @@ STATES = [
     ("waiting", "Waiting for subscription"),
     ("matched", "Matched"),
     ("cancelled", "Cancelled"),
+    ("deleted", "Deleted in Salesforce"),
 ]
+# A deal in these states books nothing (the report leaves it out).
+UNBOOKED_STATES = ("cancelled", "deleted")
 
 
 def leakage_days(env):
@@ -182,6 +185,16 @@ class SaasBookedDeal(models.Model):
                         "matched_date": fields.Date.context_today(self),
                     }
                 )
+
+    def _unbook(self):
+        """Salesforce deleted the Opportunity: the deal books nothing any
+        more, its subscription is freed for another waiting deal, and the
+        chatter says why."""
+        freed = self.subscription_id
+        self.sudo().write({"state": "deleted", "subscription_id": False, "matched_date": False})
+        for deal in self:
+            deal.message_post(body=self.env._("Deleted in Salesforce: unbooked."))
+        self._match_subscriptions(freed)
 
     def action_match_subscription(self):
         # Matching reads every company's claimed subscriptions with sudo: the

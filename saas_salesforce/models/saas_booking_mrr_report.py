@@ -34,7 +34,7 @@ class SaasBookingMrrReport(models.Model):
                         SELECT date_trunc('month', close_date)::date AS month, company_id,
                                amount_company AS bookings, 1 AS deal_count, 0 AS new_mrr
                           FROM saas_booked_deal
-                         WHERE state != 'cancelled'
+                         WHERE state NOT IN ('cancelled', 'deleted')
                         UNION ALL
                         SELECT date_trunc('month', date)::date, company_id,
                                0, 0, delta_company

@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The Salesforce REST API through ``requests``: OAuth 2.0 client credentials,
-SOQL queries followed through ``nextRecordsUrl``, the token refreshed once on
+SOQL queries (``query``, or ``queryAll`` with the deleted records) followed
+through ``nextRecordsUrl``, the token refreshed once on
 401, and ``REQUEST_LIMIT_EXCEEDED`` raised for the caller to back off."""
 
 from urllib.parse import urljoin
@@ -142,9 +143,12 @@ class SalesforceClient:
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
         )
 
-    def query(self, soql):
-        """The records of ``soql``, every page (``nextRecordsUrl``)."""
-        body = self.get(f"/services/data/{self.version}/query", {"q": soql})
+    def query(self, soql, include_deleted=False):
+        """The records of ``soql``, every page (``nextRecordsUrl``). With
+        ``include_deleted``, through ``queryAll``: the deleted and merged
+        records of the Recycle Bin too (``IsDeleted`` true)."""
+        resource = "queryAll" if include_deleted else "query"
+        body = self.get(f"/services/data/{self.version}/{resource}", {"q": soql})
         while True:
             yield from body.get("records") or []
             if body.get("done", True) or not body.get("nextRecordsUrl"):

@@ -1,6 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The pull: Accounts and Opportunities changed since the watermark, stored
-through the inbox's one way in (one event per record version).
+through the inbox's one way in (one event per record version). The query is
+a ``queryAll``: a record deleted or merged away since the watermark is read
+too (``IsDeleted`` true, its deletion a new ``SystemModstamp``), as Outbound
+Messages never report deletions.
 
 The watermark is the start of the last pull that read everything, less an
 overlap for records committed late in Salesforce; a record read twice is the
@@ -70,7 +73,8 @@ def pull_changes(system, client):
     try:
         for object_type in (ACCOUNT, OPPORTUNITY):
             batch = []
-            for record in client.query(soql_query(object_type, config, since)):
+            soql = soql_query(object_type, config, since)
+            for record in client.query(soql, include_deleted=True):
                 batch.append(record)
                 if len(batch) >= BATCH:
                     _store(system, batch, outcome)

@@ -21,17 +21,7 @@ class TestBookedDeals(SalesforceSetup, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_systems()
-        cls.product = cls.env["product.product"].create({"name": "Pro plan", "type": "service"})
-        for system in (cls.system, cls.billing):
-            mapping = cls.env["saas.mapping"].create(
-                {
-                    "system_id": system.id,
-                    "kind": "product",
-                    "external_key": "pro",
-                    "target_ref": f"product.product,{cls.product.id}",
-                }
-            )
-            mapping.action_approve()
+        cls.setup_product()
         cls.env["ir.config_parameter"].sudo().set_param("saas_salesforce.leakage_days", "30")
 
     def push(self, *records):
@@ -40,37 +30,6 @@ class TestBookedDeals(SalesforceSetup, TransactionCase):
         )
         self.process()
         return [event for event, _created in result]
-
-    def activate(self, customer_id, sub_id, start="2026-01-20"):
-        event = {
-            "id": f"evt_sub_{next(_ids)}",
-            "type": "subscription.activated",
-            "occurred_at": f"{start}T00:00:00Z",
-            "schema_version": 1,
-            "livemode": False,
-            "data": {
-                "subscription_id": sub_id,
-                "customer_id": customer_id,
-                "currency": self.env.company.currency_id.name,
-                "start_date": start,
-                "current_period_start": start,
-                "current_period_end": "2026-02-20",
-                "items": [
-                    {
-                        "item_id": f"{sub_id}_item",
-                        "plan": "pro",
-                        "unit_amount": "1000.00",
-                        "quantity": "1",
-                        "interval": "month",
-                        "interval_count": 1,
-                    }
-                ],
-            },
-        }
-        [(stored, _c)] = self.env["saas.event"]._receive_canonical(self.billing, event)
-        self.process()
-        self.assertEqual(stored.state, "done", stored.last_error)
-        return self.env["saas.binding"].find_record(self.billing, "saas.subscription", sub_id)
 
     def deal(self, opportunity_id):
         return self.env["saas.booked.deal"].search([("opportunity_id", "=", opportunity_id)])
