@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
 
+from .bookings import parse_term_months
+
 SCHEMA_VERSION = 1
 ACCOUNT = "Account"
 OPPORTUNITY = "Opportunity"
@@ -80,12 +82,13 @@ class FieldConfig:
     billing_id_field: str = ""
     plan_field: str = ""
     currency_field: str = ""
+    term_field: str = ""
 
     def custom_fields(self, object_type):
         if object_type == ACCOUNT:
             names = (self.vat_field, self.billing_id_field)
         else:
-            names = (self.plan_field, self.currency_field)
+            names = (self.plan_field, self.currency_field, self.term_field)
         return tuple(name for name in names if name)
 
 
@@ -265,6 +268,12 @@ def opportunity_message(event_id, record, config, livemode=False):
         raise TranslationError("The Opportunity has no Id.")
     stage = _value(record, "StageName")
     is_won = as_bool(record["IsWon"]) if "IsWon" in record else stage == "Closed Won"
+    try:
+        term_months = parse_term_months(_value(record, config.term_field))
+    except ValueError as exc:
+        raise TranslationError(
+            f"Opportunity {opportunity_id}: {exc} ({config.term_field})."
+        ) from exc
     data = {
         "opportunity_id": opportunity_id,
         "account_id": _value(record, "AccountId"),
@@ -275,6 +284,7 @@ def opportunity_message(event_id, record, config, livemode=False):
         "stage": stage,
         "is_won": is_won,
         "plan": _value(record, config.plan_field),
+        "term_months": term_months,
     }
     return _message(event_id, "deal", DEAL_TYPE, record, livemode, data, native=True)
 

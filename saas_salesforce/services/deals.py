@@ -6,6 +6,11 @@ from decimal import Decimal
 
 from odoo.addons.saas_subscription.services.context import EventContext
 
+from ..lib.bookings import MONTHS_PER_YEAR
+
+# Without a contract term field, a deal is a one-year contract.
+DEFAULT_TERM_MONTHS = MONTHS_PER_YEAR
+
 
 def link_billing_customer(env, event, message):
     """Before the customer is upserted: the Account and the billing platform's
@@ -137,6 +142,7 @@ def apply_opportunity(env, event, message):
         "close_date": ctx.date("close_date", default=ctx.occurred_date),
         "stage": data.get("stage"),
         "product_id": _expected_product(ctx, data.get("plan")).id,
+        "term_months": data.get("term_months") or DEFAULT_TERM_MONTHS,
     }
     if deal:
         if deal.state in ("cancelled", "deleted"):
