@@ -119,6 +119,25 @@ def format_sf_timestamp(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def format_sf_datetime(moment):
+    """A naive UTC datetime as the REST API's ISO 8601 parameter
+    (``2026-01-05T10:00:00+00:00``, getDeleted's ``start`` and ``end``)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def deleted_record(object_type, item):
+    """The record of a getDeleted answer's ``{"id", "deletedDate"}``: a
+    deleted record whose version is its deletion date."""
+    if not isinstance(item, dict) or not item.get("id"):
+        raise TranslationError(f"Not a deleted {object_type} record: {item!r:.100}")
+    return {
+        "attributes": {"type": object_type},
+        "Id": item["id"],
+        "IsDeleted": True,
+        "SystemModstamp": item.get("deletedDate"),
+    }
+
+
 def record_version(record):
     """The source clock of a record: ``SystemModstamp``, else ``LastModifiedDate``."""
     return parse_sf_timestamp(record.get("SystemModstamp")) or parse_sf_timestamp(

@@ -8,6 +8,8 @@ from urllib.parse import urljoin
 
 import requests
 
+from ..lib.translate import format_sf_datetime
+
 TIMEOUT = 30
 LIMIT_EXCEEDED = "REQUEST_LIMIT_EXCEEDED"
 
@@ -154,6 +156,17 @@ class SalesforceClient:
             if body.get("done", True) or not body.get("nextRecordsUrl"):
                 return
             body = self.get(body["nextRecordsUrl"])
+
+    def deleted(self, object_type, start, end):
+        """``[{"id", "deletedDate"}]`` of the records of ``object_type``
+        deleted between ``start`` and ``end`` (naive UTC datetimes), purged
+        from the Recycle Bin too (the getDeleted resource; Salesforce keeps
+        about 30 days)."""
+        body = self.get(
+            f"/services/data/{self.version}/sobjects/{object_type}/deleted/",
+            {"start": format_sf_datetime(start), "end": format_sf_datetime(end)},
+        )
+        return body.get("deletedRecords") or []
 
     def count(self, object_type):
         body = self.get(

@@ -117,7 +117,9 @@ class FakeSalesforce:
     """A local server answering ``/services/oauth2/token`` and the query
     resources with Salesforce's response shapes: ``records``, ``done``,
     ``nextRecordsUrl``; ``query`` leaves out the deleted records
-    (``IsDeleted`` true), ``queryAll`` returns them too; a 401
+    (``IsDeleted`` true), ``queryAll`` returns them too; getDeleted
+    (``sobjects/<type>/deleted/``) lists ``purged`` (deleted and emptied from
+    the Recycle Bin: in no query any more); a 401
     ``INVALID_SESSION_ID`` and a 403 ``REQUEST_LIMIT_EXCEEDED`` when told to,
     once each."""
 
@@ -127,6 +129,8 @@ class FakeSalesforce:
         self.tokens_issued = 0
         self.queries = []
         self.resources = []  # "query" or "queryAll", per query
+        self.purged = {}  # {"Opportunity": [{"id", "deletedDate"}]}
+        self.deleted_requests = []  # (object type, start, end)
         self.expire_next_token_use = False
         self.limit_once_on = None
         self.bad_credentials = False
@@ -198,6 +202,20 @@ class FakeSalesforce:
                         )
                     deleted = resource == "queryAll"
                     return self._answer(200, fake.page(object_type, 0, deleted))
+                if url.path.startswith(f"{API}/sobjects/") and url.path.endswith("/deleted/"):
+                    object_type = url.path.split("/")[-3]
+                    params = parse_qs(url.query)
+                    fake.deleted_requests.append(
+                        (object_type, params["start"][0], params["end"][0])
+                    )
+                    return self._answer(
+                        200,
+                        {
+                            "deletedRecords": fake.purged.get(object_type, []),
+                            "earliestDateAvailable": "2026-01-01T00:00:00.000+0000",
+                            "latestDateCovered": params["end"][0],
+                        },
+                    )
                 if url.path.startswith(f"{API}/query/"):
                     key = url.path.rsplit("/", 1)[1]
                     return self._answer(200, fake.page(*fake.pages[key]))

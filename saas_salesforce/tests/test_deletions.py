@@ -6,6 +6,8 @@ bookings, its subscription freed, the reason on its chatter), a restored one
 is booked again; a merged Account is the master Account's customer and its
 Opportunities follow it; a deleted Account keeps its customer."""
 
+from datetime import timedelta
+
 from odoo.tests import TransactionCase, tagged
 
 from .common import FakeSalesforce, SalesforceSetup
@@ -184,3 +186,49 @@ class TestSalesforceDeletions(SalesforceSetup, TransactionCase):
         self.process()
         self.assertEqual(late.state, "ignored")
         self.assertEqual(deal.state, "waiting")
+
+    def test_opportunity_purged_from_the_recycle_bin_is_unbooked(self):
+        """Deleted and emptied from the Recycle Bin before the next pull:
+        queryAll no longer returns it, getDeleted lists it."""
+        before, _count = self.bookings()
+        records = {
+            "Account": [_account("001PUR1")],
+            "Opportunity": [_deal("006PUR1", "001PUR1", Amount="4000.00")],
+        }
+        with FakeSalesforce(records) as fake:
+            self.system.write(
+                {
+                    "salesforce_login_url": fake.url,
+                    "salesforce_client_id": "3MVG9-consumer-key",
+                    "salesforce_client_secret": "consumer-secret",
+                }
+            )
+            self.pull()
+            self.assertFalse(fake.deleted_requests, "the first pull reads everything there is")
+            deal = self.deal("006PUR1")
+            self.assertEqual(self.bookings()[0], before + 4000.0)
+            records["Opportunity"] = []
+            fake.purged["Opportunity"] = [
+                {"id": "006PUR1", "deletedDate": "2026-03-21T08:00:00.000+0000"}
+            ]
+            watermark = self.system.salesforce_last_sync
+            self.pull()
+            [(object_type, start, end)] = fake.deleted_requests
+            self.assertEqual(object_type, "Opportunity")
+            self.assertEqual(
+                start, (watermark - timedelta(minutes=5)).strftime("%Y-%m-%dT%H:%M:%S+00:00")
+            )
+            self.assertGreaterEqual(end, start)
+            # A getDeleted answer that is not a record stops the pull: the
+            # watermark stays, nothing is lost.
+            fake.purged["Opportunity"] = [{"deletedDate": "2026-03-22T08:00:00.000+0000"}]
+            watermark = self.system.salesforce_last_sync
+            outcome = self.system._salesforce_pull()
+            self.assertIn("Not a deleted Opportunity record", outcome.error)
+            self.assertEqual(self.system.salesforce_last_sync, watermark)
+        event = self.event("Opportunity:006PUR1@2026-03-21T08:00:00.000+0000")
+        self.assertEqual(
+            (event.state, event.event_type), ("done", "salesforce.opportunity.deleted")
+        )
+        self.assertEqual(deal.state, "deleted")
+        self.assertEqual(self.bookings()[0], before)

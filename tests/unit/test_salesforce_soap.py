@@ -18,6 +18,8 @@ from odoo.addons.saas_salesforce.lib.translate import (
     FieldConfig,
     TranslationError,
     as_amount,
+    deleted_record,
+    format_sf_datetime,
     inbox_header,
     parse_sf_timestamp,
     pull_event_id,
@@ -243,3 +245,16 @@ def test_deleted_records():
     for object_type in ("Account", "Opportunity"):
         assert "IsDeleted" in soql_query(object_type, CONFIG, None)
     assert "MasterRecordId" in soql_query("Account", CONFIG, None)
+
+
+def test_deleted_record_of_get_deleted():
+    record = deleted_record(
+        "Opportunity", {"id": "006P", "deletedDate": "2026-03-21T08:00:00.000+0000"}
+    )
+    assert pull_event_id(record) == "Opportunity:006P@2026-03-21T08:00:00.000+0000"
+    [message] = record_messages("e", record, CONFIG)
+    assert message["type"] == "salesforce.opportunity.deleted"
+    assert message["occurred_at"] == "2026-03-21T08:00:00Z"
+    with pytest.raises(TranslationError):
+        deleted_record("Opportunity", {"deletedDate": "2026-03-21T08:00:00.000+0000"})
+    assert format_sf_datetime(datetime(2026, 3, 21, 8, 5, 9)) == "2026-03-21T08:05:09+00:00"
