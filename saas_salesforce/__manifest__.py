@@ -3,7 +3,7 @@
     "name": "SaaS Salesforce Connector",
     "summary": "Salesforce as a connected system: Outbound Messages and REST pull of "
     "Accounts and Opportunities, customer master data, booked deals and revenue leakage",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/saas-finance/odoo-saas-finance",
     "author": "SaaS Finance contributors",

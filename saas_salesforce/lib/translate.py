@@ -12,12 +12,18 @@ fields by API name); an Outbound Message's sObject is read into the same shape
   to the partner, the Account owner as salesperson).
 - An Opportunity becomes the native ``salesforce.opportunity``, which the
   booked deal handler reads.
+- A deleted record (``IsDeleted`` true, read by the pull's ``queryAll``;
+  Outbound Messages are never sent for deletions) becomes the native
+  ``salesforce.account.deleted`` (with the Account that absorbed it when
+  it was merged, ``MasterRecordId``) or ``salesforce.opportunity.deleted``.
 """
 
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from decimal import Decimal, InvalidOperation
+
+from .bookings import parse_term_months
 
 SCHEMA_VERSION = 1
 ACCOUNT = "Account"
@@ -27,6 +33,8 @@ EVENT_TYPES = {ACCOUNT: "salesforce.account", OPPORTUNITY: "salesforce.opportuni
 LINK_TYPE = "salesforce.account.link"
 COMPLETE_TYPE = "salesforce.account.complete"
 DEAL_TYPE = "salesforce.opportunity"
+ACCOUNT_DELETED_TYPE = "salesforce.account.deleted"
+DEAL_DELETED_TYPE = "salesforce.opportunity.deleted"
 IGNORED_TYPE = "salesforce.ignored"
 
 # Standard fields read from each object (the REST query selects them; the
@@ -41,6 +49,8 @@ ACCOUNT_FIELDS = (
     "BillingCountry",
     "OwnerId",
     "SystemModstamp",
+    "IsDeleted",
+    "MasterRecordId",
 )
 OPPORTUNITY_FIELDS = (
     "Id",
@@ -52,6 +62,7 @@ OPPORTUNITY_FIELDS = (
     "IsClosed",
     "IsWon",
     "SystemModstamp",
+    "IsDeleted",
 )
 
 UTC = timezone.utc  # datetime.UTC is Python 3.11+; the suite runs on 3.10
@@ -71,12 +82,13 @@ class FieldConfig:
     billing_id_field: str = ""
     plan_field: str = ""
     currency_field: str = ""
+    term_field: str = ""
 
     def custom_fields(self, object_type):
         if object_type == ACCOUNT:
             names = (self.vat_field, self.billing_id_field)
         else:
-            names = (self.plan_field, self.currency_field)
+            names = (self.plan_field, self.currency_field, self.term_field)
         return tuple(name for name in names if name)
 
 
@@ -107,6 +119,25 @@ def format_sf_timestamp(moment):
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def format_sf_datetime(moment):
+    """A naive UTC datetime as the REST API's ISO 8601 parameter
+    (``2026-01-05T10:00:00+00:00``, getDeleted's ``start`` and ``end``)."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S+00:00")
+
+
+def deleted_record(object_type, item):
+    """The record of a getDeleted answer's ``{"id", "deletedDate"}``: a
+    deleted record whose version is its deletion date."""
+    if not isinstance(item, dict) or not item.get("id"):
+        raise TranslationError(f"Not a deleted {object_type} record: {item!r:.100}")
+    return {
+        "attributes": {"type": object_type},
+        "Id": item["id"],
+        "IsDeleted": True,
+        "SystemModstamp": item.get("deletedDate"),
+    }
+
+
 def record_version(record):
     """The source clock of a record: ``SystemModstamp``, else ``LastModifiedDate``."""
     return parse_sf_timestamp(record.get("SystemModstamp")) or parse_sf_timestamp(
@@ -118,14 +149,20 @@ def object_type_of(record):
     return ((record or {}).get("attributes") or {}).get("type") or ""
 
 
+def is_deleted(record):
+    """A record Salesforce deleted (in its Recycle Bin, read by ``queryAll``)."""
+    return as_bool((record or {}).get("IsDeleted"))
+
+
 def inbox_header(event_id, record, received_at, livemode):
     """The ``saas.event`` header of one record. A record of an object the
     addon does not read is stored ignored, with the reason."""
     object_type = object_type_of(record)
     occurred_at = record_version(record) or received_at
+    event_type = EVENT_TYPES.get(object_type, f"salesforce.{object_type.lower() or 'unknown'}")
     header = {
         "id": event_id,
-        "type": EVENT_TYPES.get(object_type, f"salesforce.{object_type.lower() or 'unknown'}"),
+        "type": f"{event_type}.deleted" if is_deleted(record) else event_type,
         "occurred_at": occurred_at,
         "livemode": livemode,
     }
@@ -250,6 +287,12 @@ def opportunity_message(event_id, record, config, livemode=False):
         raise TranslationError("The Opportunity has no Id.")
     stage = _value(record, "StageName")
     is_won = as_bool(record["IsWon"]) if "IsWon" in record else stage == "Closed Won"
+    try:
+        term_months = parse_term_months(_value(record, config.term_field))
+    except ValueError as exc:
+        raise TranslationError(
+            f"Opportunity {opportunity_id}: {exc} ({config.term_field})."
+        ) from exc
     data = {
         "opportunity_id": opportunity_id,
         "account_id": _value(record, "AccountId"),
@@ -260,12 +303,31 @@ def opportunity_message(event_id, record, config, livemode=False):
         "stage": stage,
         "is_won": is_won,
         "plan": _value(record, config.plan_field),
+        "term_months": term_months,
     }
     return _message(event_id, "deal", DEAL_TYPE, record, livemode, data, native=True)
 
 
+def deletion_message(event_id, record, livemode=False):
+    """The message of a deleted Account or Opportunity. A deleted Account
+    names the Account that absorbed it in a merge (``MasterRecordId``; only
+    Leads, Contacts and Accounts are merged in Salesforce)."""
+    record_id = _value(record, "Id")
+    object_type = object_type_of(record)
+    if not record_id:
+        raise TranslationError(f"The deleted {object_type} has no Id.")
+    if object_type == ACCOUNT:
+        data = {"account_id": record_id, "master_id": _value(record, "MasterRecordId")}
+        event_type = ACCOUNT_DELETED_TYPE
+    else:
+        data, event_type = {"opportunity_id": record_id}, DEAL_DELETED_TYPE
+    return _message(event_id, "deleted", event_type, record, livemode, data, native=True)
+
+
 def record_messages(event_id, record, config, livemode=False):
     object_type = object_type_of(record)
+    if object_type in HANDLED_OBJECTS and is_deleted(record):
+        return [deletion_message(event_id, record, livemode)]
     if object_type == ACCOUNT:
         return account_messages(event_id, record, config, livemode)
     if object_type == OPPORTUNITY:

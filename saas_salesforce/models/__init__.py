@@ -2,6 +2,7 @@
 from . import saas_system
 from . import saas_mapping
 from . import saas_booked_deal
+from . import saas_booked_deal_year
 from . import saas_subscription
 from . import saas_handler_salesforce
 from . import saas_booking_mrr_report

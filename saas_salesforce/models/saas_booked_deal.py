@@ -1,9 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
 
 from odoo.addons.saas_subscription.models.saas_subscription import MRR_STATES
+
+from ..lib.bookings import annual_value, contract_years, yearly_bookings
 
 DEFAULT_LEAKAGE_DAYS = 30
 LEAKAGE_PARAM = "saas_salesforce.leakage_days"
@@ -11,7 +16,10 @@ STATES = [
     ("waiting", "Waiting for subscription"),
     ("matched", "Matched"),
     ("cancelled", "Cancelled"),
+    ("deleted", "Deleted in Salesforce"),
 ]
+# What a deal's contract years are made of.
+BOOKING_FIELDS = {"amount", "currency_id", "close_date", "term_months", "company_id"}
 
 
 def leakage_days(env):
@@ -53,6 +61,23 @@ class SaasBookedDeal(models.Model):
         help="The amount converted at the rate of the close date.",
     )
     close_date = fields.Date(required=True, index=True, tracking=True)
+    term_months = fields.Integer(
+        string="Contract term (months)",
+        default=12,
+        required=True,
+        tracking=True,
+        help="From the Opportunity's contract term field (Salesforce tab of the system); "
+        "12 without one. The contract years start on the close date.",
+    )
+    annual_value = fields.Monetary(
+        compute="_compute_annual_value",
+        store=True,
+        help="The amount per 12 months of the contract term (the whole amount for a term "
+        "of a year or less).",
+    )
+    booking_year_ids = fields.One2many(
+        "saas.booked.deal.year", "deal_id", string="Bookings per year", readonly=True
+    )
     stage = fields.Char(readonly=True)
     product_id = fields.Many2one(
         "product.product",
@@ -96,6 +121,59 @@ class SaasBookedDeal(models.Model):
             deal.amount_company = deal.currency_id._convert(
                 deal.amount, company.currency_id, company, deal.close_date or fields.Date.today()
             )
+
+    @api.depends("amount", "term_months", "currency_id")
+    def _compute_annual_value(self):
+        for deal in self:
+            digits = deal.currency_id.decimal_places if deal.currency_id else 2
+            deal.annual_value = float(annual_value(deal.amount, deal.term_months or 12, digits))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        deals = super().create(vals_list)
+        deals._sync_booking_years()
+        return deals
+
+    def write(self, vals):
+        result = super().write(vals)
+        if BOOKING_FIELDS.intersection(vals):
+            self._sync_booking_years()
+        return result
+
+    @api.constrains("term_months")
+    def _check_term_months(self):
+        for deal in self:
+            if deal.term_months < 1:
+                raise ValidationError(
+                    self.env._("The contract term of %s is at least one month.", deal.name)
+                )
+
+    def _sync_booking_years(self):
+        """Write each deal's contract years: the amount (and its company
+        currency value) spread by the years' months, the first year starting
+        on the close date."""
+        Year = self.env["saas.booked.deal.year"].sudo()
+        for deal in self:
+            term = deal.term_months or 12
+            amounts = yearly_bookings(deal.amount, term, deal.currency_id.decimal_places)
+            company_amounts = yearly_bookings(
+                deal.amount_company, term, deal.company_currency_id.decimal_places
+            )
+            values = [
+                {
+                    "deal_id": deal.id,
+                    "year": index,
+                    "date_start": deal.close_date + relativedelta(years=index - 1),
+                    "months": months,
+                    "amount": float(amount),
+                    "amount_company": float(amount_company),
+                }
+                for index, (months, amount, amount_company) in enumerate(
+                    zip(contract_years(term), amounts, company_amounts, strict=True), start=1
+                )
+            ]
+            deal.sudo().booking_year_ids.unlink()
+            Year.create(values)
 
     @api.depends("close_date", "state")
     def _compute_days_waiting(self):
@@ -182,6 +260,16 @@ class SaasBookedDeal(models.Model):
                         "matched_date": fields.Date.context_today(self),
                     }
                 )
+
+    def _unbook(self):
+        """Salesforce deleted the Opportunity: the deal books nothing any
+        more, its subscription is freed for another waiting deal, and the
+        chatter says why."""
+        freed = self.subscription_id
+        self.sudo().write({"state": "deleted", "subscription_id": False, "matched_date": False})
+        for deal in self:
+            deal.message_post(body=self.env._("Deleted in Salesforce: unbooked."))
+        self._match_subscriptions(freed)
 
     def action_match_subscription(self):
         # Matching reads every company's claimed subscriptions with sudo: the

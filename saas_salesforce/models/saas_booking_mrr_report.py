@@ -3,9 +3,11 @@ from odoo import fields, models, tools
 
 
 class SaasBookingMrrReport(models.Model):
-    """Bookings (closed-won deals by close date) beside the new MRR the
-    billing platform started (``new`` movements by date), per month and
-    company, in the company currency."""
+    """Bookings (each contract year of the closed-won deals, in the month it
+    starts: a 3-year deal books a third of its amount at its close date and
+    at each anniversary) beside the new MRR the billing platform started
+    (``new`` movements by date), per month and company, in the company
+    currency. A deal counts once, in the month of its close date."""
 
     _name = "saas.booking.mrr.report"
     _rec_name = "month"
@@ -32,10 +34,13 @@ class SaasBookingMrrReport(models.Model):
                        SUM(facts.new_mrr) AS new_mrr,
                        SUM(facts.new_mrr) * 12 AS new_arr
                   FROM (
-                        SELECT date_trunc('month', close_date)::date AS month, company_id,
-                               amount_company AS bookings, 1 AS deal_count, 0 AS new_mrr
-                          FROM saas_booked_deal
-                         WHERE state != 'cancelled'
+                        SELECT date_trunc('month', booking.date_start)::date AS month,
+                               deal.company_id, booking.amount_company AS bookings,
+                               CASE WHEN booking.year = 1 THEN 1 ELSE 0 END AS deal_count,
+                               0 AS new_mrr
+                          FROM saas_booked_deal_year booking
+                          JOIN saas_booked_deal deal ON deal.id = booking.deal_id
+                         WHERE deal.state NOT IN ('cancelled', 'deleted')
                         UNION ALL
                         SELECT date_trunc('month', date)::date, company_id,
                                0, 0, delta_company

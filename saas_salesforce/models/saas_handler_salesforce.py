@@ -1,7 +1,13 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import models
 
-from ..lib.translate import COMPLETE_TYPE, DEAL_TYPE, LINK_TYPE
+from ..lib.translate import (
+    ACCOUNT_DELETED_TYPE,
+    COMPLETE_TYPE,
+    DEAL_DELETED_TYPE,
+    DEAL_TYPE,
+    LINK_TYPE,
+)
 from ..services import deals
 
 
@@ -17,6 +23,8 @@ class SaasHandlerSalesforce(models.AbstractModel):
         LINK_TYPE: "_apply_account_link",
         COMPLETE_TYPE: "_apply_account_complete",
         DEAL_TYPE: "_apply_opportunity",
+        DEAL_DELETED_TYPE: "_apply_opportunity_deletion",
+        ACCOUNT_DELETED_TYPE: "_apply_account_deletion",
     }
 
     def _apply_account_link(self, event, message):
@@ -27,3 +35,9 @@ class SaasHandlerSalesforce(models.AbstractModel):
 
     def _apply_opportunity(self, event, message):
         return deals.apply_opportunity(self.env, event, message)
+
+    def _apply_opportunity_deletion(self, event, message):
+        return deals.unbook_opportunity(self.env, event, message)
+
+    def _apply_account_deletion(self, event, message):
+        return deals.apply_account_deletion(self.env, event, message)

@@ -129,6 +129,12 @@ class SaasSystem(models.Model):
         string="Currency field (Opportunity)",
         help="CurrencyIsoCode in a multi-currency org; empty means the company currency.",
     )
+    salesforce_term_field = fields.Char(
+        string="Contract term field (Opportunity)",
+        help="API name of the Opportunity field holding the contract term in months "
+        "(e.g. Contract_Term_Months__c): a multi-year deal books its amount spread per "
+        "contract year. Empty: each deal is a one-year contract.",
+    )
     salesforce_owned_field_ids = fields.Many2many(
         "ir.model.fields",
         string="Customer fields Salesforce owns",
@@ -155,6 +161,7 @@ class SaasSystem(models.Model):
         "salesforce_billing_id_field",
         "salesforce_plan_field",
         "salesforce_currency_field",
+        "salesforce_term_field",
     )
     def _check_salesforce_field_names(self):
         for system in self:
@@ -182,6 +189,7 @@ class SaasSystem(models.Model):
             billing_id_field=(self.salesforce_billing_id_field or "").strip(),
             plan_field=(self.salesforce_plan_field or "").strip(),
             currency_field=(self.salesforce_currency_field or "").strip(),
+            term_field=(self.salesforce_term_field or "").strip(),
         )
 
     @api.private

@@ -1,11 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The Salesforce REST API through ``requests``: OAuth 2.0 client credentials,
-SOQL queries followed through ``nextRecordsUrl``, the token refreshed once on
+SOQL queries (``query``, or ``queryAll`` with the deleted records) followed
+through ``nextRecordsUrl``, the token refreshed once on
 401, and ``REQUEST_LIMIT_EXCEEDED`` raised for the caller to back off."""
 
 from urllib.parse import urljoin
 
 import requests
+
+from ..lib.translate import format_sf_datetime
 
 TIMEOUT = 30
 LIMIT_EXCEEDED = "REQUEST_LIMIT_EXCEEDED"
@@ -142,14 +145,28 @@ class SalesforceClient:
             headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
         )
 
-    def query(self, soql):
-        """The records of ``soql``, every page (``nextRecordsUrl``)."""
-        body = self.get(f"/services/data/{self.version}/query", {"q": soql})
+    def query(self, soql, include_deleted=False):
+        """The records of ``soql``, every page (``nextRecordsUrl``). With
+        ``include_deleted``, through ``queryAll``: the deleted and merged
+        records of the Recycle Bin too (``IsDeleted`` true)."""
+        resource = "queryAll" if include_deleted else "query"
+        body = self.get(f"/services/data/{self.version}/{resource}", {"q": soql})
         while True:
             yield from body.get("records") or []
             if body.get("done", True) or not body.get("nextRecordsUrl"):
                 return
             body = self.get(body["nextRecordsUrl"])
+
+    def deleted(self, object_type, start, end):
+        """``[{"id", "deletedDate"}]`` of the records of ``object_type``
+        deleted between ``start`` and ``end`` (naive UTC datetimes), purged
+        from the Recycle Bin too (the getDeleted resource; Salesforce keeps
+        about 30 days)."""
+        body = self.get(
+            f"/services/data/{self.version}/sobjects/{object_type}/deleted/",
+            {"start": format_sf_datetime(start), "end": format_sf_datetime(end)},
+        )
+        return body.get("deletedRecords") or []
 
     def count(self, object_type):
         body = self.get(

@@ -6,6 +6,11 @@ from decimal import Decimal
 
 from odoo.addons.saas_subscription.services.context import EventContext
 
+from ..lib.bookings import MONTHS_PER_YEAR
+
+# Without a contract term field, a deal is a one-year contract.
+DEFAULT_TERM_MONTHS = MONTHS_PER_YEAR
+
 
 def link_billing_customer(env, event, message):
     """Before the customer is upserted: the Account and the billing platform's
@@ -137,9 +142,11 @@ def apply_opportunity(env, event, message):
         "close_date": ctx.date("close_date", default=ctx.occurred_date),
         "stage": data.get("stage"),
         "product_id": _expected_product(ctx, data.get("plan")).id,
+        "term_months": data.get("term_months") or DEFAULT_TERM_MONTHS,
     }
     if deal:
-        if deal.state == "cancelled":
+        if deal.state in ("cancelled", "deleted"):
+            # reopened, or restored from the Recycle Bin: booked again
             values["state"] = "waiting"
         deal.write(values)
         ctx.log(deal, "write")
@@ -148,6 +155,85 @@ def apply_opportunity(env, event, message):
         ctx.log(deal, "create")
     ctx.bind(deal, opportunity_id, source_updated_at=ctx.occurred_at)
     deal._match_subscription()
+    return ctx.result()
+
+
+def unbook_opportunity(env, event, message):
+    """A deleted Opportunity: its deal is unbooked, with the reason on the
+    deal's chatter and the attempt. (Salesforce merges Accounts, not
+    Opportunities: those of a merged Account are moved to the master Account,
+    a change the pull reads like any other.)"""
+    ctx = EventContext(env, event, message)
+    opportunity_id = ctx.data["opportunity_id"]
+    binding = ctx.env["saas.binding"].find_binding(ctx.system, "saas.booked.deal", opportunity_id)
+    if binding and binding.is_stale(ctx.occurred_at):
+        return ctx.ignored(
+            ctx.env._("Older than the deal already applied (%s).", binding.source_updated_at)
+        )
+    deal = ctx.bound("saas.booked.deal", opportunity_id)
+    if not deal:
+        return ctx.ignored(
+            ctx.env._(
+                "Opportunity %s was deleted in Salesforce: it booked no deal.", opportunity_id
+            )
+        )
+    if deal.state != "deleted":
+        deal._unbook()
+        ctx.log(deal, "write")
+    ctx.bind(deal, opportunity_id, source_updated_at=ctx.occurred_at)
+    return ctx.result()
+
+
+def apply_account_deletion(env, event, message):
+    """A deleted Account: its customer is kept (subscriptions, invoices and
+    payments are the billing platform's). Merged into another Account
+    (``master_id``), that Account is the same customer: bound to it when it
+    is not known yet, else the two customers are named for a merge."""
+    ctx = EventContext(env, event, message)
+    account_id, master_id = ctx.data["account_id"], ctx.data.get("master_id")
+    binding = ctx.env["saas.binding"].find_binding(ctx.system, "res.partner", account_id)
+    if binding and binding.is_stale(ctx.occurred_at):
+        return ctx.ignored(
+            ctx.env._("Older than the Account already applied (%s).", binding.source_updated_at)
+        )
+    partner = ctx.bound("res.partner", account_id)
+    if not partner:
+        return ctx.ignored(
+            ctx.env._("Account %s was deleted in Salesforce: it is no customer here.", account_id)
+        )
+    if not master_id:
+        note = ctx.env._(
+            "Account %s was deleted in Salesforce: the customer is kept; the deals of its "
+            "Opportunities are unbooked as their deletions are read.",
+            account_id,
+        )
+    else:
+        master = ctx.bound("res.partner", master_id)
+        if not master:
+            ctx.bind(partner, master_id)
+            note = ctx.env._(
+                "Account %(account)s was merged into Account %(master)s in Salesforce: "
+                "%(master)s is this customer.",
+                account=account_id,
+                master=master_id,
+            )
+        elif master != partner:
+            note = ctx.env._(
+                "Account %(account)s was merged into Account %(master)s in Salesforce, which "
+                "is %(other)s: merge the two customers (Find duplicate customers).",
+                account=account_id,
+                master=master_id,
+                other=master.display_name,
+            )
+        else:
+            note = ctx.env._(
+                "Account %(account)s was merged into Account %(master)s in Salesforce.",
+                account=account_id,
+                master=master_id,
+            )
+    partner.message_post(body=note)
+    ctx.notes.append(note)
+    ctx.bind(partner, account_id, source_updated_at=ctx.occurred_at)
     return ctx.result()
 
 

@@ -1,6 +1,10 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """The pull: Accounts and Opportunities changed since the watermark, stored
-through the inbox's one way in (one event per record version).
+through the inbox's one way in (one event per record version). The query is
+a ``queryAll``: a record deleted or merged away since the watermark is read
+too (``IsDeleted`` true, its deletion a new ``SystemModstamp``), as Outbound
+Messages never report deletions; ``getDeleted`` adds the Opportunities
+already purged from the Recycle Bin.
 
 The watermark is the start of the last pull that read everything, less an
 overlap for records committed late in Salesforce; a record read twice is the
@@ -16,10 +20,20 @@ from odoo import fields
 
 from odoo.addons.saas_sync.exceptions import ReceiveRefused
 
-from ..lib.translate import ACCOUNT, OPPORTUNITY, inbox_header, pull_event_id, soql_query
+from ..lib.translate import (
+    ACCOUNT,
+    OPPORTUNITY,
+    TranslationError,
+    deleted_record,
+    inbox_header,
+    pull_event_id,
+    soql_query,
+)
 from .client import RequestLimitExceeded, SalesforceError
 
 OVERLAP = timedelta(minutes=5)
+# getDeleted answers for the last 30 days at most: a day of margin.
+DELETED_WINDOW = timedelta(days=29)
 BATCH = 100
 
 
@@ -57,6 +71,15 @@ def _store(system, records, outcome):
             outcome.duplicates += 1
 
 
+def _purged_opportunities(client, since, until):
+    """The Opportunities deleted since ``since`` as getDeleted lists them:
+    those already purged from the Recycle Bin (emptied by hand), which
+    ``queryAll`` no longer returns, unbook their deals too. A deletion read
+    both ways is one inbox event or one already applied."""
+    start = max(since, until - DELETED_WINDOW)
+    return [deleted_record(OPPORTUNITY, item) for item in client.deleted(OPPORTUNITY, start, until)]
+
+
 def pull_changes(system, client):
     """Read what changed into the inbox; move the watermark only when every
     query and page was read and stored. Returns a :class:`PullOutcome`."""
@@ -70,17 +93,20 @@ def pull_changes(system, client):
     try:
         for object_type in (ACCOUNT, OPPORTUNITY):
             batch = []
-            for record in client.query(soql_query(object_type, config, since)):
+            soql = soql_query(object_type, config, since)
+            for record in client.query(soql, include_deleted=True):
                 batch.append(record)
                 if len(batch) >= BATCH:
                     _store(system, batch, outcome)
                     batch = []
             _store(system, batch, outcome)
+        if since:
+            _store(system, _purged_opportunities(client, since, started), outcome)
     except RequestLimitExceeded as exc:
         outcome.error = str(exc)
         system._salesforce_pause(outcome.error)
         return outcome
-    except (SalesforceError, ReceiveRefused) as exc:
+    except (SalesforceError, ReceiveRefused, TranslationError) as exc:
         outcome.error = getattr(exc, "message", str(exc))
         system.salesforce_last_pull_error = outcome.error
         return outcome

@@ -87,12 +87,20 @@ class TestBookedDealAccess(SalesforceSetup, RpcAccessCase, TransactionCase):
             deal.action_match_subscription()
         with self.assertRaises(AccessError):
             deal.action_unmatch()
+        # its contract years too: read, never written (the deal writes them)
+        self.assertEqual(deal.booking_year_ids.mapped("amount"), [100.0])
+        with self.assertRaises(AccessError):
+            deal.booking_year_ids.write({"amount": 1.0})
+        with self.assertRaises(AccessError):
+            deal.booking_year_ids.unlink()
 
     def test_other_company_sees_no_deal(self):
         Deal = self.env["saas.booked.deal"].with_user(self.outsider)
         self.assertNotIn(self.deal, Deal.search([]))
         with self.assertRaises(AccessError):
             self.deal.with_user(self.outsider).read(["name"])
+        Year = self.env["saas.booked.deal.year"].with_user(self.outsider)
+        self.assertFalse(Year.search([("deal_id", "=", self.deal.id)]))
         report = self.env["saas.booking.mrr.report"].with_user(self.outsider)
         self.assertFalse(report.search([("company_id", "=", self.system.company_id.id)]))
 

@@ -21,17 +21,7 @@ class TestBookedDeals(SalesforceSetup, TransactionCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.setup_systems()
-        cls.product = cls.env["product.product"].create({"name": "Pro plan", "type": "service"})
-        for system in (cls.system, cls.billing):
-            mapping = cls.env["saas.mapping"].create(
-                {
-                    "system_id": system.id,
-                    "kind": "product",
-                    "external_key": "pro",
-                    "target_ref": f"product.product,{cls.product.id}",
-                }
-            )
-            mapping.action_approve()
+        cls.setup_product()
         cls.env["ir.config_parameter"].sudo().set_param("saas_salesforce.leakage_days", "30")
 
     def push(self, *records):
@@ -40,37 +30,6 @@ class TestBookedDeals(SalesforceSetup, TransactionCase):
         )
         self.process()
         return [event for event, _created in result]
-
-    def activate(self, customer_id, sub_id, start="2026-01-20"):
-        event = {
-            "id": f"evt_sub_{next(_ids)}",
-            "type": "subscription.activated",
-            "occurred_at": f"{start}T00:00:00Z",
-            "schema_version": 1,
-            "livemode": False,
-            "data": {
-                "subscription_id": sub_id,
-                "customer_id": customer_id,
-                "currency": self.env.company.currency_id.name,
-                "start_date": start,
-                "current_period_start": start,
-                "current_period_end": "2026-02-20",
-                "items": [
-                    {
-                        "item_id": f"{sub_id}_item",
-                        "plan": "pro",
-                        "unit_amount": "1000.00",
-                        "quantity": "1",
-                        "interval": "month",
-                        "interval_count": 1,
-                    }
-                ],
-            },
-        }
-        [(stored, _c)] = self.env["saas.event"]._receive_canonical(self.billing, event)
-        self.process()
-        self.assertEqual(stored.state, "done", stored.last_error)
-        return self.env["saas.binding"].find_record(self.billing, "saas.subscription", sub_id)
 
     def deal(self, opportunity_id):
         return self.env["saas.booked.deal"].search([("opportunity_id", "=", opportunity_id)])
@@ -110,8 +69,11 @@ class TestBookedDeals(SalesforceSetup, TransactionCase):
         self.assertEqual(self.deal("006D2").subscription_id, subscription)
 
     def test_unmatched_deal_older_than_n_days_is_leakage(self):
-        old = fields.Date.to_string(fields.Date.today() - timedelta(days=31))
-        recent = fields.Date.to_string(fields.Date.today() - timedelta(days=29))
+        # the days are counted in the user's time zone (the UTC date differs
+        # near midnight)
+        today = fields.Date.context_today(self.env["saas.booked.deal"])
+        old = fields.Date.to_string(today - timedelta(days=31))
+        recent = fields.Date.to_string(today - timedelta(days=29))
         self.push(
             dict(account("001D3"), _type="Account"),
             dict(opportunity("006OLD", "001D3", CloseDate=old), _type="Opportunity"),
@@ -158,10 +120,11 @@ class TestBookedDeals(SalesforceSetup, TransactionCase):
         self.assertEqual((event.state, event.error_class), ("retry", "dependency"))
         self.assertFalse(self.deal("006D5"))
 
-    def report_row(self):
+    def report_row(self, month="2026-01-01"):
         self.env.flush_all()
+        self.env.invalidate_all()  # the report is a view: read it again
         return self.env["saas.booking.mrr.report"].search(
-            [("month", "=", "2026-01-01"), ("company_id", "=", self.env.company.id)]
+            [("month", "=", month), ("company_id", "=", self.env.company.id)]
         )
 
     def test_bookings_vs_new_mrr(self):
@@ -183,3 +146,88 @@ class TestBookedDeals(SalesforceSetup, TransactionCase):
         self.assertAlmostEqual(row.new_mrr - new_mrr_before, 1000.00, places=2)
         self.assertAlmostEqual(row.new_arr, row.new_mrr * 12, places=2)
         self.assertGreaterEqual(row.deal_count, 1)
+
+    def report_month(self, month):
+        row = self.report_row(month)
+        return (row.bookings, row.deal_count) if row else (0.0, 0)
+
+    def test_multi_year_deal_books_its_annual_value_per_year(self):
+        # Worked example: a 3-year Opportunity of 36,000 with a contract term
+        # of 36 months books 12,000 a year, at its close date and at each
+        # anniversary; the deal counts once.
+        self.system.salesforce_term_field = "Contract_Term_Months__c"
+        months = ("2027-04-01", "2028-04-01", "2029-04-01", "2030-04-01")
+        before = {month: self.report_month(month) for month in months}
+        self.push(
+            dict(account("001MY1"), _type="Account"),
+            dict(
+                opportunity(
+                    "006MY1",
+                    "001MY1",
+                    CloseDate="2027-04-15",
+                    Amount="36000.00",
+                    Contract_Term_Months__c="36",
+                ),
+                _type="Opportunity",
+            ),
+        )
+        deal = self.deal("006MY1")
+        self.assertEqual((deal.amount, deal.term_months, deal.annual_value), (36000.0, 36, 12000.0))
+        self.assertEqual(
+            [(y.year, str(y.date_start), y.months, y.amount) for y in deal.booking_year_ids],
+            [
+                (1, "2027-04-15", 12, 12000.0),
+                (2, "2028-04-15", 12, 12000.0),
+                (3, "2029-04-15", 12, 12000.0),
+            ],
+        )
+        self.assertEqual(sum(deal.booking_year_ids.mapped("amount_company")), deal.amount_company)
+        after = {month: self.report_month(month) for month in months}
+        changes = [
+            (round(after[m][0] - before[m][0], 2), after[m][1] - before[m][1]) for m in months
+        ]
+        self.assertEqual(changes, [(12000.0, 1), (12000.0, 0), (12000.0, 0), (0.0, 0)])
+
+        # The term renegotiated to 30 months (a newer version): the years
+        # follow, the last one of 6 months; an uneven total rounds last.
+        self.push(
+            dict(
+                opportunity(
+                    "006MY1",
+                    "001MY1",
+                    "2026-01-08T10:00:00.000Z",
+                    CloseDate="2027-04-15",
+                    Amount="10000.00",
+                    Contract_Term_Months__c="30.0",
+                ),
+                _type="Opportunity",
+            )
+        )
+        self.assertEqual((deal.term_months, deal.annual_value), (30, 4000.0))
+        self.assertEqual(
+            [(y.months, y.amount) for y in deal.booking_year_ids],
+            [(12, 4000.0), (12, 4000.0), (6, 2000.0)],
+        )
+
+    def test_deal_without_term_is_one_year_and_a_bad_term_is_refused(self):
+        self.push(
+            dict(account("001MY2"), _type="Account"),
+            dict(opportunity("006MY2", "001MY2", Amount="1000.00"), _type="Opportunity"),
+        )
+        deal = self.deal("006MY2")
+        self.assertEqual((deal.term_months, deal.annual_value), (12, 1000.0))
+        self.assertEqual(deal.booking_year_ids.mapped("amount"), [1000.0])
+
+        self.system.salesforce_term_field = "Contract_Term_Months__c"
+        for term in ("0", "2.5", "three years"):
+            with self.subTest(term=term):
+                [event] = self.push(
+                    dict(
+                        opportunity("006MY3", "001MY2", Contract_Term_Months__c=term),
+                        _type="Opportunity",
+                    )
+                )
+                self.assertEqual(event.state, "dead")
+                self.assertIn("contract term", event.last_error)
+                self.assertIn("Contract_Term_Months__c", event.last_error)
+                self.assertFalse(self.deal("006MY3"), "nothing booked from a bad term")

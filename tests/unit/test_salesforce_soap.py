@@ -18,6 +18,8 @@ from odoo.addons.saas_salesforce.lib.translate import (
     FieldConfig,
     TranslationError,
     as_amount,
+    deleted_record,
+    format_sf_datetime,
     inbox_header,
     parse_sf_timestamp,
     pull_event_id,
@@ -214,3 +216,45 @@ def test_soql():
     assert "WHERE" not in soql_query("Opportunity", CONFIG, None)
     with pytest.raises(TranslationError):
         soql_query("Account", FieldConfig(vat_field="Name FROM User --"), None)
+
+
+def test_deleted_records():
+    # queryAll returns the Recycle Bin's records with IsDeleted true; a merged
+    # Account names its master (MasterRecordId).
+    merged = rest_record(
+        "Account",
+        account("001M", "2026-02-01T10:00:00.000+0000", IsDeleted=True, MasterRecordId="001K"),
+    )
+    header = inbox_header("Account:001M@x", merged, datetime(2026, 2, 2), False)
+    assert header["type"] == "salesforce.account.deleted" and "state" not in header
+    [message] = record_messages("e1", merged, CONFIG)
+    assert (message["type"], message["native"]) == ("salesforce.account.deleted", True)
+    assert message["data"] == {"account_id": "001M", "master_id": "001K"}
+    assert message["occurred_at"] == "2026-02-01T10:00:00Z"
+    deleted = rest_record("Opportunity", opportunity("006D", "001M", IsDeleted=True))
+    [message] = record_messages("e2", deleted, CONFIG)
+    assert (message["type"], message["data"]) == (
+        "salesforce.opportunity.deleted",
+        {"opportunity_id": "006D"},
+    )
+    # a live record (IsDeleted false, as queryAll sends it) is translated as before
+    live = rest_record("Opportunity", opportunity("006L", "001M", IsDeleted=False))
+    assert record_messages("e3", live, CONFIG)[0]["type"] == "salesforce.opportunity"
+    with pytest.raises(TranslationError):
+        record_messages("e4", rest_record("Opportunity", {"Id": "", "IsDeleted": True}), CONFIG)
+    for object_type in ("Account", "Opportunity"):
+        assert "IsDeleted" in soql_query(object_type, CONFIG, None)
+    assert "MasterRecordId" in soql_query("Account", CONFIG, None)
+
+
+def test_deleted_record_of_get_deleted():
+    record = deleted_record(
+        "Opportunity", {"id": "006P", "deletedDate": "2026-03-21T08:00:00.000+0000"}
+    )
+    assert pull_event_id(record) == "Opportunity:006P@2026-03-21T08:00:00.000+0000"
+    [message] = record_messages("e", record, CONFIG)
+    assert message["type"] == "salesforce.opportunity.deleted"
+    assert message["occurred_at"] == "2026-03-21T08:00:00Z"
+    with pytest.raises(TranslationError):
+        deleted_record("Opportunity", {"deletedDate": "2026-03-21T08:00:00.000+0000"})
+    assert format_sf_datetime(datetime(2026, 3, 21, 8, 5, 9)) == "2026-03-21T08:05:09+00:00"
