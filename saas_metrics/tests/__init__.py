@@ -5,3 +5,4 @@ from . import test_report
 from . import test_tour
 from . import test_views
 from . import test_rpc_access
+from . import test_demo_data

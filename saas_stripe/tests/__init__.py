@@ -6,3 +6,4 @@ from . import test_payout
 from . import test_payout_access
 from . import test_connection_errors
 from . import test_rpc_access
+from . import test_demo_data
