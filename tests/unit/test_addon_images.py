@@ -47,3 +47,36 @@ def test_readme_pictures_exist_and_are_small(addon):
         with Image.open(image_path) as image:
             assert image.format == "PNG"
             assert image.width <= 1280 and image.height <= 1600, image.size
+
+
+# The main screens a newcomer opens, each pictured in its addon's USAGE.md
+# (words of the pictures' alt texts); scripts/screenshots.sh takes them again.
+MAIN_SCREENS = {
+    "saas_sync": ["event inbox"],
+    "saas_subscription": ["subscription"],
+    "saas_metrics": ["metrics dashboard", "mrr bridge", "executive report"],
+    "saas_revenue": ["recognition batch"],
+    "saas_metrics_revenue": ["executive report"],
+}
+
+
+@pytest.mark.parametrize("addon", sorted(MAIN_SCREENS))
+def test_main_screens_are_pictured(addon):
+    usage = (REPO_DIR / addon / "readme" / "USAGE.md").read_text(encoding="utf-8")
+    alts = " ".join(re.findall(r"^!\[([^\]]*)\]", usage, re.M)).lower()
+    for screen in MAIN_SCREENS[addon]:
+        assert screen in alts, f"{addon}: no picture of its {screen}"
+
+
+def test_pictures_are_taken_by_the_script():
+    """Each picture a README shows is one scripts/screenshots.py takes (so
+    it can be refreshed), and the other way round."""
+    script = (REPO_DIR / "scripts" / "screenshots.py").read_text(encoding="utf-8")
+    taken = set(re.findall(r'"(\w+)",\s*"(\w+\.png)"', script))
+    taken |= {(addon, "executive_report.png") for addon in ("saas_metrics", "saas_metrics_revenue")}
+    shown = {
+        (addon.name, image_path.name)
+        for addon in ADDONS
+        for _fragment, image_path in readme_images(addon)
+    }
+    assert shown == taken
