@@ -5,6 +5,7 @@ database with demo data)."""
 import re
 from collections import Counter
 
+from odoo import fields
 from odoo.tests import TransactionCase, tagged
 
 from odoo.addons.saas_metrics.lib.metrics import add_months, month_start
@@ -21,7 +22,10 @@ class TestDemoHistoryReadsTrue(TransactionCase):
         cls.events = cls.env["saas.event"].search(
             [("system_id", "=", cls.system.id), ("external_id", "=like", "evt_demo_met_%")]
         )
-        cls.installed_on = min(cls.events.mapped("create_date")).date()
+        # the day of the installation as the demo saw it (the user's time zone)
+        cls.installed_on = fields.Date.context_today(
+            cls.events[:1], min(cls.events.mapped("create_date"))
+        )
         cls.invoices = cls.env["account.move"].search(
             [
                 ("saas_subscription_id", "in", cls.subscriptions.ids),
