@@ -20,4 +20,5 @@
         "views/saas_system_views.xml",
         "wizards/chargebee_backfill_views.xml",
     ],
+    "demo": ["demo/saas_chargebee_demo.xml"],
 }

@@ -23,4 +23,5 @@
         "views/stripe_payout_views.xml",
         "wizards/stripe_backfill_views.xml",
     ],
+    "demo": ["demo/saas_stripe_demo.xml"],
 }

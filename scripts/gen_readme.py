@@ -15,11 +15,12 @@ INSTALL.md, CONFIGURE.md, USAGE.md, DEVELOP.md, ROADMAP.md, HISTORY.md,
 BUGTRACKER.md (added to the Bug Tracker section), CONTRIBUTORS.md, CREDITS.md.
 Headings inside a fragment start at ``##``. The Markdown understood is the
 subset the fragments use: headings, paragraphs, bullet and numbered lists
-(nested), fenced code blocks, pipe tables, ``code``, **bold**, *italic*,
-[links](url) and <url>. Anything else is refused with a clear error, and the
-output is checked with docutils, so a fragment never turns silently into a
-broken page. The output depends on nothing but the files: it is the same on
-every machine.
+(nested), fenced code blocks, pipe tables, images alone on their line
+(``![alt](../static/description/<file>.png)``: the file must exist),
+``code``, **bold**, *italic*, [links](url) and <url>. Anything else is
+refused with a clear error, and the output is checked with docutils, so a
+fragment never turns silently into a broken page. The output depends on
+nothing but the files: it is the same on every machine.
 """
 
 import argparse
@@ -79,6 +80,9 @@ FENCE = re.compile(r"^(`{3,}|~{3,})\s*([\w+-]*)\s*$")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 BULLET = re.compile(r"^([-*+])(\s+)(.*)$")
 ORDERED = re.compile(r"^(\d{1,9})([.)])(\s+)(.*)$")
+IMAGE = re.compile(r"^!\[([^\]]*)\]\(([^)\s]+)\)$")
+# Where a fragment's images live, as the fragment names them (from readme/).
+IMAGE_DIR = "../static/description/"
 TABLE_RULE = re.compile(r"^\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?\s*$")
 
 
@@ -100,7 +104,11 @@ def _list_marker(line):
 
 def _starts_block(line):
     return bool(
-        FENCE.match(line) or HEADING.match(line) or _list_marker(line) or line.startswith("|")
+        FENCE.match(line)
+        or HEADING.match(line)
+        or IMAGE.match(line.strip())
+        or _list_marker(line)
+        or line.startswith("|")
     )
 
 
@@ -133,6 +141,10 @@ def parse_blocks(lines, where):
             blocks.append(("heading", len(heading.group(1)), heading.group(2)))
             i += 1
             continue
+        if IMAGE.match(line.strip()):
+            blocks.append(_image_block(line.strip(), where))
+            i += 1
+            continue
         if line.startswith("|") and i + 1 < len(lines) and TABLE_RULE.match(lines[i + 1]):
             rows = [_table_cells(line)]
             i += 2
@@ -158,6 +170,18 @@ def parse_blocks(lines, where):
             i += 1
         blocks.append(("para", para))
     return blocks
+
+
+def _image_block(line, where):
+    alt, target = IMAGE.match(line).groups()
+    if not target.startswith(IMAGE_DIR) or "/.." in target[len(IMAGE_DIR) - 1 :]:
+        raise FragmentError(
+            f"{where}: image {target!r}: images live in static/description/ "
+            f"and are named {IMAGE_DIR}<file>"
+        )
+    if not alt.strip():
+        raise FragmentError(f"{where}: image {target!r} without its alt text")
+    return ("image", alt.strip(), target)
 
 
 def _parse_list(lines, i, blocks, where):
@@ -297,6 +321,10 @@ def _links(text):
     parts = []
     pos = 0
     for match in LINK.finditer(text):
+        if text[: match.start()].endswith("!"):
+            raise FragmentError(
+                f"image inside a paragraph: {match.group(0)!r}; put it on its own line"
+            )
         parts.extend(_plain(text[pos : match.start()]))
         if match.group(3):
             parts.append(("markup", match.group(3)))
@@ -333,6 +361,11 @@ def render_blocks(blocks, where):
             out.append(f".. code:: {lang}" if lang else "::")
             out.append("")
             out.extend(f"   {line}" if line.strip() else "" for line in body)
+        elif kind == "image":
+            alt, target = block[1], block[2]
+            # README.rst sits beside readme/: the path from the addon folder
+            out.append(f".. image:: {target[len('../') :]}")
+            out.append(f"   :alt: {alt}")
         elif kind == "table":
             rows = block[1]
             out.extend([".. list-table::", "   :header-rows: 1", "   :widths: auto", ""])
@@ -365,6 +398,15 @@ def read_manifest(addon_dir):
     return ast.literal_eval((addon_dir / "__manifest__.py").read_text())
 
 
+def _all_blocks(blocks):
+    """The blocks and, inside lists, theirs."""
+    for block in blocks:
+        yield block
+        if block[0] == "list":
+            for _number, body in block[2]:
+                yield from _all_blocks(body)
+
+
 def fragment(addon_dir, name):
     path = addon_dir / "readme" / f"{name}.md"
     if not path.exists():
@@ -372,6 +414,9 @@ def fragment(addon_dir, name):
     text = path.read_text(encoding="utf-8")
     where = f"{path.relative_to(REPO_DIR)}"
     blocks = parse_blocks(text.splitlines(), where)
+    for block in _all_blocks(blocks):
+        if block[0] == "image" and not (path.parent / block[2]).is_file():
+            raise FragmentError(f"{where}: image {block[2]!r} does not exist")
     level = 1
     for block in blocks:
         if block[0] == "heading":

@@ -18,6 +18,8 @@ PLANS = [
     ("pro", "270.00", "month", 3),
     ("pro", "990.00", "year", 1),
     ("starter", "490.00", "year", 1),
+    ("team", "199.00", "month", 1),
+    ("enterprise", "6000.00", "year", 1),
 ]
 NAMES = [
     "Acorn",
@@ -57,6 +59,9 @@ SUFFIXES = [
     "Data",
     "Health",
     "Logistics",
+    "Robotics",
+    "Media",
+    "Security",
 ]
 
 
@@ -90,16 +95,22 @@ class SaasMetricsDemo(models.AbstractModel):
                 }
             ]
 
+        # company names, each once (a name + a trade: more pairs than customers)
+        names = rng.sample([f"{word} {trade}" for word in NAMES for trade in SUFFIXES], customers)
+        # every customer started before today: no burst of activations dated
+        # on the day the demo is installed
+        last_start = today - timedelta(days=1)
         for n in range(1, customers + 1):
             cus = f"cus_met_{n:03d}"
             sub = f"sub_met_{n:03d}"
             currency = "EUR" if rng.random() < 0.2 else "USD"
-            name = f"{rng.choice(NAMES)} {rng.choice(SUFFIXES)} {n:03d}"
+            name = names[n - 1]
             # more customers start in the later months: a growing business
             start_month = add_months(first, min(months - 1, int(months * rng.random() ** 0.8)))
-            start = start_month + timedelta(days=rng.randint(0, 27))
-            if start > today:
-                start = today
+            start_month = min(start_month, month_start(last_start))
+            start = start_month + timedelta(
+                days=rng.randint(0, min(27, (last_start - start_month).days))
+            )
             events.append(
                 (
                     "customer.upserted",
@@ -107,7 +118,7 @@ class SaasMetricsDemo(models.AbstractModel):
                     {
                         "customer_id": cus,
                         "name": name,
-                        "email": f"billing@{name.split(maxsplit=1)[0].lower()}{n:03d}.example",
+                        "email": f"billing@{name.lower().replace(' ', '-')}.example",
                         "is_company": True,
                     },
                 )
@@ -177,8 +188,8 @@ class SaasMetricsDemo(models.AbstractModel):
                     active = True
                 changes.append((day, active, plan, quantity))
                 month = add_months(month, 1)
-            # billing: an invoice per period started while active in the last two
-            # months, for every other customer (keeps the demo install short)
+            # billing: an invoice per period started while active, for the whole
+            # history (the invoices of each month back its MRR)
             step = relativedelta(months=plan[3]) if plan[2] == "month" else relativedelta(years=1)
             billing, period_start, invoice_no = start, start, 0
             unpaid = []  # failed invoices the next payment settles
@@ -188,23 +199,22 @@ class SaasMetricsDemo(models.AbstractModel):
                 ][-1]
                 if billed_active:
                     period_start = billing
-                    if n % 2 == 0 and billing >= add_months(month_start(today), -2):
-                        invoice_no += 1
-                        credit = n % 20 == 0 and invoice_no == 1
-                        events += self._demo_billing(
-                            rng,
-                            (2 if n % 40 == 0 else 1) if credit else 0,
-                            cus,
-                            sub,
-                            currency,
-                            billed_plan,
-                            billed_quantity,
-                            billing,
-                            billing + step - timedelta(days=1),
-                            invoice_no,
-                            today,
-                            unpaid,
-                        )
+                    invoice_no += 1
+                    credit = n % 20 == 0 and invoice_no == 1
+                    events += self._demo_billing(
+                        rng,
+                        (2 if n % 40 == 0 else 1) if credit else 0,
+                        cus,
+                        sub,
+                        currency,
+                        billed_plan,
+                        billed_quantity,
+                        billing,
+                        billing + step - timedelta(days=1),
+                        invoice_no,
+                        today,
+                        unpaid,
+                    )
                 billing += step
             if active:
                 # the current period, for the renewals of the cash forecast

@@ -6,3 +6,4 @@ from . import test_tour
 from . import test_views
 from . import test_rpc_access
 from . import test_read_only_screens
+from . import test_demo_data

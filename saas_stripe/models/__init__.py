@@ -4,3 +4,4 @@ from . import stripe_sync
 from . import stripe_payout
 from . import stripe_payout_line
 from . import saas_handler_stripe_dispute
+from . import saas_stripe_demo

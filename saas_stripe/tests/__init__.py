@@ -7,3 +7,4 @@ from . import test_payout_access
 from . import test_connection_errors
 from . import test_rpc_access
 from . import test_system_form
+from . import test_demo_data

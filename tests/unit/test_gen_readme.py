@@ -87,12 +87,16 @@ def test_unsupported_markdown_is_refused():
 
 @pytest.fixture
 def repo_copy(tmp_path, monkeypatch):
-    """A copy of saas_sync's manifest and fragments, as a one-addon repo."""
+    """A copy of saas_sync's manifest, fragments and pictures, as a one-addon repo."""
     addon = tmp_path / "saas_sync"
     (addon / "readme").mkdir(parents=True)
     shutil.copy(REPO_DIR / "saas_sync" / "__manifest__.py", addon)
     for fragment in (REPO_DIR / "saas_sync" / "readme").glob("*.md"):
         shutil.copy(fragment, addon / "readme")
+    # the pictures the fragments show
+    shutil.copytree(
+        REPO_DIR / "saas_sync" / "static" / "description", addon / "static" / "description"
+    )
     monkeypatch.setattr(gen_readme, "REPO_DIR", tmp_path)
     return addon
 
@@ -130,3 +134,24 @@ def test_invalid_rst_is_reported(repo_copy, capsys):
     (repo_copy / "readme" / "USAGE.md").write_text("## A\n\n#### Skips a level\n")
     assert gen_readme.main([]) == 1
     assert "'Skips a level' skips a level" in capsys.readouterr().err
+
+
+def test_images_from_static_description(repo_copy, capsys):
+    usage = repo_copy / "readme" / "USAGE.md"
+    usage.write_text("The inbox:\n\n![The event inbox](../static/description/inbox.png)\n")
+    assert gen_readme.main([]) == 1  # the file is missing
+    assert "image '../static/description/inbox.png' does not exist" in capsys.readouterr().err
+    (repo_copy / "static" / "description" / "inbox.png").write_bytes(b"\x89PNG")
+    assert gen_readme.main([]) == 0
+    readme = (repo_copy / "README.rst").read_text()
+    assert "The inbox:\n\n.. image:: static/description/inbox.png\n   :alt: The event inbox\n" in (
+        readme
+    )
+    with pytest.raises(gen_readme.FragmentError, match="images live in static/description/"):
+        convert("![x](../../etc/x.png)")
+    with pytest.raises(gen_readme.FragmentError, match="images live in static/description/"):
+        convert("![x](../static/description/../../x.png)")
+    with pytest.raises(gen_readme.FragmentError, match="without its alt text"):
+        convert("![](../static/description/x.png)")
+    with pytest.raises(gen_readme.FragmentError, match="image inside a paragraph"):
+        convert("See ![x](../static/description/x.png) here.")

@@ -42,3 +42,42 @@ registry.category("web_tour.tours").add("saas_metrics_tour", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("saas_metrics_executive_report_tour", {
+    steps: () => [
+        {
+            content: "Open the apps menu",
+            trigger: ".o_navbar_apps_menu button",
+            run: "click",
+        },
+        {
+            content: "Open the SaaS Integration app",
+            trigger: ".o_app[data-menu-xmlid='saas_sync.menu_saas_root']",
+            run: "click",
+        },
+        {
+            content: "Open the Metrics menu",
+            trigger: ".o_menu_sections [data-menu-xmlid='saas_metrics.menu_saas_metrics']",
+            run: "click",
+        },
+        {
+            content: "Open the executive report",
+            trigger: ".dropdown-item[data-menu-xmlid='saas_metrics.menu_saas_executive_report']",
+            run: "click",
+        },
+        {
+            content: "Pick a day of March 2026",
+            trigger: ".modal .o_field_widget[name='month'] input",
+            run: "edit 03/15/2026",
+        },
+        {
+            content: "Print",
+            trigger: ".modal .modal-footer button[name='action_print']",
+            run: "click",
+        },
+        {
+            content: "The wizard closes once the report is downloaded",
+            trigger: "body:not(:has(.modal))",
+        },
+    ],
+});
