@@ -11,6 +11,9 @@ from odoo.tests import tagged
 
 from odoo.addons.saas_subscription.models.saas_handler_billing import SaasHandlerBilling
 from odoo.addons.saas_subscription.models.saas_handler_customer import SaasHandlerCustomer
+from odoo.addons.saas_subscription.models.saas_handler_subscription import (
+    SaasHandlerSubscription,
+)
 
 from .common import SubscriptionCommon
 
@@ -91,16 +94,14 @@ class TestBatch(SubscriptionCommon):
         # are set on the final model classes, as an addon loaded last that
         # overrides them would, so they are taken here whatever is installed.
         self.batch_sizes = []
-        for model_name, kind, method_name in (
-            ("saas.handler.billing", "invoice", "_apply_invoices_issued"),
-            ("saas.handler.billing", "payment", "_apply_payments_succeeded"),
-            ("saas.handler.customer", "customer", "_apply_customers_upserted"),
+        for suite_class, kind, method_name in (
+            (SaasHandlerBilling, "invoice", "_apply_invoices_issued"),
+            (SaasHandlerBilling, "payment", "_apply_payments_succeeded"),
+            (SaasHandlerCustomer, "customer", "_apply_customers_upserted"),
+            (SaasHandlerSubscription, "subscription", "_apply_subscription_events"),
         ):
-            handler_class = type(self.env[model_name])
-            own = getattr(
-                SaasHandlerBilling if model_name == "saas.handler.billing" else SaasHandlerCustomer,
-                method_name,
-            )
+            handler_class = type(self.env[suite_class._name])
+            own = getattr(suite_class, method_name)
 
             def spy(handler, pairs, kind=kind, own=own):
                 self.batch_sizes.append((kind, len(pairs)))
@@ -112,7 +113,7 @@ class TestBatch(SubscriptionCommon):
 
     def spy_batches(self):
         """The size of every list handed to the billing batch methods."""
-        return [item for item in self.batch_sizes if item[0] != "customer"]
+        return [item for item in self.batch_sizes if item[0] in ("invoice", "payment")]
 
     # ------------------------------------------------------------------ tests
     def test_a_bad_event_in_a_batch_leaves_the_others_applied(self):
@@ -156,6 +157,114 @@ class TestBatch(SubscriptionCommon):
         self.assertEqual(self.bound("account.move", "in_b6").payment_state, "not_paid")
         self.assertFalse(self.bound("account.payment", "pay_b6"))
         self.assertOneAttempt(self.env["saas.event"].browse([p.id for p in payments]))
+
+    def test_an_event_refused_while_read_fails_alone_without_splitting_the_batch(self):
+        """Invoices and payments whose customer or invoice is not known yet
+        fail as they would alone (dependency, waiting for it); the others of
+        the batch are applied in that one call: nothing is created, rolled
+        back and created again in halves."""
+        self.customers(6)
+        invoices = [self.store("invoice.issued", self.invoice_data(n)) for n in range(8)]
+        self.batch_sizes.clear()
+        self.process()
+        self.assertEqual(self.spy_batches(), [("invoice", 8)])
+        self.assertEqual([e.state for e in invoices], ["done"] * 6 + ["retry"] * 2)
+        for event, number in ((invoices[6], 6), (invoices[7], 7)):
+            self.assertEqual(event.error_class, "dependency")
+            self.assertEqual(event.waits_external_id, f"cus_b{number}")
+            self.assertFalse(self.bound("account.move", f"in_b{number}"))
+        self.assertOneAttempt(self.env["saas.event"].browse([e.id for e in invoices]))
+
+        payments = [self.store("payment.succeeded", self.payment_data(n)) for n in range(6)]
+        payments.append(self.store("payment.succeeded", self.payment_data(6)))  # no invoice yet
+        bad = self.store("payment.succeeded", self.payment_data(9, amount="-5.00"))
+        self.batch_sizes.clear()
+        self.process()
+        self.assertEqual(self.spy_batches(), [("payment", 8)])
+        self.assertEqual([p.state for p in payments], ["done"] * 6 + ["retry"])
+        self.assertEqual(payments[6].waits_external_id, "in_b6")
+        self.assertEqual(bad.state, "retry")  # its invoice in_b9 comes first
+        for number in range(6):
+            self.assertEqual(self.bound("account.move", f"in_b{number}").payment_state, "paid")
+        self.assertOneAttempt(self.env["saas.event"].browse([p.id for p in payments]))
+
+    def test_a_claimed_stream_of_signups_applies_one_step_per_type(self):
+        """Signups interleaved as a platform sends them (customer,
+        subscription, invoice, payment of one, then the next): each type is
+        applied in one batch, in the order each signup's events need."""
+        count = 6
+        for number in range(count):
+            key = f"b{number}"
+            # one signup a minute, its four events a second apart
+            at = f"2026-01-01T00:{number:02d}:0%sZ"
+            self.store(
+                "customer.upserted",
+                {"customer_id": f"cus_{key}", "name": f"Signup {number}"},
+                when=at % 0,
+            )
+            self.store(
+                "subscription.activated",
+                {
+                    "subscription_id": f"sub_{key}",
+                    "customer_id": f"cus_{key}",
+                    "currency": self.currency.name,
+                    "items": [
+                        {
+                            "plan": "starter",
+                            "quantity": "1",
+                            "unit_amount": "49.00",
+                            "interval": "month",
+                        }
+                    ],
+                },
+                when=at % 1,
+            )
+            data = dict(self.invoice_data(number), subscription_id=f"sub_{key}")
+            self.store("invoice.issued", data, when=at % 2)
+            self.store("payment.succeeded", self.payment_data(number), when=at % 3)
+        self.batch_sizes.clear()
+        done = self.process()
+        self.assertEqual(len(done), 4 * count)
+        self.assertEqual(
+            sorted(self.batch_sizes),
+            sorted((kind, count) for kind in ("customer", "subscription", "invoice", "payment")),
+        )
+        self.assertEqual(set(done.mapped("state")), {"done"}, done.mapped("last_error"))
+        self.assertOneAttempt(done)
+        for number in range(count):
+            invoice = self.bound("account.move", f"in_b{number}")
+            self.assertEqual(invoice.payment_state, "paid")
+            self.assertEqual(invoice.saas_subscription_id, self.subscription(f"sub_b{number}"))
+            self.assertEqual(self.subscription(f"sub_b{number}").mrr, 49.0)
+        self.assertLedgerHolds()
+
+    def test_a_subscription_refused_in_a_batch_leaves_the_others_applied(self):
+        self.customers(3)
+        datas = [
+            {
+                "subscription_id": f"sub_r{number}",
+                "customer_id": f"cus_b{number}",
+                "currency": self.currency.name,
+                "items": [
+                    {"plan": plan, "quantity": "2", "unit_amount": "15.00", "interval": "month"}
+                ],
+            }
+            for number, plan in ((0, "starter"), (1, "nomap"), (2, "pro"), (3, "starter"))
+        ]
+        events = [self.store("subscription.activated", data) for data in datas]
+        self.batch_sizes.clear()
+        self.process()
+        self.assertEqual(self.batch_sizes, [("subscription", 4)])
+        self.assertEqual(
+            [e.state for e in events], ["done", "needs_mapping", "done", "retry"]
+        )  # cus_b3 is not known yet
+        self.assertEqual(events[1].missing_mapping_id.external_key, "nomap")
+        self.assertEqual(events[3].waits_external_id, "cus_b3")
+        self.assertFalse(self.subscription("sub_r1"))
+        self.assertFalse(self.subscription("sub_r3"))
+        self.assertEqual(self.subscription("sub_r2").mrr, 30.0)
+        self.assertOneAttempt(self.env["saas.event"].browse([e.id for e in events]))
+        self.assertLedgerHolds()
 
     def test_events_about_one_object_apply_in_effective_date_order(self):
         self.customers(2)

@@ -31,8 +31,11 @@ The engine hands such a method the events of a claimed batch whose objects
 it raises, the engine splits the list in halves and, down to one event,
 applies that event alone through its ordinary method. So a batch method may
 simply raise on any problem: the event at fault ends with its own outcome,
-and the others are applied. ``_saas_batch_accepts`` lets a handler keep some
-messages of a batchable type on the one-by-one path.
+and the others are applied. A result may also be the exception that refused
+its event before anything of it was written (a missing customer, a
+mapping): that event fails with it as it would alone, and the batch is not
+split. ``_saas_batch_accepts`` lets a handler keep some messages of a
+batchable type on the one-by-one path.
 
 A batch method never hides a customization: when an addon overrides the
 one-by-one method of a type (``_apply_invoice_issued``) after the batch
@@ -47,6 +50,8 @@ one-by-one method for each event itself lists its type in
 event type claimed by two handler models for the same kind fails loudly when
 the registry loads.
 """
+
+import psycopg2
 
 from odoo import api, models
 
@@ -173,6 +178,26 @@ class SaasHandler(models.AbstractModel):
             elif key.endswith("_ids") and isinstance(value, list):
                 keys.update(str(item) for item in value if isinstance(item, str | int))
         return keys
+
+    @api.model
+    def _saas_apply_each(self, method, pairs):
+        """A batch method's body for a type applied record by record: run
+        ``method(event, message)`` (the type's one-by-one method, overrides
+        included) for each pair, each in its own savepoint; the exception of
+        one becomes its result (nothing of it stays written), so the others
+        are kept and the batch is not split. What the batch saves is the
+        engine's work around each event: one step, one commit, outcomes and
+        attempts written set-wise. A database error fails the whole batch."""
+        results = []
+        for event, message in pairs:
+            try:
+                with self.env.cr.savepoint():
+                    results.append(method(event, message))
+            except psycopg2.Error:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the event's own outcome
+                results.append(exc)
+        return results
 
     @api.model
     def _find_handler(self, kind, event_type):
