@@ -553,3 +553,73 @@ class TestBatch(SubscriptionCommon):
         self.assertFalse(self.bound("res.partner", "cus_r3"))
         self.assertEqual(self.bound("res.partner", "cus_r5").email, "r5@x.be")
         self.assertOneAttempt(events)
+
+
+@tagged("post_install", "-at_install")
+class TestBatchKeepsOverrides(SubscriptionCommon):
+    """An addon overriding the one-by-one method of a batched type (and not
+    its batch method) gets that type one by one: its rule is never skipped
+    under load. Set on the final model class, as an addon loaded last would."""
+
+    def _batch_method(self, event_type, data):
+        return self.env["saas.handler"]._find_batch_handler(
+            "billing", event_type, {"type": event_type, "data": data}
+        )
+
+    def test_each_batched_type_goes_one_by_one_under_an_override(self):
+        payment = {"payment_id": "pay_1", "invoice_ids": ["in_1"]}
+        for model_name, method_name, event_type, data in (
+            ("saas.handler.billing", "_apply_invoice_issued", "invoice.issued", {}),
+            ("saas.handler.billing", "_apply_payment_succeeded", "payment.succeeded", payment),
+            ("saas.handler.customer", "_apply_customer_upserted", "customer.upserted", {}),
+        ):
+            handler_class = type(self.env[model_name])
+            suite_method = getattr(handler_class, method_name)
+
+            def override(handler, event, message, suite_method=suite_method):
+                return suite_method(handler, event, message)
+
+            # the suite's batch method may be hidden by another installed addon's override
+            with patch.object(handler_class, method_name, override):
+                self.assertIsNone(self._batch_method(event_type, data), event_type)
+                batch_name = handler_class._saas_batch_types[event_type]
+                with patch.object(handler_class, batch_name, getattr(handler_class, batch_name)):
+                    # an addon overriding the batch method too keeps the batch
+                    self.assertIsNotNone(self._batch_method(event_type, data), event_type)
+
+    def test_subscription_batch_runs_the_override(self):
+        handler_class = type(self.env["saas.handler.subscription"])
+        seen = []
+        suite_method = handler_class._apply_subscription_event
+
+        def override(handler, event, message):
+            seen.append(message["data"]["subscription_id"])
+            return suite_method(handler, event, message)
+
+        self.customer("cus_1")
+        self.customer("cus_2")
+        with patch.object(handler_class, "_apply_subscription_event", override):
+            self.assertIsNotNone(
+                self._batch_method("subscription.activated", {"subscription_id": "s"})
+            )
+            for sub_id, customer_id in (("sub_o1", "cus_1"), ("sub_o2", "cus_2")):
+                self.emit(
+                    "subscription.activated",
+                    {
+                        "subscription_id": sub_id,
+                        "customer_id": customer_id,
+                        "currency": self.currency.name,
+                        "items": [
+                            {
+                                "plan": "starter",
+                                "quantity": "1",
+                                "unit_amount": "10.00",
+                                "interval": "month",
+                            }
+                        ],
+                    },
+                    process=False,
+                )
+            self.env["saas.event"].process_pending(system_ids=self.system.ids)
+        self.assertEqual(sorted(seen), ["sub_o1", "sub_o2"])
+        self.assertEqual(self.subscription("sub_o2").mrr, 10.0)
