@@ -265,6 +265,28 @@ def report_mixed(rows, total, waited, drain_limit, books):
             f"PROBLEM: {unfinished} events not finished and {total - len(rows)} not stored "
             f"after {drain_limit:g} s"
         )
+    problems = books_problems(books, total // 4, Counter(row[1] for row in rows))
+    for problem in problems:
+        print(f"PROBLEM: the books are wrong: {problem}")
+    if not problems:
+        print(f"   books right: {total // 4} invoices posted and paid, one payment each")
+    return not problems
+
+
+def books_problems(books, signups, states):
+    """What is wrong with the books of a mixed run of ``signups`` new
+    customers (each one invoice paid once), as sentences; empty when right."""
+    invoices, payments, per_invoice = books
+    problems = []
+    if states.get("done", 0) != 4 * signups:
+        problems.append(f"{states.get('done', 0)} of {4 * signups} events done ({dict(states)})")
+    if invoices != {"posted/paid": signups}:
+        problems.append(f"invoices {invoices}, expected {signups} posted/paid")
+    if payments != signups:
+        problems.append(f"{payments} payments, expected {signups}")
+    if per_invoice != {"1 payment(s)": signups}:
+        problems.append(f"invoices by payments {per_invoice}, expected one payment each")
+    return problems
 
 
 def setup_mixed(args):
@@ -385,7 +407,8 @@ def main():
         time.sleep(1)
         waited += 1
     if args.mixed:
-        report_mixed(rows, total, waited, args.drain, mixed_books(args.db, prefix))
+        if not report_mixed(rows, total, waited, args.drain, mixed_books(args.db, prefix)):
+            sys.exit(1)  # the books must end right, whatever the timings
         return
     states = Counter(state for state, _ms in rows)
     print(f"   outcomes {dict(states)} ({waited:.0f} s after the last event was sent)")

@@ -20,8 +20,17 @@ class SaasHandlerSubscription(models.AbstractModel):
         ),
         "_apply_subscription_event",
     )
+    _saas_batch_types = dict.fromkeys(_saas_event_types, "_apply_subscription_events")
+    # the batch runs _apply_subscription_event for each event, overrides included
+    _saas_batch_per_record = tuple(_saas_event_types)
 
     def _apply_subscription_event(self, event, message):
         """Every lifecycle type goes through one service, which reads the
         type from ``message``."""
         return subscriptions.apply_subscription_event(self.env, event, message)
+
+    def _apply_subscription_events(self, pairs):
+        """Lifecycle events of a claimed batch (disjoint subscriptions and
+        customers): each through :meth:`_apply_subscription_event` in its own
+        savepoint, in one engine step."""
+        return self._saas_apply_each(self._apply_subscription_event, pairs)

@@ -2,6 +2,8 @@
 """What invoices and payments share: a document recorded once per external
 id, posted, traced and bound; receivable lines reconciled together."""
 
+import psycopg2
+
 from .context import EventContext
 
 RECEIVABLE = "asset_receivable"
@@ -43,6 +45,24 @@ def batch_contexts(env, pairs):
     sharing one memo of lookups."""
     memo = {}
     return [EventContext(env, event, message, memo) for event, message in pairs]
+
+
+def read_each(ctxs, indexes, read, results):
+    """``{index: read(ctx)}`` for the contexts of ``indexes`` whose ``read``
+    (which looks things up and writes nothing) passes. The exception that
+    refuses one (a customer not known yet, a missing mapping) becomes its
+    result in ``results``: that event fails alone, as it would one by one,
+    and the batch goes on without it (no split, nothing done twice). A
+    database error still fails the whole batch."""
+    values = {}
+    for index in indexes:
+        try:
+            values[index] = read(ctxs[index])
+        except psycopg2.Error:
+            raise
+        except Exception as exc:  # noqa: BLE001 - the event's own outcome
+            results[index] = exc
+    return values
 
 
 def by_env(ctxs, indexes):

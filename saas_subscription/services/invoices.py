@@ -19,6 +19,7 @@ from .documents import (
     by_env,
     post_and_bind,
     post_and_bind_all,
+    read_each,
     reconcile,
 )
 
@@ -254,28 +255,30 @@ def apply_invoices_issued(env, pairs):
     """``invoice.issued`` of several events at once (a batch of one system,
     about disjoint invoices): the invoices are created with one ``create()``,
     checked one by one against their source, posted with one
-    ``action_post()`` and bound with one INSERT. Raises on the first problem
-    (the engine then splits the batch); returns one result per pair."""
+    ``action_post()`` and bound with one INSERT. An invoice refused while its
+    values are read (its customer not known yet, a mapping missing) gets
+    that exception as its result, before anything is created; a later
+    problem raises (the engine then splits the batch). Returns one result
+    per pair."""
     ctxs = batch_contexts(env, pairs)
     ctxs[0].prefetch_bound("account.move", [ctx.data["invoice_id"] for ctx in ctxs])
     ctxs[0].prefetch_bound("res.partner", [ctx.data.get("customer_id") for ctx in ctxs])
     ctxs[0].prefetch_bound("saas.subscription", [ctx.data.get("subscription_id") for ctx in ctxs])
-    results, new = [None] * len(ctxs), []
+    results = [None] * len(ctxs)
     for index, ctx in enumerate(ctxs):
         results[index] = already_recorded(ctx, "account.move", ctx.data["invoice_id"])
-        if results[index] is None:
-            new.append(index)
-    for company_env, indexes in by_env(ctxs, new):
+    new = [index for index, result in enumerate(results) if result is None]
+    values = read_each(
+        ctxs,
+        new,
+        lambda ctx: ctx.env["saas.handler.billing"]._prepare_invoice_values(
+            ctx, "out_invoice", ctx.data["invoice_id"], ctx.data["lines"]
+        ),
+        results,
+    )
+    for company_env, indexes in by_env(ctxs, list(values)):
         group = [ctxs[index] for index in indexes]
-        handler = company_env["saas.handler.billing"]
-        moves = company_env["account.move"].create(
-            [
-                handler._prepare_invoice_values(
-                    ctx, "out_invoice", ctx.data["invoice_id"], ctx.data["lines"]
-                )
-                for ctx in group
-            ]
-        )
+        moves = company_env["account.move"].create([values[index] for index in indexes])
         for ctx, move in zip(group, moves, strict=True):
             _check_amounts(ctx, move, ctx.data["lines"])
             _check_total(ctx, move, ctx.amount("total"))

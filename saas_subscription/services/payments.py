@@ -17,6 +17,7 @@ from .documents import (
     by_env,
     post_and_bind,
     post_and_bind_all,
+    read_each,
     reconcile,
 )
 
@@ -156,9 +157,10 @@ def invoice_keys(data):
     return data.get("invoice_ids") or ([data["invoice_id"]] if data.get("invoice_id") else [])
 
 
-def _new_payment(ctx):
-    """``(keys, invoices, amount, partner)`` of a payment to book, or the
-    event's result when it books nothing new (not the owner, already known)."""
+def _reported_payment(ctx):
+    """What a payment event reports, read and checked without writing:
+    ``(keys, invoices, known payment)``, or the event's result when it
+    books nothing (its system does not own payments)."""
     if not ctx.system.owns("payments"):
         return ctx.not_owner("payments")
     keys = _payment_keys(ctx)
@@ -166,12 +168,24 @@ def _new_payment(ctx):
     for invoice_id in invoice_keys(ctx.data):
         invoices |= ctx.require("account.move", invoice_id, ctx.env._("Invoice"))
     known = _known_payment(ctx, keys)
+    if not known:
+        if ctx.amount("amount") <= 0:
+            raise EventValidationError(ctx.env._("A payment amount is positive."))
+        ctx.customer()
+    return keys, invoices, known
+
+
+def _new_payment(ctx, reported=None):
+    """``(keys, invoices, amount, partner)`` of a payment to book, or the
+    event's result when it books nothing new (not the owner, already known).
+    ``reported``: what :func:`_reported_payment` read, when it already ran."""
+    reported = reported or _reported_payment(ctx)
+    if not isinstance(reported, tuple):
+        return reported
+    keys, invoices, known = reported
     if known:
         return _payment_reported_again(ctx, known, keys, invoices)
-    amount = ctx.amount("amount")
-    if amount <= 0:
-        raise EventValidationError(ctx.env._("A payment amount is positive."))
-    return keys, invoices, amount, ctx.customer()
+    return keys, invoices, ctx.amount("amount"), ctx.customer()
 
 
 def _bind_aliases(ctx, payment, keys):
@@ -208,17 +222,20 @@ def apply_payments_succeeded(env, pairs):
     """``payment.succeeded`` of several events at once (one system, disjoint
     payments, at most one invoice each): the new payments are created with
     one ``create()``, posted with one ``action_post()``, bound with one
-    INSERT and reconciled with their invoices in one reconciliation plan.
-    Raises on the first problem (the engine then splits the batch); returns
-    one result per pair."""
+    INSERT and reconciled with their invoices in one reconciliation plan. A
+    payment refused while it is read (its invoice or customer not known yet,
+    a negative amount) gets that exception as its result, before anything is
+    booked; a later problem raises (the engine then splits the batch).
+    Returns one result per pair."""
     ctxs = batch_contexts(env, pairs)
     first = ctxs[0]
     first.prefetch_bound("account.payment", [key for ctx in ctxs for key in _payment_keys(ctx)])
     first.prefetch_bound("account.move", [key for ctx in ctxs for key in invoice_keys(ctx.data)])
     first.prefetch_bound("res.partner", [ctx.data.get("customer_id") for ctx in ctxs])
     results, bookings = [None] * len(ctxs), {}
-    for index, ctx in enumerate(ctxs):
-        booking = _new_payment(ctx)
+    reported = read_each(ctxs, range(len(ctxs)), _reported_payment, results)
+    for index, ctx in ((index, ctxs[index]) for index in reported):
+        booking = _new_payment(ctx, reported[index])
         if isinstance(booking, tuple):
             bookings[index] = booking
         else:

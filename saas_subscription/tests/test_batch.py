@@ -11,6 +11,9 @@ from odoo.tests import tagged
 
 from odoo.addons.saas_subscription.models.saas_handler_billing import SaasHandlerBilling
 from odoo.addons.saas_subscription.models.saas_handler_customer import SaasHandlerCustomer
+from odoo.addons.saas_subscription.models.saas_handler_subscription import (
+    SaasHandlerSubscription,
+)
 
 from .common import SubscriptionCommon
 
@@ -82,24 +85,35 @@ class TestBatch(SubscriptionCommon):
             self.assertEqual(len(event.attempt_ids), 1, f"{event.external_id}: one attempt")
             self.assertEqual(event.attempt_ids.outcome, event.state)
 
+    def setUp(self):
+        super().setUp()
+        # These tests are about this addon's batch methods. Another installed
+        # addon overriding a one-by-one method (the example addon's
+        # _apply_invoice_issued, in a database with every addon) sends its
+        # type one by one (saas_sync's batch_is_current): the batch methods
+        # are set on the final model classes, as an addon loaded last that
+        # overrides them would, so they are taken here whatever is installed.
+        self.batch_sizes = []
+        for suite_class, kind, method_name in (
+            (SaasHandlerBilling, "invoice", "_apply_invoices_issued"),
+            (SaasHandlerBilling, "payment", "_apply_payments_succeeded"),
+            (SaasHandlerCustomer, "customer", "_apply_customers_upserted"),
+            (SaasHandlerSubscription, "subscription", "_apply_subscription_events"),
+        ):
+            handler_class = type(self.env[suite_class._name])
+            own = getattr(suite_class, method_name)
+
+            def spy(handler, pairs, kind=kind, own=own):
+                self.batch_sizes.append((kind, len(pairs)))
+                return own(handler, pairs)
+
+            patcher = patch.object(handler_class, method_name, spy)
+            patcher.start()
+            self.addCleanup(patcher.stop)
+
     def spy_batches(self):
-        """Record the size of every list handed to the billing batch methods."""
-        sizes = []
-        invoices_of = SaasHandlerBilling._apply_invoices_issued
-        payments_of = SaasHandlerBilling._apply_payments_succeeded
-
-        def invoices_spy(handler, pairs):
-            sizes.append(("invoice", len(pairs)))
-            return invoices_of(handler, pairs)
-
-        def payments_spy(handler, pairs):
-            sizes.append(("payment", len(pairs)))
-            return payments_of(handler, pairs)
-
-        return sizes, [
-            patch.object(SaasHandlerBilling, "_apply_invoices_issued", invoices_spy),
-            patch.object(SaasHandlerBilling, "_apply_payments_succeeded", payments_spy),
-        ]
+        """The size of every list handed to the billing batch methods."""
+        return [item for item in self.batch_sizes if item[0] in ("invoice", "payment")]
 
     # ------------------------------------------------------------------ tests
     def test_a_bad_event_in_a_batch_leaves_the_others_applied(self):
@@ -113,9 +127,8 @@ class TestBatch(SubscriptionCommon):
         stored = self.env["saas.event"].search(
             [("system_id", "=", self.system.id), ("event_type", "=", "invoice.issued")]
         )
-        sizes, patches = self.spy_batches()
-        with patches[0], patches[1]:
-            self.process()
+        self.process()
+        sizes = self.spy_batches()
         self.assertTrue(any(kind == "invoice" and size > 2 for kind, size in sizes), sizes)
         by_invoice = {event._decoded_payload()["data"]["invoice_id"]: event for event in stored}
         self.assertEqual(by_invoice["in_b5"].state, "dead")
@@ -144,6 +157,114 @@ class TestBatch(SubscriptionCommon):
         self.assertEqual(self.bound("account.move", "in_b6").payment_state, "not_paid")
         self.assertFalse(self.bound("account.payment", "pay_b6"))
         self.assertOneAttempt(self.env["saas.event"].browse([p.id for p in payments]))
+
+    def test_an_event_refused_while_read_fails_alone_without_splitting_the_batch(self):
+        """Invoices and payments whose customer or invoice is not known yet
+        fail as they would alone (dependency, waiting for it); the others of
+        the batch are applied in that one call: nothing is created, rolled
+        back and created again in halves."""
+        self.customers(6)
+        invoices = [self.store("invoice.issued", self.invoice_data(n)) for n in range(8)]
+        self.batch_sizes.clear()
+        self.process()
+        self.assertEqual(self.spy_batches(), [("invoice", 8)])
+        self.assertEqual([e.state for e in invoices], ["done"] * 6 + ["retry"] * 2)
+        for event, number in ((invoices[6], 6), (invoices[7], 7)):
+            self.assertEqual(event.error_class, "dependency")
+            self.assertEqual(event.waits_external_id, f"cus_b{number}")
+            self.assertFalse(self.bound("account.move", f"in_b{number}"))
+        self.assertOneAttempt(self.env["saas.event"].browse([e.id for e in invoices]))
+
+        payments = [self.store("payment.succeeded", self.payment_data(n)) for n in range(6)]
+        payments.append(self.store("payment.succeeded", self.payment_data(6)))  # no invoice yet
+        bad = self.store("payment.succeeded", self.payment_data(9, amount="-5.00"))
+        self.batch_sizes.clear()
+        self.process()
+        self.assertEqual(self.spy_batches(), [("payment", 8)])
+        self.assertEqual([p.state for p in payments], ["done"] * 6 + ["retry"])
+        self.assertEqual(payments[6].waits_external_id, "in_b6")
+        self.assertEqual(bad.state, "retry")  # its invoice in_b9 comes first
+        for number in range(6):
+            self.assertEqual(self.bound("account.move", f"in_b{number}").payment_state, "paid")
+        self.assertOneAttempt(self.env["saas.event"].browse([p.id for p in payments]))
+
+    def test_a_claimed_stream_of_signups_applies_one_step_per_type(self):
+        """Signups interleaved as a platform sends them (customer,
+        subscription, invoice, payment of one, then the next): each type is
+        applied in one batch, in the order each signup's events need."""
+        count = 6
+        for number in range(count):
+            key = f"b{number}"
+            # one signup a minute, its four events a second apart
+            at = f"2026-01-01T00:{number:02d}:0%sZ"
+            self.store(
+                "customer.upserted",
+                {"customer_id": f"cus_{key}", "name": f"Signup {number}"},
+                when=at % 0,
+            )
+            self.store(
+                "subscription.activated",
+                {
+                    "subscription_id": f"sub_{key}",
+                    "customer_id": f"cus_{key}",
+                    "currency": self.currency.name,
+                    "items": [
+                        {
+                            "plan": "starter",
+                            "quantity": "1",
+                            "unit_amount": "49.00",
+                            "interval": "month",
+                        }
+                    ],
+                },
+                when=at % 1,
+            )
+            data = dict(self.invoice_data(number), subscription_id=f"sub_{key}")
+            self.store("invoice.issued", data, when=at % 2)
+            self.store("payment.succeeded", self.payment_data(number), when=at % 3)
+        self.batch_sizes.clear()
+        done = self.process()
+        self.assertEqual(len(done), 4 * count)
+        self.assertEqual(
+            sorted(self.batch_sizes),
+            sorted((kind, count) for kind in ("customer", "subscription", "invoice", "payment")),
+        )
+        self.assertEqual(set(done.mapped("state")), {"done"}, done.mapped("last_error"))
+        self.assertOneAttempt(done)
+        for number in range(count):
+            invoice = self.bound("account.move", f"in_b{number}")
+            self.assertEqual(invoice.payment_state, "paid")
+            self.assertEqual(invoice.saas_subscription_id, self.subscription(f"sub_b{number}"))
+            self.assertEqual(self.subscription(f"sub_b{number}").mrr, 49.0)
+        self.assertLedgerHolds()
+
+    def test_a_subscription_refused_in_a_batch_leaves_the_others_applied(self):
+        self.customers(3)
+        datas = [
+            {
+                "subscription_id": f"sub_r{number}",
+                "customer_id": f"cus_b{number}",
+                "currency": self.currency.name,
+                "items": [
+                    {"plan": plan, "quantity": "2", "unit_amount": "15.00", "interval": "month"}
+                ],
+            }
+            for number, plan in ((0, "starter"), (1, "nomap"), (2, "pro"), (3, "starter"))
+        ]
+        events = [self.store("subscription.activated", data) for data in datas]
+        self.batch_sizes.clear()
+        self.process()
+        self.assertEqual(self.batch_sizes, [("subscription", 4)])
+        self.assertEqual(
+            [e.state for e in events], ["done", "needs_mapping", "done", "retry"]
+        )  # cus_b3 is not known yet
+        self.assertEqual(events[1].missing_mapping_id.external_key, "nomap")
+        self.assertEqual(events[3].waits_external_id, "cus_b3")
+        self.assertFalse(self.subscription("sub_r1"))
+        self.assertFalse(self.subscription("sub_r3"))
+        self.assertEqual(self.subscription("sub_r2").mrr, 30.0)
+        self.assertOneAttempt(self.env["saas.event"].browse([e.id for e in events]))
+        self.assertLedgerHolds()
 
     def test_events_about_one_object_apply_in_effective_date_order(self):
         self.customers(2)
@@ -260,9 +381,8 @@ class TestBatch(SubscriptionCommon):
 
     def test_a_batch_books_what_one_by_one_books(self):
         self._replay_set(self.system, "b")
-        sizes, patches = self.spy_batches()
-        with patches[0], patches[1]:
-            self.process()
+        self.process()
+        sizes = self.spy_batches()
         self.assertIn(("invoice", 4), sizes)
         self.assertIn(("payment", 4), sizes)
         self._replay_set(self.other, "b")
@@ -375,15 +495,10 @@ class TestBatch(SubscriptionCommon):
         return rows, outcomes, sorted(len(e.attempt_ids) for e in events)
 
     def test_customers_in_a_batch_as_one_by_one(self):
-        sizes, batch_of = [], SaasHandlerCustomer._apply_customers_upserted
-
-        def spy(handler, pairs):
-            sizes.append(len(pairs))
-            return batch_of(handler, pairs)
-
         self._customer_set(self.system, "ba")
-        with patch.object(SaasHandlerCustomer, "_apply_customers_upserted", spy):
-            self.process()
+        self.batch_sizes.clear()
+        self.process()
+        sizes = [size for kind, size in self.batch_sizes if kind == "customer"]
         self.assertTrue(sizes and max(sizes) >= 8, sizes)
         self._customer_set(self.other, "ob")
         while self.process(self.other, limit=1):
@@ -438,3 +553,73 @@ class TestBatch(SubscriptionCommon):
         self.assertFalse(self.bound("res.partner", "cus_r3"))
         self.assertEqual(self.bound("res.partner", "cus_r5").email, "r5@x.be")
         self.assertOneAttempt(events)
+
+
+@tagged("post_install", "-at_install")
+class TestBatchKeepsOverrides(SubscriptionCommon):
+    """An addon overriding the one-by-one method of a batched type (and not
+    its batch method) gets that type one by one: its rule is never skipped
+    under load. Set on the final model class, as an addon loaded last would."""
+
+    def _batch_method(self, event_type, data):
+        return self.env["saas.handler"]._find_batch_handler(
+            "billing", event_type, {"type": event_type, "data": data}
+        )
+
+    def test_each_batched_type_goes_one_by_one_under_an_override(self):
+        payment = {"payment_id": "pay_1", "invoice_ids": ["in_1"]}
+        for model_name, method_name, event_type, data in (
+            ("saas.handler.billing", "_apply_invoice_issued", "invoice.issued", {}),
+            ("saas.handler.billing", "_apply_payment_succeeded", "payment.succeeded", payment),
+            ("saas.handler.customer", "_apply_customer_upserted", "customer.upserted", {}),
+        ):
+            handler_class = type(self.env[model_name])
+            suite_method = getattr(handler_class, method_name)
+
+            def override(handler, event, message, suite_method=suite_method):
+                return suite_method(handler, event, message)
+
+            # the suite's batch method may be hidden by another installed addon's override
+            with patch.object(handler_class, method_name, override):
+                self.assertIsNone(self._batch_method(event_type, data), event_type)
+                batch_name = handler_class._saas_batch_types[event_type]
+                with patch.object(handler_class, batch_name, getattr(handler_class, batch_name)):
+                    # an addon overriding the batch method too keeps the batch
+                    self.assertIsNotNone(self._batch_method(event_type, data), event_type)
+
+    def test_subscription_batch_runs_the_override(self):
+        handler_class = type(self.env["saas.handler.subscription"])
+        seen = []
+        suite_method = handler_class._apply_subscription_event
+
+        def override(handler, event, message):
+            seen.append(message["data"]["subscription_id"])
+            return suite_method(handler, event, message)
+
+        self.customer("cus_1")
+        self.customer("cus_2")
+        with patch.object(handler_class, "_apply_subscription_event", override):
+            self.assertIsNotNone(
+                self._batch_method("subscription.activated", {"subscription_id": "s"})
+            )
+            for sub_id, customer_id in (("sub_o1", "cus_1"), ("sub_o2", "cus_2")):
+                self.emit(
+                    "subscription.activated",
+                    {
+                        "subscription_id": sub_id,
+                        "customer_id": customer_id,
+                        "currency": self.currency.name,
+                        "items": [
+                            {
+                                "plan": "starter",
+                                "quantity": "1",
+                                "unit_amount": "10.00",
+                                "interval": "month",
+                            }
+                        ],
+                    },
+                    process=False,
+                )
+            self.env["saas.event"].process_pending(system_ids=self.system.ids)
+        self.assertEqual(sorted(seen), ["sub_o1", "sub_o2"])
+        self.assertEqual(self.subscription("sub_o2").mrr, 10.0)

@@ -399,12 +399,17 @@ class SaasEvent(models.Model):
         """Cut the claimed events into steps, in effective order: ``(events,
         apply)`` pairs where ``apply(held)`` runs the held ones.
 
-        Consecutive batchable events whose objects are disjoint form one run;
-        within it, the events of one batch method and system are applied
-        together. An event that shares an object with the run, or that cannot
-        be batched, closes the run and comes after it.
+        Batchable events are laid out in waves: an event joins the wave after
+        the last one holding any of its objects (:meth:`_batch_entry` keys),
+        so events about one object apply one after the other in effective
+        order, and each wave holds events about disjoint objects only. Within
+        a wave, the events of one batch method and system are applied
+        together: a claimed stream of signups (customer, subscription,
+        payment of each) makes one step per type, not one per signup. An event
+        that cannot be batched (its objects are unknown) runs alone, after the
+        waves of the events before it.
         """
-        run, keys = {}, set()
+        waves, last_wave = [], {}
 
         def flush():
             steps = [
@@ -416,28 +421,29 @@ class SaasEvent(models.Model):
                         {event.id: message for event, message in items},
                     ),
                 )
-                for method, items in run.values()
+                for wave in waves
+                for method, items in wave.values()
             ]
-            run.clear()
-            keys.clear()
+            waves.clear()
+            last_wave.clear()
             return steps
 
         for event in self._effective_order():
             entry = event._batch_entry()
-            if entry and not keys & entry[2]:
-                method, message, event_keys = entry
-            else:
+            if not entry:
                 yield from flush()
-                if not entry:
-                    # Prefetching only itself: after the previous step's
-                    # commit, reading it does not fetch the whole batch.
-                    yield self.browse(event.id), self._single_step
-                    continue
-                method, message, event_keys = entry
+                # Prefetching only itself: after the previous step's commit,
+                # reading it does not fetch the whole batch.
+                yield self.browse(event.id), self._single_step
+                continue
+            method, message, event_keys = entry
+            index = max((last_wave[key] + 1 for key in event_keys if key in last_wave), default=0)
+            if index == len(waves):
+                waves.append({})
             # (a bound method hashes by its model instance: keyed by names)
             group = (method.__self__._name, method.__name__, event.system_id.id)
-            run.setdefault(group, (method, []))[1].append((event, message))
-            keys.update(event_keys)
+            waves[index].setdefault(group, (method, []))[1].append((event, message))
+            last_wave.update(dict.fromkeys(event_keys, index))
         yield from flush()
 
     @api.model
@@ -483,6 +489,20 @@ class SaasEvent(models.Model):
         duration_ms = int((time.monotonic() - started) * 1000 / len(pairs))
         outcomes = []
         for event, result in zip(events, results, strict=True):
+            if isinstance(result, Exception):
+                # Refused before anything of it was written (the batch
+                # method's contract): it fails as it would alone.
+                outcomes.append(
+                    dict(
+                        event._failure_outcome(result),
+                        event=event,
+                        notes=[],
+                        start_at=start_at,
+                        duration_ms=duration_ms,
+                        touched_before=touched_before[event.id],
+                    )
+                )
+                continue
             ignored = result is not None and result.ignored
             outcomes.append(
                 {
@@ -637,19 +657,14 @@ class SaasEvent(models.Model):
                     outcome = "ignored"
                     message = "; ".join(reasons) or self.env._("Nothing to apply.")
                 self.env.flush_all()
-        except Exception as exc:
-            error_class, message, is_bug = classify_error(exc)
-            outcome = "needs_mapping" if isinstance(exc, MappingError) else "error"
-            if isinstance(exc, DependencyError) and exc.waits_for:
-                system = exc.system or self.system_id
-                waits = (system.id, *exc.waits_for)
-            if outcome == "needs_mapping":
-                self._park_for_mapping(exc)
-            if is_bug:
-                # A defect in a handler, not in the event: dead letter at once,
-                # with the traceback to fix it.
-                _logger.exception("Event %s failed on a handler bug", self.id)
-                detail = traceback.format_exc()
+        except Exception as exc:  # noqa: BLE001 - every failure is the event's outcome
+            failure = self._failure_outcome(exc)
+            outcome, error_class, message = (
+                failure["outcome"],
+                failure["error_class"],
+                failure["message"],
+            )
+            detail, waits = failure["detail"], failure["waits"]
         duration_ms = int((time.monotonic() - started) * 1000)
         self._record_outcome(
             outcome,
@@ -662,6 +677,33 @@ class SaasEvent(models.Model):
             detail=detail,
             waits=waits,
         )
+
+    def _failure_outcome(self, exc):
+        """What ``exc``, raised while this event was applied, makes of it:
+        ``{"outcome", "error_class", "message", "detail", "waits"}`` (see
+        :meth:`_record_outcomes`); an event missing a mapping is parked on its
+        draft."""
+        self.ensure_one()
+        error_class, message, is_bug = classify_error(exc)
+        outcome = "needs_mapping" if isinstance(exc, MappingError) else "error"
+        waits = detail = None
+        if isinstance(exc, DependencyError) and exc.waits_for:
+            system = exc.system or self.system_id
+            waits = (system.id, *exc.waits_for)
+        if outcome == "needs_mapping":
+            self._park_for_mapping(exc)
+        if is_bug:
+            # A defect in a handler, not in the event: dead letter at once,
+            # with the traceback to fix it.
+            _logger.error("Event %s failed on a handler bug", self.id, exc_info=exc)
+            detail = "".join(traceback.format_exception(exc))
+        return {
+            "outcome": outcome,
+            "error_class": error_class,
+            "message": message,
+            "detail": detail,
+            "waits": waits,
+        }
 
     def _apply_messages(self, notes):
         """Run each canonical message through its handler.

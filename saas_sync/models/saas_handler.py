@@ -31,14 +31,27 @@ The engine hands such a method the events of a claimed batch whose objects
 it raises, the engine splits the list in halves and, down to one event,
 applies that event alone through its ordinary method. So a batch method may
 simply raise on any problem: the event at fault ends with its own outcome,
-and the others are applied. ``_saas_batch_accepts`` lets a handler keep some
-messages of a batchable type on the one-by-one path.
+and the others are applied. A result may also be the exception that refused
+its event before anything of it was written (a missing customer, a
+mapping): that event fails with it as it would alone, and the batch is not
+split. ``_saas_batch_accepts`` lets a handler keep some messages of a
+batchable type on the one-by-one path.
+
+A batch method never hides a customization: when an addon overrides the
+one-by-one method of a type (``_apply_invoice_issued``) after the batch
+method was last defined, and not the batch method too, the engine applies
+that type one by one (:func:`batch_is_current`), so the override runs for
+every event, under load as for a single one. A batch method that runs the
+one-by-one method for each event itself lists its type in
+``_saas_batch_per_record``: it stays batched whatever the overrides.
 
 ``_saas_system_kinds`` limits a handler model to some kinds of systems
 (empty: every kind); a kind-specific handler wins over a general one. An
 event type claimed by two handler models for the same kind fails loudly when
 the registry loads.
 """
+
+import psycopg2
 
 from odoo import api, models
 
@@ -67,6 +80,21 @@ def build_handler_table(declarations):
     return table
 
 
+def batch_is_current(model_class, method_name, batch_name):
+    """Whether the batch method ``batch_name`` of a handler model class was
+    defined (or overridden) at least as late as the one-by-one method
+    ``method_name``: false when an addon loaded after the batch method
+    overrides the one-by-one method only, whose override the batch method
+    cannot know. Odoo's model classes list the latest ``_inherit`` first in
+    their MRO."""
+    mro = model_class.__mro__
+
+    def rank(name):
+        return next((index for index, klass in enumerate(mro) if name in vars(klass)), len(mro))
+
+    return rank(batch_name) <= rank(method_name)
+
+
 class SaasHandler(models.AbstractModel):
     _name = "saas.handler"
     _description = "Integration Event Handlers"
@@ -77,6 +105,9 @@ class SaasHandler(models.AbstractModel):
     _saas_system_kinds = ()
     # {canonical event type: name of the method applying a list of them}
     _saas_batch_types = {}
+    # types whose batch method runs the type's one-by-one method per event
+    # (its overrides included): batched whatever the overrides
+    _saas_batch_per_record = ()
 
     @api.model
     def _handler_declarations(self):
@@ -111,17 +142,23 @@ class SaasHandler(models.AbstractModel):
     @api.model
     def _find_batch_handler(self, kind, event_type, message):
         """The method applying a list of ``event_type`` messages at once, or
-        None when the type has none or its handler keeps ``message`` on the
-        one-by-one path (:meth:`_saas_batch_accepts`)."""
+        None when the type has none, when its handler keeps ``message`` on the
+        one-by-one path (:meth:`_saas_batch_accepts`), or when an addon
+        overrode the type's one-by-one method after the batch method was
+        defined (:func:`batch_is_current`): the override must run."""
         table = self._handler_table()
         entry = table.get((kind, event_type)) or table.get((ANY_KIND, event_type))
         if not entry:
             return None
         model = self.env[entry[0]]
-        method_name = model._saas_batch_types.get(event_type)
-        if not method_name or not model._saas_batch_accepts(event_type, message):
+        batch_name = model._saas_batch_types.get(event_type)
+        if not batch_name or not model._saas_batch_accepts(event_type, message):
             return None
-        return getattr(model, method_name)
+        if event_type not in model._saas_batch_per_record and not batch_is_current(
+            type(model), entry[1], batch_name
+        ):
+            return None
+        return getattr(model, batch_name)
 
     @api.model
     def _saas_batch_accepts(self, event_type, message):
@@ -141,6 +178,26 @@ class SaasHandler(models.AbstractModel):
             elif key.endswith("_ids") and isinstance(value, list):
                 keys.update(str(item) for item in value if isinstance(item, str | int))
         return keys
+
+    @api.model
+    def _saas_apply_each(self, method, pairs):
+        """A batch method's body for a type applied record by record: run
+        ``method(event, message)`` (the type's one-by-one method, overrides
+        included) for each pair, each in its own savepoint; the exception of
+        one becomes its result (nothing of it stays written), so the others
+        are kept and the batch is not split. What the batch saves is the
+        engine's work around each event: one step, one commit, outcomes and
+        attempts written set-wise. A database error fails the whole batch."""
+        results = []
+        for event, message in pairs:
+            try:
+                with self.env.cr.savepoint():
+                    results.append(method(event, message))
+            except psycopg2.Error:
+                raise
+            except Exception as exc:  # noqa: BLE001 - the event's own outcome
+                results.append(exc)
+        return results
 
     @api.model
     def _find_handler(self, kind, event_type):

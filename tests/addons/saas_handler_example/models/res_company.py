@@ -8,3 +8,7 @@ class ResCompany(models.Model):
     saas_example_invoice_terms = fields.Char(
         help="Terms this company prints on every invoice that the integration builds."
     )
+    saas_example_review_above = fields.Float(
+        help="Invoices that the integration issues for more than this total (in the "
+        "invoice's currency) get a review activity; 0 reviews none."
+    )
