@@ -388,6 +388,122 @@ class TestStripeTranslation(StripeCase):
         )
         self.assertEqual(lost.state, "ignored")
 
+    def _map_account(self, key, account):
+        mapping = self.env["saas.mapping"].create(
+            {
+                "system_id": self.stripe.id,
+                "kind": "account",
+                "external_key": key,
+                "target_ref": f"account.account,{account.id}",
+            }
+        )
+        mapping.action_approve()
+
+    def _disputed_charge(self, intent):
+        charge = stripe_fixture(
+            "charge",
+            id=f"ch_{intent}",
+            customer=CUSTOMER,
+            invoice=None,
+            amount=3000,
+            amount_captured=3000,
+            payment_intent=intent,
+        )
+        self.assertDone(self.deliver("charge.succeeded", charge))
+        return charge
+
+    def _dispute(self, intent, *transactions):
+        """A 30.00 dispute on ``intent`` with Stripe's balance transactions
+        (amount, fee in cents): Stripe's dispute fee is 15.00 in the US."""
+        return stripe_fixture(
+            "dispute",
+            id=f"dp_{intent}",
+            charge=f"ch_{intent}",
+            payment_intent=intent,
+            amount=3000,
+            currency="usd",
+            reason="fraudulent",
+            status="needs_response",
+            balance_transactions=[
+                {
+                    "id": f"txn_{intent}_{index}",
+                    "object": "balance_transaction",
+                    "amount": amount,
+                    "fee": fee,
+                    "net": amount - fee,
+                    "currency": "usd",
+                    "type": "adjustment",
+                    "reporting_category": "dispute" if amount < 0 else "dispute_reversal",
+                }
+                for index, (amount, fee) in enumerate(transactions)
+            ],
+        )
+
+    def _fee_balance(self, dispute_id):
+        moves = self.bound("account.move", dispute_id)
+        moves |= moves.reversal_move_ids | self.bound("account.move", f"{dispute_id}:fee")
+        lines = moves.filtered(lambda move: move.state == "posted").line_ids
+        return sum(
+            lines.filtered(lambda line: line.account_id == self.fee_account).mapped("balance")
+        )
+
+    def test_dispute_fee_goes_to_the_fee_account(self):
+        """Stripe takes its dispute fee with the disputed amount (balance
+        transaction fee 1500, net -4500): the fee is an expense on the fee
+        account, never part of the dispute's contra amount. Won, the fee comes
+        back only when Stripe's reinstatement transaction returns it."""
+        self.given_customer()
+        self.fee_account = self.company_data["default_account_expense"]
+        self._map_account("gateway_fee", self.fee_account)
+        dispute_account = self.company_data["default_account_receivable"]
+        self._map_account("dispute", dispute_account)
+        withdrawn = (-3000, 1500)
+        cases = [
+            # (intent, close status, reinstatement transaction, fee Stripe keeps)
+            ("pi_fee_lost", "lost", None, 15.0),
+            ("pi_fee_kept", "won", (3000, 0), 15.0),
+            ("pi_fee_returned", "won", (3000, -1500), 0.0),
+        ]
+        for intent, status, reinstated, kept in cases:
+            with self.subTest(intent=intent):
+                self._disputed_charge(intent)
+                payment = self.bound("account.payment", intent)
+                dispute = self._dispute(intent, withdrawn)
+                self.assertDone(self.deliver("charge.dispute.created", dispute))
+                contra = self.bound("account.move", dispute["id"])
+                by_account = {
+                    account: sum(
+                        contra.line_ids.filtered(
+                            lambda line, a=account: line.account_id == a
+                        ).mapped("balance")
+                    )
+                    for account in (dispute_account, self.fee_account)
+                }
+                self.assertEqual(by_account, {dispute_account: 30.0, self.fee_account: 15.0})
+                outstanding = contra.line_ids.filtered(
+                    lambda line, p=payment: line.account_id == p.outstanding_account_id
+                )
+                self.assertEqual(outstanding.balance, -45.0)  # Stripe's net of the transaction
+                closed = dict(dispute, status=status)
+                if reinstated:
+                    closed = self._dispute(intent, withdrawn, reinstated)
+                    closed["status"] = status
+                self.deliver(
+                    "charge.dispute.closed",
+                    closed,
+                    event_id=f"evt_closed_{intent}",
+                    created=1767398400,
+                )
+                self.assertEqual(self._fee_balance(dispute["id"]), kept)
+                again = self.deliver(
+                    "charge.dispute.closed",
+                    closed,
+                    event_id=f"evt_closed_again_{intent}",
+                    created=1767398500,
+                )
+                self.assertEqual(again.state, "ignored")
+                self.assertEqual(self._fee_balance(dispute["id"]), kept)
+
 
 @tagged("post_install", "-at_install")
 class TestStripeOutOfOrder(StripeCase):
