@@ -18,6 +18,9 @@ never overwrites a newer state.
   next period starts: the day before, as an end date); a line's
   ``discount_amount`` is an amount off and its taxes are named by
   ``line_item_taxes[].tax_name``, with the line's ``tax_amount`` to check.
+- On a site with several business entities every resource names its
+  ``business_entity_id``: it is the message's ``entity``, which a
+  ``company`` mapping routes to an Odoo company.
 - A payment is keyed by Chargebee's transaction id; the payment's id at the
   gateway (``id_at_gateway``, the Stripe charge or payment intent when
   Chargebee collects through Stripe) is its alias, so the payment system
@@ -60,6 +63,19 @@ def item_id_of(item_price_id, currency):
     return match.group(1) if match else None
 
 
+ENTITY_RESOURCES = ("subscription", "invoice", "credit_note", "transaction", "customer")
+
+
+def business_entity_of(content):
+    """The business entity (``business_entity_id``) the event's resources
+    belong to, on sites with several business entities; None when none says."""
+    for key in ENTITY_RESOURCES:
+        resource = content.get(key)
+        if isinstance(resource, dict) and resource.get("business_entity_id"):
+            return resource["business_entity_id"]
+    return None
+
+
 def default_plan_key(item_price_id, _currency):
     return item_price_id
 
@@ -85,6 +101,7 @@ class Translation:
         self.content = event.get("content") or {}
         self.plan_key = plan_key or default_plan_key
         self.coupon_of = coupon_of or embedded_coupons(self.content).get
+        self.entity = business_entity_of(self.content)
 
     def message(self, event_type, data, suffix="", version=None, notes=None):
         message = {
@@ -94,6 +111,8 @@ class Translation:
             "schema_version": 1,
             "data": {key: value for key, value in data.items() if value not in (None, "")},
         }
+        if self.entity:
+            message["entity"] = self.entity  # routed to a company by a company mapping
         if version:
             message["source_version"] = version
         if notes:

@@ -410,3 +410,14 @@ def test_minor_units():
     assert to_major(1234, "KWD") == "1.234"
     assert to_major(1999, "USD") == "19.99"
     assert to_major(None, "USD") is None
+
+
+def test_business_entity_of_the_resources_is_the_entity():
+    """Sites with several business entities name one on every resource."""
+    sub = resource("subscription", business_entity_id="acme-eu")
+    message = only(translate(chargebee_event("subscription_created", JAN_1, subscription=sub)))
+    assert message["entity"] == "acme-eu"
+    plain = only(
+        translate(chargebee_event("customer_created", JAN_1, customer=resource("customer")))
+    )
+    assert "entity" not in plain
