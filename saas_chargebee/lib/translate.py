@@ -51,6 +51,8 @@ SUBSCRIPTION_STATUS = {
 MRR_STATUSES = ("active", "non_renewing")
 PERIOD_UNITS = {"day": "day", "week": "week", "month": "month", "year": "year"}
 RECURRING_ITEM_TYPES = ("plan", "addon")
+# Native message type (no canonical one): a credit note allocated to invoices.
+ALLOCATED = "chargebee.credit_note.allocated"
 
 
 def item_id_of(item_price_id, currency):
@@ -454,8 +456,41 @@ def credit_note_issued(translation, note, suffix=""):
         "total": to_major(note.get("total") or 0, currency),
         "date": day(note.get("date")),
         "lines": document_lines(translation, note),
+        "allocations": credit_note_allocations(note) or None,
     }
     return translation.message("credit_note.issued", data, suffix)
+
+
+def credit_note_allocations(note):
+    """What Chargebee applied of a credit note to each invoice (its
+    ``allocations``: ``invoice_id``, ``allocated_amount`` in minor units)."""
+    currency = note.get("currency_code")
+    return [
+        {
+            "invoice_id": allocation["invoice_id"],
+            "amount": to_major(allocation.get("allocated_amount") or 0, currency),
+        }
+        for allocation in note.get("allocations") or []
+        if allocation.get("invoice_id") and allocation.get("allocated_amount")
+    ]
+
+
+def translate_credit_note_updated(translation):
+    """A credit note applied to invoices after it was created (its refundable
+    credits allocated to the next invoices): a native message for
+    saas_chargebee's own handler, which reconciles the new allocations."""
+    note = translation.content.get("credit_note")
+    if not note:
+        return translation.ignored("The event carries no credit note.")
+    if note.get("status") == "voided":
+        return translation.ignored("A voided credit note is not booked.")
+    allocations = credit_note_allocations(note)
+    if not allocations:
+        return translation.ignored("The credit note is allocated to no invoice.")
+    data = {"credit_note_id": note["id"], "allocations": allocations}
+    message = translation.message(ALLOCATED, data, ":allocations")
+    message["native"] = True
+    return [message]
 
 
 def translate_credit_note(translation):
@@ -569,6 +604,7 @@ EVENT_TYPES = {
     "invoice_generated": translate_invoice_generated,
     "invoice_updated": translate_invoice_updated,
     "credit_note_created": translate_credit_note,
+    "credit_note_updated": translate_credit_note_updated,
     "payment_succeeded": translate_payment_succeeded,
     "payment_failed": translate_payment_failed,
     "payment_refunded": translate_payment_refunded,

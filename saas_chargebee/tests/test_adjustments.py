@@ -93,6 +93,69 @@ class TestChargebeeAdjustments(ChargebeeCase):
         self.assertDone(self.deliver("payment_succeeded", FEB_1, transaction=payment))
         self.assertEqual((move.amount_residual, move.payment_state), (0.0, "paid"))
 
+    def test_credit_note_allocations_reconcile_the_invoices_they_name(self):
+        """A refundable credit note of a paid invoice keeps its credits, which
+        Chargebee allocates to the next invoices (``allocations``, then
+        ``credit_note_updated``): each invoice named is settled by exactly the
+        amount allocated to it, nothing else."""
+        self.assertDone(self.deliver("subscription_created", JAN_1, subscription=self.sub(1)))
+        for invoice_id in ("1001", "1002", "1003"):
+            invoice = resource("invoice", id=invoice_id)
+            self.assertDone(self.deliver("invoice_generated", JAN_1, invoice=invoice))
+        first, second, third = (self.cb_bound("account.move", i) for i in ("1001", "1002", "1003"))
+        payment = self.payment("txn_alloc_pay", 5000, JAN_1, "1001")
+        self.assertDone(self.deliver("payment_succeeded", JAN_1, transaction=payment))
+        self.assertEqual(first.payment_state, "paid")
+        note = resource(
+            "credit_note",
+            id="cn_alloc_1",
+            type="refundable",
+            status="refund_due",
+            reference_invoice_id="1001",
+            total=3000,
+            sub_total=3000,
+            amount_refunded=0,
+            amount_allocated=0,
+            amount_available=3000,
+            refunded_at=None,
+            date=JAN_1 + 3 * DAY,
+        )
+        note["line_items"][0].update(unit_amount=3000, amount=3000, quantity=1)
+        self.assertDone(self.deliver("credit_note_created", JAN_1 + 3 * DAY, credit_note=note))
+        credit_note = self.cb_bound("account.move", "cn_alloc_1")
+        self.assertEqual(credit_note.amount_residual, 30.0)  # a customer credit
+        # 20.00 of it allocated to invoice 1002 (of 50.00): exactly 20.00 settled.
+        allocated = dict(
+            note,
+            status="refund_due",
+            amount_allocated=2000,
+            amount_available=1000,
+            allocations=[{"allocated_amount": 2000, "invoice_id": "1002"}],
+        )
+        self.assertDone(self.deliver("credit_note_updated", FEB_1, credit_note=allocated))
+        self.assertEqual((second.amount_residual, credit_note.amount_residual), (30.0, 10.0))
+        # Received again: nothing settled twice.
+        self.deliver("credit_note_updated", FEB_1, credit_note=allocated)
+        self.assertEqual((second.amount_residual, credit_note.amount_residual), (30.0, 10.0))
+        # The last 10.00 to invoice 1003: the credit note is used up.
+        used = dict(
+            allocated,
+            status="adjusted",
+            amount_allocated=3000,
+            amount_available=0,
+            allocations=[
+                {"allocated_amount": 2000, "invoice_id": "1002"},
+                {"allocated_amount": 1000, "invoice_id": "1003"},
+            ],
+        )
+        self.assertDone(self.deliver("credit_note_updated", FEB_1 + DAY, credit_note=used))
+        self.assertEqual(
+            (second.amount_residual, third.amount_residual, credit_note.amount_residual),
+            (30.0, 40.0, 0.0),
+        )
+        self.assertEqual(credit_note.payment_state, "paid")
+        self.assertEqual(first.payment_state, "paid")
+
     def test_scheduled_cancellation_and_its_removal(self):
         self.assertDone(self.deliver("subscription_created", JAN_1, subscription=self.sub(1)))
         subscription = self.subscription()

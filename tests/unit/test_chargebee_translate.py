@@ -421,3 +421,27 @@ def test_business_entity_of_the_resources_is_the_entity():
         translate(chargebee_event("customer_created", JAN_1, customer=resource("customer")))
     )
     assert "entity" not in plain
+
+
+def test_credit_note_allocations():
+    """Chargebee's ``allocations`` (minor units) name the invoices a note settles."""
+    allocations = [
+        {"allocated_amount": 2000, "invoice_id": "1002"},
+        {"allocated_amount": 1000, "invoice_id": "1003"},
+    ]
+    note = resource("credit_note", allocations=allocations)
+    issued = only(translate(chargebee_event("credit_note_created", credit_note=note)))
+    expected = [
+        {"invoice_id": "1002", "amount": "20.00"},
+        {"invoice_id": "1003", "amount": "10.00"},
+    ]
+    assert issued["data"]["allocations"] == expected
+    plain = only(
+        translate(chargebee_event("credit_note_created", credit_note=resource("credit_note")))
+    )
+    assert "allocations" not in plain["data"]
+    [updated] = translate(chargebee_event("credit_note_updated", credit_note=note))
+    assert (updated["type"], updated["native"]) == ("chargebee.credit_note.allocated", True)
+    assert updated["data"] == {"credit_note_id": "cb_cn_1", "allocations": expected}
+    [none] = translate(chargebee_event("credit_note_updated", credit_note=resource("credit_note")))
+    assert none["ignore_reason"] == "The credit note is allocated to no invoice."
