@@ -51,8 +51,10 @@ SUBSCRIPTION_STATUS = {
 MRR_STATUSES = ("active", "non_renewing")
 PERIOD_UNITS = {"day": "day", "week": "week", "month": "month", "year": "year"}
 RECURRING_ITEM_TYPES = ("plan", "addon")
-# Native message type (no canonical one): a credit note allocated to invoices.
+# Native message types (no canonical one): a credit note allocated to
+# invoices, an invoice written off.
 ALLOCATED = "chargebee.credit_note.allocated"
+WRITTEN_OFF = "chargebee.invoice.written_off"
 
 
 def item_id_of(item_price_id, currency):
@@ -433,16 +435,46 @@ def translate_invoice_generated(translation):
     return [invoice_issued(translation, invoice)]
 
 
+def written_off(translation, invoice_id, amount, currency):
+    """The native message of an invoice Chargebee wrote off for ``amount``
+    (minor units): saas_chargebee's own handler books it as a bad debt."""
+    data = {
+        "invoice_id": invoice_id,
+        "currency": (currency or "").upper(),
+        "amount": to_major(amount, currency),
+    }
+    message = translation.message(WRITTEN_OFF, data, ":write_off")
+    message["native"] = True
+    return message
+
+
 def translate_invoice_updated(translation):
     invoice = translation.content.get("invoice")
     if not invoice:
         return translation.ignored("The event carries no invoice.")
+    if invoice.get("write_off_amount") and invoice.get("status") == "paid":
+        return [
+            written_off(
+                translation,
+                invoice["id"],
+                invoice["write_off_amount"],
+                invoice.get("currency_code"),
+            )
+        ]
     if invoice.get("status") != "voided":
         return translation.ignored(
-            "Only a void changes a booked invoice; other updates (payments, dunning) "
-            "come with their own events."
+            "Only a void or a write-off changes a booked invoice; other updates "
+            "(payments, dunning) come with their own events."
         )
     return [translation.message("invoice.voided", {"invoice_id": invoice["id"]})]
+
+
+def is_write_off(note):
+    """Chargebee's write-off creates an ``adjustment`` credit note whose
+    ``create_reason_code`` is "Write Off" (``reason_code`` ``write_off``)."""
+    return note.get("reason_code") == "write_off" or (
+        (note.get("create_reason_code") or "").strip().lower() == "write off"
+    )
 
 
 def credit_note_issued(translation, note, suffix=""):
@@ -485,6 +517,10 @@ def translate_credit_note_updated(translation):
     if note.get("status") == "voided":
         return translation.ignored("A voided credit note is not booked.")
     allocations = credit_note_allocations(note)
+    if is_write_off(note):
+        return translation.ignored(
+            "A write-off credit note is booked with its invoice's write-off."
+        )
     if not allocations:
         return translation.ignored("The credit note is allocated to no invoice.")
     data = {"credit_note_id": note["id"], "allocations": allocations}
@@ -499,6 +535,16 @@ def translate_credit_note(translation):
         return translation.ignored("The event carries no credit note.")
     if note.get("status") == "voided":
         return translation.ignored("A voided credit note is not booked.")
+    if is_write_off(note):
+        # Not a credit of the revenue: the invoice's write-off, booked as a bad debt.
+        return [
+            written_off(
+                translation,
+                note.get("reference_invoice_id"),
+                note.get("total") or 0,
+                note.get("currency_code"),
+            )
+        ]
     return [credit_note_issued(translation, note)]
 
 

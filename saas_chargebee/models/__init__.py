@@ -3,4 +3,4 @@ from . import saas_system
 from . import chargebee_sync
 from . import saas_handler
 from . import saas_signature_failure
-from . import saas_handler_chargebee_credit_note
+from . import saas_handler_chargebee_billing

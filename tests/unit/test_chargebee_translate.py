@@ -445,3 +445,28 @@ def test_credit_note_allocations():
     assert updated["data"] == {"credit_note_id": "cb_cn_1", "allocations": expected}
     [none] = translate(chargebee_event("credit_note_updated", credit_note=resource("credit_note")))
     assert none["ignore_reason"] == "The credit note is allocated to no invoice."
+
+
+def test_write_off_from_the_invoice_or_its_credit_note():
+    """Chargebee's write-off: the invoice is paid with a ``write_off_amount``,
+    and an adjustment credit note "Write Off" of that amount is created."""
+    invoice = resource("invoice", status="paid", amount_due=0, write_off_amount=3500)
+    [from_invoice] = translate(chargebee_event("invoice_updated", invoice=invoice))
+    note = resource(
+        "credit_note",
+        type="adjustment",
+        reason_code="write_off",
+        create_reason_code="Write Off",
+        reference_invoice_id=invoice["id"],
+        total=3500,
+    )
+    [from_note] = translate(chargebee_event("credit_note_created", credit_note=note))
+    for message in (from_invoice, from_note):
+        assert (message["type"], message["native"]) == ("chargebee.invoice.written_off", True)
+        assert message["data"] == {
+            "invoice_id": invoice["id"],
+            "currency": "USD",
+            "amount": "35.00",
+        }
+    [updated] = translate(chargebee_event("credit_note_updated", credit_note=note))
+    assert "write-off" in updated["ignore_reason"]
