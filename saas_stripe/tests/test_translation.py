@@ -970,3 +970,140 @@ class TestStripeDiscountIds(StripeCase):
         self.assertEqual(subscription.state, "paused")
         self.assertEqual(self.api.requests[-1][0], "/v1/subscriptions/sub_ids")
         self.assertEqual(subscription.line_ids.discount_amount, 10.0)
+
+
+class _InvoicePaymentsApi(BaseHTTPRequestHandler):
+    """A local stand-in for Stripe's ``GET /v1/invoice_payments?invoice=``
+    (localstripe has no InvoicePayments): answers the server's
+    ``payments`` of that invoice, and records the requests."""
+
+    def do_GET(self):
+        url = urlsplit(self.path)
+        query = parse_qs(url.query)
+        self.server.requests.append((url.path, query))
+        if url.path != "/v1/invoice_payments":
+            self._answer(404, {"error": {"type": "invalid_request_error"}})
+            return
+        invoice_id = (query.get("invoice") or [""])[0]
+        data = self.server.payments.get(invoice_id, [])
+        self._answer(200, {"object": "list", "url": url.path, "has_more": False, "data": data})
+
+    _answer = _SubscriptionsApi._answer
+
+    def log_message(self, *_args):
+        pass
+
+
+@tagged("post_install", "-at_install")
+class TestStripeInvoicePayments(StripeCase):
+    """A paid invoice of Stripe's current shape names no payment: with the
+    secret key, its InvoicePayments are read so the payment pays it even when
+    ``invoice_payment.paid`` is not among the webhook's events (issue 20)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.api = ThreadingHTTPServer(("127.0.0.1", 0), _InvoicePaymentsApi)
+        cls.api.requests, cls.api.payments = [], {}
+        threading.Thread(target=cls.api.serve_forever, daemon=True).start()
+        cls.addClassCleanup(cls.api.server_close)
+        cls.addClassCleanup(cls.api.shutdown)
+
+    def setUp(self):
+        super().setUp()
+        self.api.requests.clear()
+
+    def with_key(self):
+        self.stripe.write(
+            {
+                "stripe_api_key": "sk_test_local",
+                "stripe_api_base": f"http://127.0.0.1:{self.api.server_address[1]}",
+            }
+        )
+
+    def paid_invoice(self, tag, amount=1500):
+        """Stripe's charge and paid invoice of the current shape, and its
+        InvoicePayment as ``GET /v1/invoice_payments`` lists it."""
+        invoice = self.open_invoice(
+            f"in_{tag}", amount, number=f"INV-{tag}", status="paid", amount_paid=amount
+        )
+        charge = stripe_fixture(
+            "charge",
+            id=f"ch_{tag}",
+            customer=CUSTOMER,
+            payment_intent=f"pi_{tag}",
+            invoice=None,
+            amount=amount,
+            amount_captured=amount,
+            captured=True,
+            currency="usd",
+            created=1767312000,
+        )
+        self.api.payments[invoice["id"]] = [
+            stripe_fixture(
+                "invoice_payment",
+                id=f"inpay_{tag}",
+                invoice=invoice["id"],
+                amount_paid=amount,
+                currency="usd",
+                status="paid",
+                payment={"type": "payment_intent", "payment_intent": f"pi_{tag}"},
+            )
+        ]
+        return invoice, charge
+
+    def test_invoice_payments_are_read_with_the_key(self):
+        self.with_key()
+        self.given_customer()
+        invoice, charge = self.paid_invoice("k1")
+        self.assertDone(self.deliver("charge.succeeded", charge))
+        self.assertDone(self.deliver("invoice.paid", invoice))
+        move = self.bound("account.move", "in_k1")
+        payment = self.bound("account.payment", "pi_k1")
+        self.assertEqual((move.payment_state, move.amount_residual), ("paid", 0.0))
+        self.assertEqual(self.bound("account.payment", "ch_k1"), payment)
+        self.assertEqual(self.bound("account.payment", "inpay_k1"), payment)
+        receivable = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertEqual(receivable.amount_residual, 0.0, "no customer credit")
+        self.assertIn(
+            ("/v1/invoice_payments", {"invoice": ["in_k1"], "limit": ["100"]}),
+            [(path, query) for path, query in self.api.requests],
+        )
+        # The other order: the invoice first books the payment, its charge resolves to it.
+        invoice, charge = self.paid_invoice("k2")
+        self.assertDone(self.deliver("invoice.payment_succeeded", invoice))
+        self.deliver("charge.succeeded", charge)
+        move = self.bound("account.move", "in_k2")
+        self.assertEqual((move.payment_state, move.amount_residual), ("paid", 0.0))
+        self.assertEqual(
+            self.bound("account.payment", "ch_k2"), self.bound("account.payment", "pi_k2")
+        )
+
+    def test_without_the_key_the_payment_stays_a_customer_credit(self):
+        self.given_customer()
+        invoice, charge = self.paid_invoice("n1")
+        self.assertDone(self.deliver("charge.succeeded", charge))
+        self.assertDone(self.deliver("invoice.paid", invoice))
+        move = self.bound("account.move", "in_n1")
+        self.assertEqual(move.amount_residual, 15.0)
+        receivable = self.bound("account.payment", "pi_n1").move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertEqual(receivable.amount_residual, -15.0)  # a customer credit, not lost
+        self.assertFalse(self.api.requests, "no key: Stripe is not called")
+
+    def test_the_form_warns_until_invoice_payment_events_arrive(self):
+        self.assertTrue(self.stripe.stripe_invoice_payment_missing)
+        self.assertFalse(self.system.stripe_invoice_payment_missing, "not a Stripe system")
+        arch = self.env["saas.system"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("stripe_invoice_payment_missing", arch)
+        self.given_customer()
+        invoice, _charge = self.paid_invoice("w1")
+        self.assertDone(self.deliver("invoice.finalized", dict(invoice, status="open")))
+        self.assertTrue(self.stripe.stripe_invoice_payment_missing)
+        [payment] = self.api.payments[invoice["id"]]
+        self.deliver("invoice_payment.paid", payment)
+        self.stripe.invalidate_recordset(["stripe_invoice_payment_missing"])
+        self.assertFalse(self.stripe.stripe_invoice_payment_missing)
