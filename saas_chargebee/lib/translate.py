@@ -35,9 +35,8 @@ its translator or to the reason it is stored and ignored.
 import re
 from decimal import Decimal
 
-from odoo.addons.saas_subscription.lib.mrr import combined_discount
-
 from .amounts import day, timestamp, to_major
+from .discounts import item_amounts_off
 
 SUBSCRIPTION_STATUS = {
     "future": "trialing",  # starts later: no MRR until it starts
@@ -213,34 +212,14 @@ def _coupon_skip(coupon, entry, currency, at):
     return None
 
 
-class Discounts:
-    """Percentages and amounts off (minor units) collected from coupons."""
-
-    def __init__(self):
-        self.percents, self.amount = [], 0
-
-    def add(self, coupon):
-        if coupon["discount_type"] == "percentage":
-            self.percents.append(Decimal(str(coupon.get("discount_percentage") or 0)))
-        else:
-            self.amount += int(coupon.get("discount_amount") or 0)
-
-    def values(self, currency):
-        percent = combined_discount(*self.percents) if self.percents else None
-        return {
-            "discount_percent": format(percent.normalize(), "f") if percent else None,
-            "discount_amount": to_major(self.amount, currency) if self.amount else None,
-        }
-
-
 def subscription_coupons(translation, subscription, at=None):
-    """(subscription-level discounts, item-level ``(coupon, …)`` pairs, notes)
-    of the coupons a subscription names (``coupons[].coupon_id``): read with
+    """(invoice-level coupons, line-level coupons, notes) of the coupons a
+    subscription names (``coupons[].coupon_id``): read with
     ``translation.coupon_of``; coupons that apply once, have expired
     (``apply_till``) or are in another currency are left out, as Chargebee's
     recurring charges leave them out."""
     currency = subscription.get("currency_code")
-    whole, per_item, notes = Discounts(), [], []
+    whole, per_item, notes = [], [], []
     for entry in subscription.get("coupons") or []:
         coupon_id = entry.get("coupon_id") or entry.get("id")
         coupon = entry if entry.get("discount_type") else translation.coupon_of(coupon_id)
@@ -256,31 +235,78 @@ def subscription_coupons(translation, subscription, at=None):
         if coupon.get("apply_on") == "each_specified_item":
             per_item.append(coupon)
         else:
-            whole.add(coupon)
+            whole.append(coupon)
+    # Discounts (product catalog 2.0) apply after the coupons of their kind.
+    for entry in subscription.get("discounts") or []:
+        discount = discount_as_coupon(entry)
+        if _coupon_skip(discount, entry, currency, at):
+            continue
+        (per_item if discount["apply_on"] == "each_specified_item" else whole).append(discount)
     return whole, per_item, notes
 
 
-def subscription_items(plan_key, subscription, item_coupons=(), notes=None):
-    """The recurring items (plans and addons) as canonical items, with the
-    ``each_specified_item`` coupons that apply to each."""
+def discount_as_coupon(discount):
+    """A subscription's ``discounts[]`` entry (``type``, ``amount`` or
+    ``percentage``, ``apply_on`` ``invoice_amount`` or ``specific_item_price``
+    with its ``item_price_id``) in the shape of a coupon."""
+    specific = discount.get("apply_on") == "specific_item_price"
+    return {
+        "id": discount.get("id"),
+        "discount_type": discount.get("type"),
+        "discount_amount": discount.get("amount"),
+        "discount_percentage": discount.get("percentage"),
+        "currency_code": discount.get("currency_code"),
+        "duration_type": discount.get("duration_type"),
+        "apply_on": "each_specified_item" if specific else "invoice_amount",
+        "item_constraints": [
+            {
+                "item_type": item_type,
+                "constraint": "specific",
+                "item_price_ids": [discount.get("item_price_id")],
+            }
+            for item_type in RECURRING_ITEM_TYPES
+        ]
+        if specific
+        else None,
+    }
+
+
+def _quantity(item):
+    """An item's quantity as Chargebee states it (a string), 1 when it has none."""
+    quantity = item.get("quantity_in_decimal") or item.get("quantity")
+    return str(quantity if quantity is not None else 1)
+
+
+def _unit_amount(item, currency):
+    if item.get("unit_price_in_decimal"):
+        return str(item["unit_price_in_decimal"])
+    return to_major(item.get("unit_price") or 0, currency)
+
+
+def subscription_items(plan_key, subscription, item_coupons=(), notes=None, whole=()):
+    """The recurring items (plans and addons) as canonical items, each with
+    the amount off that its ``each_specified_item`` coupons and its share of
+    the ``invoice_amount`` coupons (``whole``) take, in Chargebee's order
+    (see :mod:`.discounts`)."""
     currency = subscription.get("currency_code")
     interval = PERIOD_UNITS.get(subscription.get("billing_period_unit") or "month", "month")
-    items = []
+    items, lines, line_coupons = [], [], []
     for item in subscription.get("subscription_items") or []:
         if item.get("item_type", "plan") not in RECURRING_ITEM_TYPES:
             continue
-        quantity = item.get("quantity_in_decimal") or item.get("quantity")
-        unit = item.get("unit_price_in_decimal") or item.get("unit_price") or 0
-        canonical = {
-            "plan": plan_key(item["item_price_id"], currency),
-            "quantity": str(quantity if quantity is not None else 1),
-            "unit_amount": to_major(unit, currency)
-            if not item.get("unit_price_in_decimal")
-            else str(unit),
-            "interval": interval,
-            "interval_count": int(subscription.get("billing_period") or 1),
-        }
-        discounts = Discounts()
+        quantity = _quantity(item)
+        unit = _unit_amount(item, currency)
+        items.append(
+            {
+                "plan": plan_key(item["item_price_id"], currency),
+                "quantity": quantity,
+                "unit_amount": unit,
+                "interval": interval,
+                "interval_count": int(subscription.get("billing_period") or 1),
+            }
+        )
+        lines.append((Decimal(unit) * Decimal(quantity), Decimal(quantity)))
+        applying = []
         for coupon in item_coupons:
             matches = _item_matches(coupon, item)
             if matches is None and notes is not None:
@@ -289,9 +315,12 @@ def subscription_items(plan_key, subscription, item_coupons=(), notes=None):
                     f"the MRR of {item['item_price_id']} leaves it out."
                 )
             elif matches:
-                discounts.add(coupon)
-        canonical.update((key, value) for key, value in discounts.values(currency).items() if value)
-        items.append(canonical)
+                applying.append(coupon)
+        line_coupons.append(applying)
+    offs = item_amounts_off(lines, line_coupons, list(whole), currency)
+    for canonical, off in zip(items, offs, strict=True):
+        if off:
+            canonical["discount_amount"] = format(off, "f")
     return items
 
 
@@ -314,8 +343,9 @@ def subscription_data(translation, subscription, with_items=True, at=None):
     notes = []
     if with_items:
         whole, per_item, notes = subscription_coupons(translation, subscription, at)
-        data["items"] = subscription_items(translation.plan_key, subscription, per_item, notes)
-        data.update(whole.values(subscription.get("currency_code")))
+        data["items"] = subscription_items(
+            translation.plan_key, subscription, per_item, notes, whole
+        )
     return data, notes
 
 

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Chargebee events -> canonical events, without a database."""
 
+from decimal import Decimal
+
 import pytest
 
 from odoo.addons.saas_chargebee.lib.amounts import exponent, to_major
@@ -149,10 +151,11 @@ def test_subscription_coupons_are_discounts():
     )
     message = only(translate(event))
     data = message["data"]
-    # 10% then 20%: 28% of the whole subscription (Chargebee applies them in turn).
-    assert (data["discount_percent"], data["discount_amount"]) == ("28", "5.00")
-    assert "discount_percent" not in data["items"][0]
-    assert data["items"][1]["discount_percent"] == "50"
+    # Chargebee's order: 50% off the seats (10.00 -> 5.00), then 5.00 off the
+    # invoice (shared 50:5), then 10% and 20% in turn: 55.00 -> 50.00 -> 36.00,
+    # so 24.00 off in all (17.27 on the plan, 6.73 on the seats).
+    assert "discount_percent" not in data and "discount_amount" not in data
+    assert [item["discount_amount"] for item in data["items"]] == ["17.27", "6.73"]
     assert message["notes"] == [
         "Chargebee coupon lost of subscription cb_sub_acme could not be read (the event does "
         "not carry it, and there is no API key or Chargebee has no such coupon): the MRR "
@@ -167,7 +170,7 @@ def test_subscription_coupons_are_discounts():
 
     bare = chargebee_event("subscription_changed", JAN_1, subscription=sub)
     message = only(translate(bare, coupon_of=coupon_of))
-    assert message["data"]["discount_percent"] == "100"
+    assert [item["discount_amount"] for item in message["data"]["items"]] == ["50.00", "10.00"]
     assert asked == [entry["coupon_id"] for entry in sub["coupons"]]
     assert len(message["notes"]) == 7  # the others could not be read
 
@@ -470,3 +473,134 @@ def test_write_off_from_the_invoice_or_its_credit_note():
         }
     [updated] = translate(chargebee_event("credit_note_updated", credit_note=note))
     assert "write-off" in updated["ignore_reason"]
+
+
+def test_coupons_apply_in_chargebee_order_per_item_or_per_unit():
+    """Chargebee's API reference, Coupons (product catalog 1.0), "Order of
+    application of coupons": a $200 plan and a $20 addon, a flat $10 coupon
+    on the plan, 1% off the addon, a flat $5 coupon on the invoice:
+    220 -> 210 -> 209.80 -> 204.80."""
+    sub = resource("subscription", billing_period=1, currency_code="USD")
+    sub["subscription_items"] = [
+        {
+            "item_price_id": "pro-USD-Monthly",
+            "item_type": "plan",
+            "quantity": 1,
+            "unit_price": 20000,
+        },
+        {
+            "item_price_id": "seats-USD-Monthly",
+            "item_type": "addon",
+            "quantity": 1,
+            "unit_price": 2000,
+        },
+    ]
+    plan_only = [{"item_type": "plan", "constraint": "all"}]
+    addon_only = [{"item_type": "addon", "constraint": "all"}]
+    coupons = [
+        coupon(
+            "flat10",
+            discount_type="fixed_amount",
+            discount_amount=1000,
+            currency_code="USD",
+            apply_on="each_specified_item",
+            item_constraints=plan_only,
+        ),
+        coupon(
+            "addon1",
+            discount_percentage=1,
+            apply_on="each_specified_item",
+            item_constraints=addon_only,
+        ),
+        coupon("flat5", discount_type="fixed_amount", discount_amount=500, currency_code="USD"),
+    ]
+    sub["coupons"] = [{"coupon_id": c["id"], "object": "coupon"} for c in coupons]
+    data = only(
+        translate(chargebee_event("subscription_changed", subscription=sub, coupons=coupons))
+    )["data"]
+    offs = [Decimal(item["discount_amount"]) for item in data["items"]]
+    assert Decimal("220.00") - sum(offs) == Decimal("204.80")
+    # A percentage on the invoice applies after its fixed amount (220 - 5 = 215,
+    # then 10% off: 193.50), not before (198.00 - 5 = 193.00).
+    sub["coupons"] = [{"coupon_id": "flat5"}, {"coupon_id": "ten"}]
+    both = [coupons[2], coupon("ten", discount_percentage=10)]
+    data = only(translate(chargebee_event("subscription_changed", subscription=sub, coupons=both)))[
+        "data"
+    ]
+    assert Decimal("220.00") - sum(Decimal(i["discount_amount"]) for i in data["items"]) == Decimal(
+        "193.50"
+    )
+    # A fixed amount on each unit of the item (apply_discount_on
+    # plans_with_quantity: "each unit of the specified items") is taken per
+    # seat; otherwise once per item.
+    sub["subscription_items"] = [
+        {
+            "item_price_id": "seats-USD-Monthly",
+            "item_type": "plan",
+            "quantity": 3,
+            "unit_price": 1000,
+        }
+    ]
+    for apply_discount_on, expected in (("plans_with_quantity", "6.00"), ("plans", "2.00")):
+        per_seat = coupon(
+            "two_off",
+            discount_type="fixed_amount",
+            discount_amount=200,
+            currency_code="USD",
+            apply_on="each_specified_item",
+            item_constraints=plan_only,
+            apply_discount_on=apply_discount_on,
+        )
+        sub["coupons"] = [{"coupon_id": "two_off"}]
+        data = only(
+            translate(chargebee_event("subscription_changed", subscription=sub, coupon=per_seat))
+        )["data"]
+        assert data["items"][0]["discount_amount"] == expected
+
+
+def test_subscription_discounts_apply_after_the_coupons_of_their_kind():
+    """Chargebee's API reference, Coupons, "Order of application of coupons
+    and discounts": a $200 plan, a $20 addon, a flat $5 invoice discount, 1%
+    off the addon (coupon), a flat $2 coupon on the invoice: 220 -> 219.98 ->
+    217.98 -> 212.98 (the page's "1%" takes 0.02 off $20, so its subtotals
+    are those of 0.1%: the test follows the subtotals)."""
+    sub = resource("subscription", billing_period=1, currency_code="USD")
+    sub["subscription_items"] = [
+        {
+            "item_price_id": "pro-USD-Monthly",
+            "item_type": "plan",
+            "quantity": 1,
+            "unit_price": 20000,
+        },
+        {
+            "item_price_id": "seats-USD-Monthly",
+            "item_type": "addon",
+            "quantity": 1,
+            "unit_price": 2000,
+        },
+    ]
+    coupons = [
+        coupon(
+            "addon1",
+            discount_percentage=0.1,
+            apply_on="each_specified_item",
+            item_constraints=[{"item_type": "addon", "constraint": "all"}],
+        ),
+        coupon("flat2", discount_type="fixed_amount", discount_amount=200, currency_code="USD"),
+    ]
+    sub["coupons"] = [{"coupon_id": c["id"]} for c in coupons]
+    sub["discounts"] = [
+        {
+            "id": "disc_flat5",
+            "type": "fixed_amount",
+            "amount": 500,
+            "currency_code": "USD",
+            "apply_on": "invoice_amount",
+            "duration_type": "forever",
+        }
+    ]
+    data = only(
+        translate(chargebee_event("subscription_changed", subscription=sub, coupons=coupons))
+    )["data"]
+    offs = sum(Decimal(item["discount_amount"]) for item in data["items"])
+    assert Decimal("220.00") - offs == Decimal("212.98")
