@@ -18,6 +18,9 @@ never overwrites a newer state.
   next period starts: the day before, as an end date); a line's
   ``discount_amount`` is an amount off and its taxes are named by
   ``line_item_taxes[].tax_name``, with the line's ``tax_amount`` to check.
+- On a site with several business entities every resource names its
+  ``business_entity_id``: it is the message's ``entity``, which a
+  ``company`` mapping routes to an Odoo company.
 - A payment is keyed by Chargebee's transaction id; the payment's id at the
   gateway (``id_at_gateway``, the Stripe charge or payment intent when
   Chargebee collects through Stripe) is its alias, so the payment system
@@ -32,9 +35,8 @@ its translator or to the reason it is stored and ignored.
 import re
 from decimal import Decimal
 
-from odoo.addons.saas_subscription.lib.mrr import combined_discount
-
 from .amounts import day, timestamp, to_major
+from .discounts import item_amounts_off
 
 SUBSCRIPTION_STATUS = {
     "future": "trialing",  # starts later: no MRR until it starts
@@ -48,6 +50,10 @@ SUBSCRIPTION_STATUS = {
 MRR_STATUSES = ("active", "non_renewing")
 PERIOD_UNITS = {"day": "day", "week": "week", "month": "month", "year": "year"}
 RECURRING_ITEM_TYPES = ("plan", "addon")
+# Native message types (no canonical one): a credit note allocated to
+# invoices, an invoice written off.
+ALLOCATED = "chargebee.credit_note.allocated"
+WRITTEN_OFF = "chargebee.invoice.written_off"
 
 
 def item_id_of(item_price_id, currency):
@@ -58,6 +64,19 @@ def item_id_of(item_price_id, currency):
         return None
     match = re.match(rf"^(.+)-{re.escape(currency)}(-[A-Za-z0-9 ]+)?$", item_price_id, re.I)
     return match.group(1) if match else None
+
+
+ENTITY_RESOURCES = ("subscription", "invoice", "credit_note", "transaction", "customer")
+
+
+def business_entity_of(content):
+    """The business entity (``business_entity_id``) the event's resources
+    belong to, on sites with several business entities; None when none says."""
+    for key in ENTITY_RESOURCES:
+        resource = content.get(key)
+        if isinstance(resource, dict) and resource.get("business_entity_id"):
+            return resource["business_entity_id"]
+    return None
 
 
 def default_plan_key(item_price_id, _currency):
@@ -85,6 +104,7 @@ class Translation:
         self.content = event.get("content") or {}
         self.plan_key = plan_key or default_plan_key
         self.coupon_of = coupon_of or embedded_coupons(self.content).get
+        self.entity = business_entity_of(self.content)
 
     def message(self, event_type, data, suffix="", version=None, notes=None):
         message = {
@@ -94,6 +114,8 @@ class Translation:
             "schema_version": 1,
             "data": {key: value for key, value in data.items() if value not in (None, "")},
         }
+        if self.entity:
+            message["entity"] = self.entity  # routed to a company by a company mapping
         if version:
             message["source_version"] = version
         if notes:
@@ -190,34 +212,14 @@ def _coupon_skip(coupon, entry, currency, at):
     return None
 
 
-class Discounts:
-    """Percentages and amounts off (minor units) collected from coupons."""
-
-    def __init__(self):
-        self.percents, self.amount = [], 0
-
-    def add(self, coupon):
-        if coupon["discount_type"] == "percentage":
-            self.percents.append(Decimal(str(coupon.get("discount_percentage") or 0)))
-        else:
-            self.amount += int(coupon.get("discount_amount") or 0)
-
-    def values(self, currency):
-        percent = combined_discount(*self.percents) if self.percents else None
-        return {
-            "discount_percent": format(percent.normalize(), "f") if percent else None,
-            "discount_amount": to_major(self.amount, currency) if self.amount else None,
-        }
-
-
 def subscription_coupons(translation, subscription, at=None):
-    """(subscription-level discounts, item-level ``(coupon, …)`` pairs, notes)
-    of the coupons a subscription names (``coupons[].coupon_id``): read with
+    """(invoice-level coupons, line-level coupons, notes) of the coupons a
+    subscription names (``coupons[].coupon_id``): read with
     ``translation.coupon_of``; coupons that apply once, have expired
     (``apply_till``) or are in another currency are left out, as Chargebee's
     recurring charges leave them out."""
     currency = subscription.get("currency_code")
-    whole, per_item, notes = Discounts(), [], []
+    whole, per_item, notes = [], [], []
     for entry in subscription.get("coupons") or []:
         coupon_id = entry.get("coupon_id") or entry.get("id")
         coupon = entry if entry.get("discount_type") else translation.coupon_of(coupon_id)
@@ -233,31 +235,78 @@ def subscription_coupons(translation, subscription, at=None):
         if coupon.get("apply_on") == "each_specified_item":
             per_item.append(coupon)
         else:
-            whole.add(coupon)
+            whole.append(coupon)
+    # Discounts (product catalog 2.0) apply after the coupons of their kind.
+    for entry in subscription.get("discounts") or []:
+        discount = discount_as_coupon(entry)
+        if _coupon_skip(discount, entry, currency, at):
+            continue
+        (per_item if discount["apply_on"] == "each_specified_item" else whole).append(discount)
     return whole, per_item, notes
 
 
-def subscription_items(plan_key, subscription, item_coupons=(), notes=None):
-    """The recurring items (plans and addons) as canonical items, with the
-    ``each_specified_item`` coupons that apply to each."""
+def discount_as_coupon(discount):
+    """A subscription's ``discounts[]`` entry (``type``, ``amount`` or
+    ``percentage``, ``apply_on`` ``invoice_amount`` or ``specific_item_price``
+    with its ``item_price_id``) in the shape of a coupon."""
+    specific = discount.get("apply_on") == "specific_item_price"
+    return {
+        "id": discount.get("id"),
+        "discount_type": discount.get("type"),
+        "discount_amount": discount.get("amount"),
+        "discount_percentage": discount.get("percentage"),
+        "currency_code": discount.get("currency_code"),
+        "duration_type": discount.get("duration_type"),
+        "apply_on": "each_specified_item" if specific else "invoice_amount",
+        "item_constraints": [
+            {
+                "item_type": item_type,
+                "constraint": "specific",
+                "item_price_ids": [discount.get("item_price_id")],
+            }
+            for item_type in RECURRING_ITEM_TYPES
+        ]
+        if specific
+        else None,
+    }
+
+
+def _quantity(item):
+    """An item's quantity as Chargebee states it (a string), 1 when it has none."""
+    quantity = item.get("quantity_in_decimal") or item.get("quantity")
+    return str(quantity if quantity is not None else 1)
+
+
+def _unit_amount(item, currency):
+    if item.get("unit_price_in_decimal"):
+        return str(item["unit_price_in_decimal"])
+    return to_major(item.get("unit_price") or 0, currency)
+
+
+def subscription_items(plan_key, subscription, item_coupons=(), notes=None, whole=()):
+    """The recurring items (plans and addons) as canonical items, each with
+    the amount off that its ``each_specified_item`` coupons and its share of
+    the ``invoice_amount`` coupons (``whole``) take, in Chargebee's order
+    (see :mod:`.discounts`)."""
     currency = subscription.get("currency_code")
     interval = PERIOD_UNITS.get(subscription.get("billing_period_unit") or "month", "month")
-    items = []
+    items, lines, line_coupons = [], [], []
     for item in subscription.get("subscription_items") or []:
         if item.get("item_type", "plan") not in RECURRING_ITEM_TYPES:
             continue
-        quantity = item.get("quantity_in_decimal") or item.get("quantity")
-        unit = item.get("unit_price_in_decimal") or item.get("unit_price") or 0
-        canonical = {
-            "plan": plan_key(item["item_price_id"], currency),
-            "quantity": str(quantity if quantity is not None else 1),
-            "unit_amount": to_major(unit, currency)
-            if not item.get("unit_price_in_decimal")
-            else str(unit),
-            "interval": interval,
-            "interval_count": int(subscription.get("billing_period") or 1),
-        }
-        discounts = Discounts()
+        quantity = _quantity(item)
+        unit = _unit_amount(item, currency)
+        items.append(
+            {
+                "plan": plan_key(item["item_price_id"], currency),
+                "quantity": quantity,
+                "unit_amount": unit,
+                "interval": interval,
+                "interval_count": int(subscription.get("billing_period") or 1),
+            }
+        )
+        lines.append((Decimal(unit) * Decimal(quantity), Decimal(quantity)))
+        applying = []
         for coupon in item_coupons:
             matches = _item_matches(coupon, item)
             if matches is None and notes is not None:
@@ -266,9 +315,12 @@ def subscription_items(plan_key, subscription, item_coupons=(), notes=None):
                     f"the MRR of {item['item_price_id']} leaves it out."
                 )
             elif matches:
-                discounts.add(coupon)
-        canonical.update((key, value) for key, value in discounts.values(currency).items() if value)
-        items.append(canonical)
+                applying.append(coupon)
+        line_coupons.append(applying)
+    offs = item_amounts_off(lines, line_coupons, list(whole), currency)
+    for canonical, off in zip(items, offs, strict=True):
+        if off:
+            canonical["discount_amount"] = format(off, "f")
     return items
 
 
@@ -291,8 +343,9 @@ def subscription_data(translation, subscription, with_items=True, at=None):
     notes = []
     if with_items:
         whole, per_item, notes = subscription_coupons(translation, subscription, at)
-        data["items"] = subscription_items(translation.plan_key, subscription, per_item, notes)
-        data.update(whole.values(subscription.get("currency_code")))
+        data["items"] = subscription_items(
+            translation.plan_key, subscription, per_item, notes, whole
+        )
     return data, notes
 
 
@@ -412,16 +465,46 @@ def translate_invoice_generated(translation):
     return [invoice_issued(translation, invoice)]
 
 
+def written_off(translation, invoice_id, amount, currency):
+    """The native message of an invoice Chargebee wrote off for ``amount``
+    (minor units): saas_chargebee's own handler books it as a bad debt."""
+    data = {
+        "invoice_id": invoice_id,
+        "currency": (currency or "").upper(),
+        "amount": to_major(amount, currency),
+    }
+    message = translation.message(WRITTEN_OFF, data, ":write_off")
+    message["native"] = True
+    return message
+
+
 def translate_invoice_updated(translation):
     invoice = translation.content.get("invoice")
     if not invoice:
         return translation.ignored("The event carries no invoice.")
+    if invoice.get("write_off_amount") and invoice.get("status") == "paid":
+        return [
+            written_off(
+                translation,
+                invoice["id"],
+                invoice["write_off_amount"],
+                invoice.get("currency_code"),
+            )
+        ]
     if invoice.get("status") != "voided":
         return translation.ignored(
-            "Only a void changes a booked invoice; other updates (payments, dunning) "
-            "come with their own events."
+            "Only a void or a write-off changes a booked invoice; other updates "
+            "(payments, dunning) come with their own events."
         )
     return [translation.message("invoice.voided", {"invoice_id": invoice["id"]})]
+
+
+def is_write_off(note):
+    """Chargebee's write-off creates an ``adjustment`` credit note whose
+    ``create_reason_code`` is "Write Off" (``reason_code`` ``write_off``)."""
+    return note.get("reason_code") == "write_off" or (
+        (note.get("create_reason_code") or "").strip().lower() == "write off"
+    )
 
 
 def credit_note_issued(translation, note, suffix=""):
@@ -435,8 +518,45 @@ def credit_note_issued(translation, note, suffix=""):
         "total": to_major(note.get("total") or 0, currency),
         "date": day(note.get("date")),
         "lines": document_lines(translation, note),
+        "allocations": credit_note_allocations(note) or None,
     }
     return translation.message("credit_note.issued", data, suffix)
+
+
+def credit_note_allocations(note):
+    """What Chargebee applied of a credit note to each invoice (its
+    ``allocations``: ``invoice_id``, ``allocated_amount`` in minor units)."""
+    currency = note.get("currency_code")
+    return [
+        {
+            "invoice_id": allocation["invoice_id"],
+            "amount": to_major(allocation.get("allocated_amount") or 0, currency),
+        }
+        for allocation in note.get("allocations") or []
+        if allocation.get("invoice_id") and allocation.get("allocated_amount")
+    ]
+
+
+def translate_credit_note_updated(translation):
+    """A credit note applied to invoices after it was created (its refundable
+    credits allocated to the next invoices): a native message for
+    saas_chargebee's own handler, which reconciles the new allocations."""
+    note = translation.content.get("credit_note")
+    if not note:
+        return translation.ignored("The event carries no credit note.")
+    if note.get("status") == "voided":
+        return translation.ignored("A voided credit note is not booked.")
+    allocations = credit_note_allocations(note)
+    if is_write_off(note):
+        return translation.ignored(
+            "A write-off credit note is booked with its invoice's write-off."
+        )
+    if not allocations:
+        return translation.ignored("The credit note is allocated to no invoice.")
+    data = {"credit_note_id": note["id"], "allocations": allocations}
+    message = translation.message(ALLOCATED, data, ":allocations")
+    message["native"] = True
+    return [message]
 
 
 def translate_credit_note(translation):
@@ -445,6 +565,16 @@ def translate_credit_note(translation):
         return translation.ignored("The event carries no credit note.")
     if note.get("status") == "voided":
         return translation.ignored("A voided credit note is not booked.")
+    if is_write_off(note):
+        # Not a credit of the revenue: the invoice's write-off, booked as a bad debt.
+        return [
+            written_off(
+                translation,
+                note.get("reference_invoice_id"),
+                note.get("total") or 0,
+                note.get("currency_code"),
+            )
+        ]
     return [credit_note_issued(translation, note)]
 
 
@@ -550,6 +680,7 @@ EVENT_TYPES = {
     "invoice_generated": translate_invoice_generated,
     "invoice_updated": translate_invoice_updated,
     "credit_note_created": translate_credit_note,
+    "credit_note_updated": translate_credit_note_updated,
     "payment_succeeded": translate_payment_succeeded,
     "payment_failed": translate_payment_failed,
     "payment_refunded": translate_payment_refunded,

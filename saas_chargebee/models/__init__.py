@@ -4,3 +4,4 @@ from . import chargebee_sync
 from . import saas_handler
 from . import saas_signature_failure
 from . import saas_chargebee_demo
+from . import saas_handler_chargebee_billing

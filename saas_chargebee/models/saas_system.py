@@ -124,6 +124,14 @@ class SaasSystem(models.Model):
         "payment. Untick 'payments' on the Ownership tab of this system.",
     )
     chargebee_last_drift_check = fields.Datetime(readonly=True)
+    chargebee_business_entities = fields.Boolean(
+        string="Several business entities",
+        tracking=True,
+        help="The site has several business entities: each event goes to the company that "
+        "the company mapping of its business entity id (business_entity_id) names, and "
+        "waits as needs_mapping until that mapping is approved. Unticked, every event goes "
+        "to this system's company.",
+    )
 
     @api.constrains("chargebee_payment_system_id", "owns_payments")
     def _check_chargebee_payment_system(self):

@@ -208,4 +208,9 @@ def normalize_chargebee_event(env, event, payload):
     plan_key = _plan_key(env, system, bool(system._chargebee_client()))
     coupon_of = coupon_reader(system, payload.get("content"))
     messages = translate(payload, plan_key, coupon_of)
-    return CurrentState(env, system, payload, plan_key, coupon_of).complete(messages)
+    messages = CurrentState(env, system, payload, plan_key, coupon_of).complete(messages)
+    if not system.chargebee_business_entities:
+        # One company for the whole site: its business entity routes nothing.
+        for message in messages:
+            message.pop("entity", None)
+    return messages

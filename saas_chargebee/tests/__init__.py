@@ -8,3 +8,4 @@ from . import test_sdk
 from . import test_adjustments
 from . import test_rpc_access
 from . import test_demo_data
+from . import test_business_entities

@@ -93,6 +93,116 @@ class TestChargebeeAdjustments(ChargebeeCase):
         self.assertDone(self.deliver("payment_succeeded", FEB_1, transaction=payment))
         self.assertEqual((move.amount_residual, move.payment_state), (0.0, "paid"))
 
+    def test_credit_note_allocations_reconcile_the_invoices_they_name(self):
+        """A refundable credit note of a paid invoice keeps its credits, which
+        Chargebee allocates to the next invoices (``allocations``, then
+        ``credit_note_updated``): each invoice named is settled by exactly the
+        amount allocated to it, nothing else."""
+        self.assertDone(self.deliver("subscription_created", JAN_1, subscription=self.sub(1)))
+        for invoice_id in ("1001", "1002", "1003"):
+            invoice = resource("invoice", id=invoice_id)
+            self.assertDone(self.deliver("invoice_generated", JAN_1, invoice=invoice))
+        first, second, third = (self.cb_bound("account.move", i) for i in ("1001", "1002", "1003"))
+        payment = self.payment("txn_alloc_pay", 5000, JAN_1, "1001")
+        self.assertDone(self.deliver("payment_succeeded", JAN_1, transaction=payment))
+        self.assertEqual(first.payment_state, "paid")
+        note = resource(
+            "credit_note",
+            id="cn_alloc_1",
+            type="refundable",
+            status="refund_due",
+            reference_invoice_id="1001",
+            total=3000,
+            sub_total=3000,
+            amount_refunded=0,
+            amount_allocated=0,
+            amount_available=3000,
+            refunded_at=None,
+            date=JAN_1 + 3 * DAY,
+        )
+        note["line_items"][0].update(unit_amount=3000, amount=3000, quantity=1)
+        self.assertDone(self.deliver("credit_note_created", JAN_1 + 3 * DAY, credit_note=note))
+        credit_note = self.cb_bound("account.move", "cn_alloc_1")
+        self.assertEqual(credit_note.amount_residual, 30.0)  # a customer credit
+        # 20.00 of it allocated to invoice 1002 (of 50.00): exactly 20.00 settled.
+        allocated = dict(
+            note,
+            status="refund_due",
+            amount_allocated=2000,
+            amount_available=1000,
+            allocations=[{"allocated_amount": 2000, "invoice_id": "1002"}],
+        )
+        self.assertDone(self.deliver("credit_note_updated", FEB_1, credit_note=allocated))
+        self.assertEqual((second.amount_residual, credit_note.amount_residual), (30.0, 10.0))
+        # Received again: nothing settled twice.
+        self.deliver("credit_note_updated", FEB_1, credit_note=allocated)
+        self.assertEqual((second.amount_residual, credit_note.amount_residual), (30.0, 10.0))
+        # The last 10.00 to invoice 1003: the credit note is used up.
+        used = dict(
+            allocated,
+            status="adjusted",
+            amount_allocated=3000,
+            amount_available=0,
+            allocations=[
+                {"allocated_amount": 2000, "invoice_id": "1002"},
+                {"allocated_amount": 1000, "invoice_id": "1003"},
+            ],
+        )
+        self.assertDone(self.deliver("credit_note_updated", FEB_1 + DAY, credit_note=used))
+        self.assertEqual(
+            (second.amount_residual, third.amount_residual, credit_note.amount_residual),
+            (30.0, 40.0, 0.0),
+        )
+        self.assertEqual(credit_note.payment_state, "paid")
+        self.assertEqual(first.payment_state, "paid")
+
+    def test_written_off_invoice_is_a_bad_debt(self):
+        """Chargebee's write-off (POST /invoices/{id}/write_off: status paid,
+        ``write_off_amount`` = what was due, and an adjustment credit note
+        "Write Off" of that amount) books the amount due as a bad debt on the
+        write-off account, the invoice reconciled; the credit note reporting
+        the same write-off books nothing more, and no revenue is credited."""
+        self.assertDone(self.deliver("subscription_created", JAN_1, subscription=self.sub(1)))
+        invoice = resource("invoice", id="1001")
+        self.assertDone(self.deliver("invoice_generated", JAN_1, invoice=invoice))
+        move = self.cb_bound("account.move", "1001")
+        payment = self.payment("txn_wo_pay", 1500, JAN_1 + DAY, "1001")
+        self.assertDone(self.deliver("payment_succeeded", JAN_1 + DAY, transaction=payment))
+        self.assertEqual(move.amount_residual, 35.0)
+        written = dict(
+            invoice, status="paid", amount_paid=1500, amount_due=0, write_off_amount=3500
+        )
+        event = self.deliver("invoice_updated", MAR_1, invoice=written)
+        self.assertEqual(event.state, "needs_mapping")
+        self.assertEqual(
+            (event.missing_mapping_id.kind, event.missing_mapping_id.external_key),
+            ("account", "write_off"),
+        )
+        bad_debt = self.company_data["default_account_expense"]
+        event.missing_mapping_id.target_ref = f"account.account,{bad_debt.id}"
+        event.missing_mapping_id.action_approve()
+        self.env["saas.event"].process_pending(system_ids=self.chargebee.ids)
+        self.assertDone(event)
+        entry = self.cb_bound("account.move", "1001:write_off")
+        self.assertEqual((move.amount_residual, move.payment_state), (0.0, "paid"))
+        expense = entry.line_ids.filtered(lambda line: line.account_id == bad_debt)
+        self.assertEqual((entry.state, expense.balance), ("posted", 35.0))
+        note = resource(
+            "credit_note",
+            id="cn_write_off",
+            type="adjustment",
+            status="adjusted",
+            reason_code="write_off",
+            create_reason_code="Write Off",
+            reference_invoice_id="1001",
+            total=3500,
+            allocations=[{"allocated_amount": 3500, "invoice_id": "1001"}],
+        )
+        again = self.deliver("credit_note_created", MAR_1, credit_note=note)
+        self.assertEqual(again.state, "ignored")
+        self.assertFalse(self.cb_bound("account.move", "cn_write_off"))
+        self.assertEqual(move.amount_residual, 0.0)
+
     def test_scheduled_cancellation_and_its_removal(self):
         self.assertDone(self.deliver("subscription_created", JAN_1, subscription=self.sub(1)))
         subscription = self.subscription()

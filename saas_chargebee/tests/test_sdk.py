@@ -286,9 +286,10 @@ class TestChargebeeSdk(ChargebeeCase):
         self.assertIn("/api/v2/coupons/ten_pct", self.paths())
         self.assertIn("/api/v2/coupons/five_off", self.paths())
         subscription = self.cb_bound("saas.subscription", "cb_sub_acme")
-        # 2 x 25.00, less 10%, less 5.00 a month: 40.00.
-        self.assertEqual(subscription.mrr, 40.0)
-        self.assertEqual(subscription.movement_ids.mapped("delta"), [40.0])
+        # 2 x 25.00, less 5.00, then less 10% (Chargebee applies the invoice's
+        # fixed amounts before its percentages): 40.50 a month.
+        self.assertEqual(subscription.mrr, 40.5)
+        self.assertEqual(subscription.movement_ids.mapped("delta"), [40.5])
         self.assertFalse(event.attempt_ids.notes)
         # The drift check counts the coupons the same way: nothing to repair ...
         self.assertEqual(self.chargebee._chargebee_drift_check(), [])

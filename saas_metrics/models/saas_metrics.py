@@ -188,7 +188,8 @@ class SaasMetrics(models.AbstractModel):
     @api.model
     def _aging_at(self, day, companies):
         """``{(company_id, bucket): amount due}`` of the receivables of posted
-        customer documents as they stood at the end of ``day``: each journal
+        customer documents and payments (a payment not applied is a customer
+        credit) as they stood at the end of ``day``: each journal
         item's balance less what was reconciled with it by then (a partial
         reconciliation counts from its ``max_date``), aged against ``day``."""
         cr = self.env.cr
@@ -203,7 +204,8 @@ class SaasMetrics(models.AbstractModel):
                  JOIN account_move am ON am.id = aml.move_id
                  JOIN account_account aa ON aa.id = aml.account_id
                 WHERE aa.account_type = 'asset_receivable' AND am.state = 'posted'
-                  AND am.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
+                  AND (am.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
+                       OR am.origin_payment_id IS NOT NULL)
                   AND aml.date <= %(day)s AND aml.company_id = ANY(%(companies)s)""",
             {"day": day, "companies": companies.ids},
         )

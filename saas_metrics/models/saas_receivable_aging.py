@@ -6,7 +6,9 @@ from ..lib.metrics import AGING_BUCKETS
 
 class SaasReceivableAging(models.Model):
     """Open receivables of posted customer documents by days past due, as of
-    today (a PostgreSQL view over the journal items)."""
+    today (a PostgreSQL view over the journal items). A payment not applied to
+    an invoice is a customer credit: a negative row, aged from its date, as
+    the receivables that the DSO reads count it."""
 
     _name = "saas.receivable.aging"
     _description = "Receivables Aging"
@@ -56,7 +58,8 @@ class SaasReceivableAging(models.Model):
                   JOIN account_account aa ON aa.id = aml.account_id
                  WHERE aa.account_type = 'asset_receivable'
                    AND am.state = 'posted'
-                   AND am.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
+                   AND (am.move_type IN ('out_invoice', 'out_refund', 'out_receipt')
+                        OR am.origin_payment_id IS NOT NULL)
                    AND NOT aml.reconciled
                    AND aml.amount_residual != 0
             ), bucketed AS (

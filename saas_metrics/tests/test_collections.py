@@ -63,7 +63,7 @@ class TestCollections(MetricsCommon):
             "customer_id": customer,
             "currency": self.currency.name,
             "amount": amount,
-            "invoice_ids": [inv_id],
+            "invoice_ids": [inv_id] if inv_id else [],
             "date": str(day),
         }
         self.assertDone(self.emit("payment.succeeded", data, occurred_at=f"{day}T09:00:00Z"))
@@ -121,6 +121,25 @@ class TestCollections(MetricsCommon):
         self.assertEqual(
             (action["res_model"], action["res_id"]), ("account.move", rows[0].move_id.id)
         )
+
+    def test_unapplied_payment_is_a_customer_credit_in_the_aging(self):
+        """A payment the source did not link to its invoice (Stripe's current
+        shape without ``invoice_payment.paid``) is a customer credit: the
+        aging nets it with the open invoice, as the DSO's receivables do,
+        never an open invoice beside a silent payment."""
+        today = self.today
+        invoice = self.invoice("in_u", "150.00", today + timedelta(days=10))
+        self.pay("pay_u", None, "150.00", today - timedelta(days=2))
+        Aging = self.env["saas.receivable.aging"]
+        rows = Aging.search([("company_id", "=", self.company.id)])
+        self.assertEqual(len(rows), 2)
+        credit = rows.filtered(lambda row: row.move_id != invoice)
+        self.assertEqual(to_decimal(credit.amount_residual), D(-150))
+        self.assertEqual(credit.partner_id, self.partner)
+        self.assertEqual(to_decimal(sum(rows.mapped("amount_residual"))), D(0))
+        summary = self.env["saas.metrics"]._collections_summary(self.company, self.currency)
+        self.assertEqual(summary["total_due"], D(0))
+        self.assertEqual(summary["receivables"], D(0))
 
     def test_dso_of_a_month(self):
         june = date(2026, 6, 1)

@@ -642,6 +642,20 @@ def translate_credit_note_voided(translation):
 
 
 # ------------------------------------------------------------------- disputes
+def _dispute_transactions(dispute):
+    """The dispute's balance transactions (the funds withdrawn, then any
+    reinstated), each with the fee Stripe took (negative when it returns it)."""
+    return [
+        {
+            "id": txn["id"],
+            "amount": to_major(txn.get("amount") or 0, txn.get("currency")),
+            "fee": to_major(txn.get("fee") or 0, txn.get("currency")),
+        }
+        for txn in dispute.get("balance_transactions") or []
+        if isinstance(txn, dict) and txn.get("id")
+    ]
+
+
 def translate_dispute(translation):
     """Disputes have no canonical type: a native message for saas_stripe's own
     handler (funds withdrawn, then won back or lost)."""
@@ -654,6 +668,7 @@ def translate_dispute(translation):
         "amount": to_major(dispute.get("amount") or 0, dispute.get("currency")),
         "reason": dispute.get("reason") or "",
         "status": dispute.get("status") or "",
+        "balance_transactions": _dispute_transactions(dispute),
     }
     kind = (
         "stripe.dispute.opened"

@@ -21,6 +21,9 @@ from ..lib.payouts import lookback_start
 from ..services.adapter import normalize_stripe_event
 from .stripe_sync import as_dict
 
+# The one event of Stripe's current API shape that links a payment to its invoice.
+INVOICE_PAYMENT = "invoice_payment.paid"
+
 UTC = timezone.utc  # datetime.UTC is Python 3.11+; the suite runs on 3.10
 
 _logger = logging.getLogger(__name__)
@@ -58,6 +61,13 @@ class SaasSystem(models.Model):
     stripe_webhook_url = fields.Char(compute="_compute_stripe_webhook_url", string="Webhook URL")
     stripe_payout_count = fields.Integer(compute="_compute_stripe_payout_count")
     stripe_last_payout_sync = fields.Datetime(readonly=True)
+    stripe_invoice_payment_missing = fields.Boolean(
+        compute="_compute_stripe_invoice_payment_missing",
+        string="No invoice_payment.paid received",
+        help="No invoice_payment.paid event has been received from this Stripe account: "
+        "in Stripe's current API shape only that event (or the secret key) tells which "
+        "payment paid an invoice.",
+    )
 
     def _saas_has_adapter(self):
         return self.kind == "stripe" or super()._saas_has_adapter()
@@ -85,6 +95,24 @@ class SaasSystem(models.Model):
     @api.depends("code", "kind")
     def _compute_stripe_webhook_url(self):
         self._fill_webhook_urls("stripe_webhook_url", "stripe")
+
+    def _compute_stripe_invoice_payment_missing(self):
+        """True for a Stripe system that has received no ``invoice_payment.paid``."""
+        stripe_systems = self.filtered(lambda system: system.kind == "stripe" and system.id)
+        groups = (
+            self.env["saas.event"]
+            .sudo()
+            ._read_group(
+                [("system_id", "in", stripe_systems.ids), ("event_type", "=", INVOICE_PAYMENT)],
+                ["system_id"],
+                ["__count"],
+            )
+        )
+        received = {system.id for system, _count in groups}
+        for system in self:
+            system.stripe_invoice_payment_missing = (
+                system in stripe_systems and system.id not in received
+            )
 
     def _compute_stripe_payout_count(self):
         groups = self.env["saas.stripe.payout"]._read_group(

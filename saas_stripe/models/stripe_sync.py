@@ -52,6 +52,24 @@ class SaasSystem(models.Model):
         except stripe.InvalidRequestError:
             return None
 
+    def _stripe_invoice_payments(self, invoice_id):
+        """The InvoicePayments of an invoice (``GET /v1/invoice_payments?invoice=``),
+        as dicts: where the current API shape says which payment paid it.
+        [] without a key or when Stripe knows no such invoice."""
+        self.ensure_one()
+        client = self._stripe_client()
+        if not client or not invoice_id:
+            return []
+        try:
+            response = self._stripe_call(
+                lambda: client.raw_request(
+                    "get", "/v1/invoice_payments", invoice=invoice_id, limit=100
+                )
+            )
+        except stripe.InvalidRequestError:
+            return []
+        return as_dict(client.deserialize(response, api_mode="V1")).get("data") or []
+
     def _stripe_subscriptions(self):
         client = self._stripe_client()
         if not client:

@@ -97,6 +97,32 @@ class CurrentState:
                 result.append(invoice_issued(translation, invoice))
         return result
 
+    def invoice_payments(self, messages):
+        """A paid invoice of the current shape names no payment: its
+        InvoicePayments are read, so the payment is applied to it even when
+        ``invoice_payment.paid`` is not among the webhook's events."""
+        invoice = (self.payload.get("data") or {}).get("object") or {}
+        if (
+            self.payload.get("type") not in ("invoice.paid", "invoice.payment_succeeded")
+            or invoice.get("status") != "paid"
+            or not invoice.get("amount_paid")
+            or any(message.get("type") == "payment.succeeded" for message in messages)
+        ):
+            return []
+        result = []
+        for payment in self.system._stripe_invoice_payments(invoice["id"]):
+            if payment.get("status") != "paid":
+                continue
+            event = self.synthetic("invoice_payment.paid", payment, f"payment:{payment['id']}")
+            for message in translate(event, self.plan_key):
+                if message.get("type") == "payment.succeeded":
+                    # The InvoicePayment names no customer: the invoice's.
+                    message["data"]["customer_id"] = message["data"].get("customer_id") or (
+                        _object_id(invoice.get("customer"))
+                    )
+                    result.append(message)
+        return result
+
     def refund_payment(self, message):
         """A refund may name the charge of a payment booked under its payment intent."""
         if message.get("type") != "refund.issued":
@@ -168,7 +194,11 @@ class CurrentState:
             result += self.invoices(message)
             current = self.subscription(message)
             result += current if current is not None else [message]
-        return result
+        return result + self.invoice_payments(messages)
+
+
+def _object_id(value):
+    return value.get("id") if isinstance(value, dict) else value
 
 
 def _customer_from_invoices(env, system, messages):

@@ -1,6 +1,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Disputes: the withdrawn funds become a contra entry and a collections
-activity; a won dispute reverses the entry, a lost one keeps it."""
+activity; a won dispute reverses the entry, a lost one keeps it. Stripe's
+dispute fee (the ``fee`` of the dispute's balance transactions) goes to the
+system's fee account (the ``gateway_fee`` account mapping); at the close,
+the fee Stripe finally keeps or returns is booked by what its balance
+transactions say."""
+
+from decimal import Decimal
+
+from odoo import Command
 
 from odoo.addons.saas_subscription.services.context import EventContext
 from odoo.addons.saas_sync.exceptions import DependencyError, MappingError
@@ -16,11 +24,65 @@ def _disputed_payment(ctx):
     )
 
 
-def _dispute_account(ctx):
-    mapping = ctx.env["saas.mapping"]._find_approved(ctx.system, "account", "dispute")
+def _account(ctx, key):
+    mapping = ctx.env["saas.mapping"]._find_approved(ctx.system, "account", key)
     if not mapping or not mapping.target_ref:
-        raise MappingError("account", "dispute", ctx.system)
+        raise MappingError("account", key, ctx.system)
     return mapping.target_ref
+
+
+def _dispute_account(ctx):
+    return _account(ctx, "dispute")
+
+
+def _fee_account(ctx):
+    """Stripe's dispute fee is one of its fees: the system's fee account."""
+    return _account(ctx, "gateway_fee")
+
+
+def _fees(ctx):
+    """What Stripe's balance transactions of the dispute cost in fees, net of
+    any it returned: the dispute fee Stripe keeps."""
+    return sum(
+        (ctx.amount("fee", txn) for txn in ctx.data.get("balance_transactions") or []),
+        Decimal(0),
+    )
+
+
+def _post_entry(ctx, payment, label, parts):
+    """An entry moving ``parts`` (account, amount in the dispute's currency)
+    out of the payment's outstanding account."""
+    currency = ctx.currency()
+    company = payment.company_id
+
+    def line(account, amount):
+        balance = currency._convert(float(amount), company.currency_id, company, ctx.occurred_date)
+        return {
+            "partner_id": payment.partner_id.id,
+            "name": label,
+            "currency_id": currency.id,
+            "account_id": account.id,
+            "amount_currency": float(amount),
+            "balance": balance,
+        }
+
+    lines = [line(account, amount) for account, amount in parts if amount]
+    outstanding = line(payment.outstanding_account_id, -sum(amount for _a, amount in parts))
+    # The outstanding line absorbs the company-currency rounding of the conversions.
+    outstanding["balance"] = company.currency_id.round(-sum(vals["balance"] for vals in lines))
+    move = ctx.env["account.move"].create(
+        {
+            "move_type": "entry",
+            "journal_id": payment.journal_id.id,
+            "date": ctx.occurred_date,
+            "ref": label,
+            "saas_event_id": ctx.event.id,
+            "line_ids": [Command.create(vals) for vals in [*lines, outstanding]],
+        }
+    )
+    move.action_post()
+    ctx.log(move, "create")
+    return move
 
 
 def apply_dispute_opened(env, event, message):
@@ -29,51 +91,17 @@ def apply_dispute_opened(env, event, message):
     if ctx.bound("account.move", dispute_id):
         return ctx.ignored(ctx.env._("Dispute %s is already booked.", dispute_id))
     payment = _disputed_payment(ctx)
-    amount = ctx.amount("amount")
-    currency = ctx.currency()
-    company_amount = currency._convert(
-        float(amount), payment.company_id.currency_id, payment.company_id, ctx.occurred_date
-    )
     label = ctx.env._(
         "Dispute %(id)s on %(payment)s (%(reason)s)",
         id=dispute_id,
         payment=payment.name,
         reason=ctx.data.get("reason") or "-",
     )
-    common = {"partner_id": payment.partner_id.id, "name": label, "currency_id": currency.id}
-    move = ctx.env["account.move"].create(
-        {
-            "move_type": "entry",
-            "journal_id": payment.journal_id.id,
-            "date": ctx.occurred_date,
-            "ref": label,
-            "saas_event_id": ctx.event.id,
-            "line_ids": [
-                (
-                    0,
-                    0,
-                    dict(
-                        common,
-                        account_id=_dispute_account(ctx).id,
-                        debit=company_amount,
-                        amount_currency=float(amount),
-                    ),
-                ),
-                (
-                    0,
-                    0,
-                    dict(
-                        common,
-                        account_id=payment.outstanding_account_id.id,
-                        credit=company_amount,
-                        amount_currency=-float(amount),
-                    ),
-                ),
-            ],
-        }
-    )
-    move.action_post()
-    ctx.log(move, "create")
+    parts = [(_dispute_account(ctx), ctx.amount("amount"))]
+    fee = _fees(ctx)
+    if fee:
+        parts.append((_fee_account(ctx), fee))
+    move = _post_entry(ctx, payment, label, parts)
     ctx.bind(move, dispute_id, source_updated_at=ctx.occurred_at)
     owner = (
         payment.partner_id.user_id
@@ -89,14 +117,50 @@ def apply_dispute_opened(env, event, message):
     return ctx.result()
 
 
+def _booked_fee(ctx, move, payment):
+    """The fee the dispute's entry booked: what left the outstanding account
+    beyond the disputed amount."""
+    account = payment.outstanding_account_id
+    lines = move.line_ids.filtered(lambda line: line.account_id == account)
+    withdrawn = -sum((Decimal(str(line.amount_currency)) for line in lines), Decimal(0))
+    return withdrawn - ctx.amount("amount")
+
+
+def _book_fee_change(ctx, payment, fee):
+    """The dispute fee Stripe keeps, or returns, at the close of the dispute."""
+    dispute_id = ctx.data["dispute_id"]
+    label = ctx.env._("Dispute fee of %s", dispute_id)
+    fee_move = _post_entry(ctx, payment, label, [(_fee_account(ctx), fee)])
+    ctx.bind(fee_move, f"{dispute_id}:fee", source_updated_at=ctx.occurred_at)
+    return fee_move
+
+
 def apply_dispute_closed(env, event, message):
     ctx = EventContext(env, event, message)
     dispute_id = ctx.data["dispute_id"]
     move = ctx.bound("account.move", dispute_id)
     if not move:
         raise DependencyError(ctx.env._("Dispute %s is not booked yet.", dispute_id))
+    if ctx.bound("account.move", f"{dispute_id}:fee") or move.reversal_move_ids:
+        return ctx.ignored(ctx.env._("Dispute %s is already closed.", dispute_id))
     status = ctx.data.get("status")
-    if status != "won":
+    payment = _disputed_payment(ctx)
+    fee_change = _fees(ctx) - _booked_fee(ctx, move, payment)
+    if status == "won":
+        reversal = move._reverse_moves(
+            [
+                {
+                    "ref": ctx.env._("Dispute %s won", dispute_id),
+                    "saas_event_id": ctx.event.id,
+                    "date": ctx.occurred_date,
+                }
+            ],
+            cancel=True,
+        )
+        ctx.log(reversal, "create")
+        # The reversal returned the fee booked at the opening too.
+        fee_change = _fees(ctx)
+    elif not fee_change:
         return ctx.ignored(
             ctx.env._(
                 "Dispute %(id)s closed %(status)s: the funds stay withdrawn.",
@@ -104,17 +168,6 @@ def apply_dispute_closed(env, event, message):
                 status=status or "-",
             )
         )
-    if move.reversal_move_ids:
-        return ctx.ignored(ctx.env._("Dispute %s is already reversed.", dispute_id))
-    reversal = move._reverse_moves(
-        [
-            {
-                "ref": ctx.env._("Dispute %s won", dispute_id),
-                "saas_event_id": ctx.event.id,
-                "date": ctx.occurred_date,
-            }
-        ],
-        cancel=True,
-    )
-    ctx.log(reversal, "create")
+    if fee_change:
+        _book_fee_change(ctx, payment, fee_change)
     return ctx.result()

@@ -388,6 +388,122 @@ class TestStripeTranslation(StripeCase):
         )
         self.assertEqual(lost.state, "ignored")
 
+    def _map_account(self, key, account):
+        mapping = self.env["saas.mapping"].create(
+            {
+                "system_id": self.stripe.id,
+                "kind": "account",
+                "external_key": key,
+                "target_ref": f"account.account,{account.id}",
+            }
+        )
+        mapping.action_approve()
+
+    def _disputed_charge(self, intent):
+        charge = stripe_fixture(
+            "charge",
+            id=f"ch_{intent}",
+            customer=CUSTOMER,
+            invoice=None,
+            amount=3000,
+            amount_captured=3000,
+            payment_intent=intent,
+        )
+        self.assertDone(self.deliver("charge.succeeded", charge))
+        return charge
+
+    def _dispute(self, intent, *transactions):
+        """A 30.00 dispute on ``intent`` with Stripe's balance transactions
+        (amount, fee in cents): Stripe's dispute fee is 15.00 in the US."""
+        return stripe_fixture(
+            "dispute",
+            id=f"dp_{intent}",
+            charge=f"ch_{intent}",
+            payment_intent=intent,
+            amount=3000,
+            currency="usd",
+            reason="fraudulent",
+            status="needs_response",
+            balance_transactions=[
+                {
+                    "id": f"txn_{intent}_{index}",
+                    "object": "balance_transaction",
+                    "amount": amount,
+                    "fee": fee,
+                    "net": amount - fee,
+                    "currency": "usd",
+                    "type": "adjustment",
+                    "reporting_category": "dispute" if amount < 0 else "dispute_reversal",
+                }
+                for index, (amount, fee) in enumerate(transactions)
+            ],
+        )
+
+    def _fee_balance(self, dispute_id):
+        moves = self.bound("account.move", dispute_id)
+        moves |= moves.reversal_move_ids | self.bound("account.move", f"{dispute_id}:fee")
+        lines = moves.filtered(lambda move: move.state == "posted").line_ids
+        return sum(
+            lines.filtered(lambda line: line.account_id == self.fee_account).mapped("balance")
+        )
+
+    def test_dispute_fee_goes_to_the_fee_account(self):
+        """Stripe takes its dispute fee with the disputed amount (balance
+        transaction fee 1500, net -4500): the fee is an expense on the fee
+        account, never part of the dispute's contra amount. Won, the fee comes
+        back only when Stripe's reinstatement transaction returns it."""
+        self.given_customer()
+        self.fee_account = self.company_data["default_account_expense"]
+        self._map_account("gateway_fee", self.fee_account)
+        dispute_account = self.company_data["default_account_receivable"]
+        self._map_account("dispute", dispute_account)
+        withdrawn = (-3000, 1500)
+        cases = [
+            # (intent, close status, reinstatement transaction, fee Stripe keeps)
+            ("pi_fee_lost", "lost", None, 15.0),
+            ("pi_fee_kept", "won", (3000, 0), 15.0),
+            ("pi_fee_returned", "won", (3000, -1500), 0.0),
+        ]
+        for intent, status, reinstated, kept in cases:
+            with self.subTest(intent=intent):
+                self._disputed_charge(intent)
+                payment = self.bound("account.payment", intent)
+                dispute = self._dispute(intent, withdrawn)
+                self.assertDone(self.deliver("charge.dispute.created", dispute))
+                contra = self.bound("account.move", dispute["id"])
+                by_account = {
+                    account: sum(
+                        contra.line_ids.filtered(
+                            lambda line, a=account: line.account_id == a
+                        ).mapped("balance")
+                    )
+                    for account in (dispute_account, self.fee_account)
+                }
+                self.assertEqual(by_account, {dispute_account: 30.0, self.fee_account: 15.0})
+                outstanding = contra.line_ids.filtered(
+                    lambda line, p=payment: line.account_id == p.outstanding_account_id
+                )
+                self.assertEqual(outstanding.balance, -45.0)  # Stripe's net of the transaction
+                closed = dict(dispute, status=status)
+                if reinstated:
+                    closed = self._dispute(intent, withdrawn, reinstated)
+                    closed["status"] = status
+                self.deliver(
+                    "charge.dispute.closed",
+                    closed,
+                    event_id=f"evt_closed_{intent}",
+                    created=1767398400,
+                )
+                self.assertEqual(self._fee_balance(dispute["id"]), kept)
+                again = self.deliver(
+                    "charge.dispute.closed",
+                    closed,
+                    event_id=f"evt_closed_again_{intent}",
+                    created=1767398500,
+                )
+                self.assertEqual(again.state, "ignored")
+                self.assertEqual(self._fee_balance(dispute["id"]), kept)
+
 
 @tagged("post_install", "-at_install")
 class TestStripeOutOfOrder(StripeCase):
@@ -854,3 +970,140 @@ class TestStripeDiscountIds(StripeCase):
         self.assertEqual(subscription.state, "paused")
         self.assertEqual(self.api.requests[-1][0], "/v1/subscriptions/sub_ids")
         self.assertEqual(subscription.line_ids.discount_amount, 10.0)
+
+
+class _InvoicePaymentsApi(BaseHTTPRequestHandler):
+    """A local stand-in for Stripe's ``GET /v1/invoice_payments?invoice=``
+    (localstripe has no InvoicePayments): answers the server's
+    ``payments`` of that invoice, and records the requests."""
+
+    def do_GET(self):
+        url = urlsplit(self.path)
+        query = parse_qs(url.query)
+        self.server.requests.append((url.path, query))
+        if url.path != "/v1/invoice_payments":
+            self._answer(404, {"error": {"type": "invalid_request_error"}})
+            return
+        invoice_id = (query.get("invoice") or [""])[0]
+        data = self.server.payments.get(invoice_id, [])
+        self._answer(200, {"object": "list", "url": url.path, "has_more": False, "data": data})
+
+    _answer = _SubscriptionsApi._answer
+
+    def log_message(self, *_args):
+        pass
+
+
+@tagged("post_install", "-at_install")
+class TestStripeInvoicePayments(StripeCase):
+    """A paid invoice of Stripe's current shape names no payment: with the
+    secret key, its InvoicePayments are read so the payment pays it even when
+    ``invoice_payment.paid`` is not among the webhook's events (issue 20)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.api = ThreadingHTTPServer(("127.0.0.1", 0), _InvoicePaymentsApi)
+        cls.api.requests, cls.api.payments = [], {}
+        threading.Thread(target=cls.api.serve_forever, daemon=True).start()
+        cls.addClassCleanup(cls.api.server_close)
+        cls.addClassCleanup(cls.api.shutdown)
+
+    def setUp(self):
+        super().setUp()
+        self.api.requests.clear()
+
+    def with_key(self):
+        self.stripe.write(
+            {
+                "stripe_api_key": "sk_test_local",
+                "stripe_api_base": f"http://127.0.0.1:{self.api.server_address[1]}",
+            }
+        )
+
+    def paid_invoice(self, tag, amount=1500):
+        """Stripe's charge and paid invoice of the current shape, and its
+        InvoicePayment as ``GET /v1/invoice_payments`` lists it."""
+        invoice = self.open_invoice(
+            f"in_{tag}", amount, number=f"INV-{tag}", status="paid", amount_paid=amount
+        )
+        charge = stripe_fixture(
+            "charge",
+            id=f"ch_{tag}",
+            customer=CUSTOMER,
+            payment_intent=f"pi_{tag}",
+            invoice=None,
+            amount=amount,
+            amount_captured=amount,
+            captured=True,
+            currency="usd",
+            created=1767312000,
+        )
+        self.api.payments[invoice["id"]] = [
+            stripe_fixture(
+                "invoice_payment",
+                id=f"inpay_{tag}",
+                invoice=invoice["id"],
+                amount_paid=amount,
+                currency="usd",
+                status="paid",
+                payment={"type": "payment_intent", "payment_intent": f"pi_{tag}"},
+            )
+        ]
+        return invoice, charge
+
+    def test_invoice_payments_are_read_with_the_key(self):
+        self.with_key()
+        self.given_customer()
+        invoice, charge = self.paid_invoice("k1")
+        self.assertDone(self.deliver("charge.succeeded", charge))
+        self.assertDone(self.deliver("invoice.paid", invoice))
+        move = self.bound("account.move", "in_k1")
+        payment = self.bound("account.payment", "pi_k1")
+        self.assertEqual((move.payment_state, move.amount_residual), ("paid", 0.0))
+        self.assertEqual(self.bound("account.payment", "ch_k1"), payment)
+        self.assertEqual(self.bound("account.payment", "inpay_k1"), payment)
+        receivable = payment.move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertEqual(receivable.amount_residual, 0.0, "no customer credit")
+        self.assertIn(
+            ("/v1/invoice_payments", {"invoice": ["in_k1"], "limit": ["100"]}),
+            [(path, query) for path, query in self.api.requests],
+        )
+        # The other order: the invoice first books the payment, its charge resolves to it.
+        invoice, charge = self.paid_invoice("k2")
+        self.assertDone(self.deliver("invoice.payment_succeeded", invoice))
+        self.deliver("charge.succeeded", charge)
+        move = self.bound("account.move", "in_k2")
+        self.assertEqual((move.payment_state, move.amount_residual), ("paid", 0.0))
+        self.assertEqual(
+            self.bound("account.payment", "ch_k2"), self.bound("account.payment", "pi_k2")
+        )
+
+    def test_without_the_key_the_payment_stays_a_customer_credit(self):
+        self.given_customer()
+        invoice, charge = self.paid_invoice("n1")
+        self.assertDone(self.deliver("charge.succeeded", charge))
+        self.assertDone(self.deliver("invoice.paid", invoice))
+        move = self.bound("account.move", "in_n1")
+        self.assertEqual(move.amount_residual, 15.0)
+        receivable = self.bound("account.payment", "pi_n1").move_id.line_ids.filtered(
+            lambda line: line.account_id.account_type == "asset_receivable"
+        )
+        self.assertEqual(receivable.amount_residual, -15.0)  # a customer credit, not lost
+        self.assertFalse(self.api.requests, "no key: Stripe is not called")
+
+    def test_the_form_warns_until_invoice_payment_events_arrive(self):
+        self.assertTrue(self.stripe.stripe_invoice_payment_missing)
+        self.assertFalse(self.system.stripe_invoice_payment_missing, "not a Stripe system")
+        arch = self.env["saas.system"].get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn("stripe_invoice_payment_missing", arch)
+        self.given_customer()
+        invoice, _charge = self.paid_invoice("w1")
+        self.assertDone(self.deliver("invoice.finalized", dict(invoice, status="open")))
+        self.assertTrue(self.stripe.stripe_invoice_payment_missing)
+        [payment] = self.api.payments[invoice["id"]]
+        self.deliver("invoice_payment.paid", payment)
+        self.stripe.invalidate_recordset(["stripe_invoice_payment_missing"])
+        self.assertFalse(self.stripe.stripe_invoice_payment_missing)

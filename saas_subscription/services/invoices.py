@@ -360,8 +360,81 @@ def apply_credit_note(env, event, message):
         )
     else:
         refund = _full_credit_note(ctx, invoice, external_id)
-    reconcile(invoice.line_ids | refund.line_ids)
+    allocations = ctx.data.get("allocations")
+    if allocations:
+        allocate_credit_note(ctx, refund, allocations)
+    else:
+        reconcile(invoice.line_ids | refund.line_ids)
     return ctx.result()
+
+
+def _receivable(move):
+    return move.line_ids.filtered(lambda line: line.account_id.account_type == RECEIVABLE)
+
+
+def _allocated(credit_note, invoice):
+    """What ``credit_note`` already settles on ``invoice`` (document currency)."""
+    partials = _receivable(credit_note).matched_debit_ids.filtered(
+        lambda partial: partial.debit_move_id.move_id == invoice
+    )
+    return sum((to_decimal(p.credit_amount_currency) for p in partials), ZERO)
+
+
+def _settle_part(ctx, credit_note, invoice, amount):
+    """Reconcile ``amount`` of the credit note with the invoice: Odoo's own
+    reconciliation when it is all either can settle, else a partial of
+    exactly that amount (Odoo would settle as much as both allow)."""
+    currency = credit_note.currency_id
+    note_line = _receivable(credit_note).filtered(lambda line: not line.reconciled)
+    invoice_line = _receivable(invoice).filtered(lambda line: not line.reconciled)
+    open_amount = min(
+        [to_decimal(-line.amount_residual_currency) for line in note_line]
+        + [to_decimal(line.amount_residual_currency) for line in invoice_line]
+        or [ZERO]
+    )
+    if len(note_line) != 1 or len(invoice_line) != 1 or amount > open_amount:
+        raise EventValidationError(
+            ctx.env._(
+                "Credit note %(note)s allocates %(amount)s to invoice %(invoice)s, which "
+                "leaves only %(open)s to settle between them.",
+                note=credit_note.name,
+                amount=amount,
+                invoice=invoice.name,
+                open=open_amount,
+            )
+        )
+    if not currency.compare_amounts(float(amount), float(open_amount)):
+        (note_line | invoice_line).reconcile()
+        return
+    company_currency = credit_note.company_id.currency_id
+    balance = company_currency.round(
+        invoice_line.amount_residual * float(amount) / invoice_line.amount_residual_currency
+    )
+    ctx.env["account.partial.reconcile"].create(
+        {
+            "debit_move_id": invoice_line.id,
+            "credit_move_id": note_line.id,
+            "amount": balance,
+            "debit_amount_currency": float(amount),
+            "credit_amount_currency": float(amount),
+        }
+    )
+
+
+def allocate_credit_note(ctx, credit_note, allocations):
+    """Reconcile a credit note with each invoice it is allocated to, for the
+    amount the source allocated (``allocations``: ``invoice_id`` and
+    ``amount``); an allocation already applied is not applied twice."""
+    if not isinstance(allocations, list) or not all(
+        isinstance(allocation, dict) and allocation.get("invoice_id") for allocation in allocations
+    ):
+        raise EventValidationError(ctx.env._("data.allocations is a list of {invoice_id, amount}."))
+    for allocation in allocations:
+        invoice = ctx.require("account.move", allocation["invoice_id"], ctx.env._("Invoice"))
+        amount = ctx.amount("amount", allocation) - _allocated(credit_note, invoice)
+        if amount > 0:
+            _settle_part(ctx, credit_note, invoice, amount)
+            ctx.log(invoice, "write")
 
 
 def _full_credit_note(ctx, invoice, external_id):

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Chargebee events -> canonical events, without a database."""
 
+from decimal import Decimal
+
 import pytest
 
 from odoo.addons.saas_chargebee.lib.amounts import exponent, to_major
@@ -149,10 +151,11 @@ def test_subscription_coupons_are_discounts():
     )
     message = only(translate(event))
     data = message["data"]
-    # 10% then 20%: 28% of the whole subscription (Chargebee applies them in turn).
-    assert (data["discount_percent"], data["discount_amount"]) == ("28", "5.00")
-    assert "discount_percent" not in data["items"][0]
-    assert data["items"][1]["discount_percent"] == "50"
+    # Chargebee's order: 50% off the seats (10.00 -> 5.00), then 5.00 off the
+    # invoice (shared 50:5), then 10% and 20% in turn: 55.00 -> 50.00 -> 36.00,
+    # so 24.00 off in all (17.27 on the plan, 6.73 on the seats).
+    assert "discount_percent" not in data and "discount_amount" not in data
+    assert [item["discount_amount"] for item in data["items"]] == ["17.27", "6.73"]
     assert message["notes"] == [
         "Chargebee coupon lost of subscription cb_sub_acme could not be read (the event does "
         "not carry it, and there is no API key or Chargebee has no such coupon): the MRR "
@@ -167,7 +170,7 @@ def test_subscription_coupons_are_discounts():
 
     bare = chargebee_event("subscription_changed", JAN_1, subscription=sub)
     message = only(translate(bare, coupon_of=coupon_of))
-    assert message["data"]["discount_percent"] == "100"
+    assert [item["discount_amount"] for item in message["data"]["items"]] == ["50.00", "10.00"]
     assert asked == [entry["coupon_id"] for entry in sub["coupons"]]
     assert len(message["notes"]) == 7  # the others could not be read
 
@@ -410,3 +413,194 @@ def test_minor_units():
     assert to_major(1234, "KWD") == "1.234"
     assert to_major(1999, "USD") == "19.99"
     assert to_major(None, "USD") is None
+
+
+def test_business_entity_of_the_resources_is_the_entity():
+    """Sites with several business entities name one on every resource."""
+    sub = resource("subscription", business_entity_id="acme-eu")
+    message = only(translate(chargebee_event("subscription_created", JAN_1, subscription=sub)))
+    assert message["entity"] == "acme-eu"
+    plain = only(
+        translate(chargebee_event("customer_created", JAN_1, customer=resource("customer")))
+    )
+    assert "entity" not in plain
+
+
+def test_credit_note_allocations():
+    """Chargebee's ``allocations`` (minor units) name the invoices a note settles."""
+    allocations = [
+        {"allocated_amount": 2000, "invoice_id": "1002"},
+        {"allocated_amount": 1000, "invoice_id": "1003"},
+    ]
+    note = resource("credit_note", allocations=allocations)
+    issued = only(translate(chargebee_event("credit_note_created", credit_note=note)))
+    expected = [
+        {"invoice_id": "1002", "amount": "20.00"},
+        {"invoice_id": "1003", "amount": "10.00"},
+    ]
+    assert issued["data"]["allocations"] == expected
+    plain = only(
+        translate(chargebee_event("credit_note_created", credit_note=resource("credit_note")))
+    )
+    assert "allocations" not in plain["data"]
+    [updated] = translate(chargebee_event("credit_note_updated", credit_note=note))
+    assert (updated["type"], updated["native"]) == ("chargebee.credit_note.allocated", True)
+    assert updated["data"] == {"credit_note_id": "cb_cn_1", "allocations": expected}
+    [none] = translate(chargebee_event("credit_note_updated", credit_note=resource("credit_note")))
+    assert none["ignore_reason"] == "The credit note is allocated to no invoice."
+
+
+def test_write_off_from_the_invoice_or_its_credit_note():
+    """Chargebee's write-off: the invoice is paid with a ``write_off_amount``,
+    and an adjustment credit note "Write Off" of that amount is created."""
+    invoice = resource("invoice", status="paid", amount_due=0, write_off_amount=3500)
+    [from_invoice] = translate(chargebee_event("invoice_updated", invoice=invoice))
+    note = resource(
+        "credit_note",
+        type="adjustment",
+        reason_code="write_off",
+        create_reason_code="Write Off",
+        reference_invoice_id=invoice["id"],
+        total=3500,
+    )
+    [from_note] = translate(chargebee_event("credit_note_created", credit_note=note))
+    for message in (from_invoice, from_note):
+        assert (message["type"], message["native"]) == ("chargebee.invoice.written_off", True)
+        assert message["data"] == {
+            "invoice_id": invoice["id"],
+            "currency": "USD",
+            "amount": "35.00",
+        }
+    [updated] = translate(chargebee_event("credit_note_updated", credit_note=note))
+    assert "write-off" in updated["ignore_reason"]
+
+
+def test_coupons_apply_in_chargebee_order_per_item_or_per_unit():
+    """Chargebee's API reference, Coupons (product catalog 1.0), "Order of
+    application of coupons": a $200 plan and a $20 addon, a flat $10 coupon
+    on the plan, 1% off the addon, a flat $5 coupon on the invoice:
+    220 -> 210 -> 209.80 -> 204.80."""
+    sub = resource("subscription", billing_period=1, currency_code="USD")
+    sub["subscription_items"] = [
+        {
+            "item_price_id": "pro-USD-Monthly",
+            "item_type": "plan",
+            "quantity": 1,
+            "unit_price": 20000,
+        },
+        {
+            "item_price_id": "seats-USD-Monthly",
+            "item_type": "addon",
+            "quantity": 1,
+            "unit_price": 2000,
+        },
+    ]
+    plan_only = [{"item_type": "plan", "constraint": "all"}]
+    addon_only = [{"item_type": "addon", "constraint": "all"}]
+    coupons = [
+        coupon(
+            "flat10",
+            discount_type="fixed_amount",
+            discount_amount=1000,
+            currency_code="USD",
+            apply_on="each_specified_item",
+            item_constraints=plan_only,
+        ),
+        coupon(
+            "addon1",
+            discount_percentage=1,
+            apply_on="each_specified_item",
+            item_constraints=addon_only,
+        ),
+        coupon("flat5", discount_type="fixed_amount", discount_amount=500, currency_code="USD"),
+    ]
+    sub["coupons"] = [{"coupon_id": c["id"], "object": "coupon"} for c in coupons]
+    data = only(
+        translate(chargebee_event("subscription_changed", subscription=sub, coupons=coupons))
+    )["data"]
+    offs = [Decimal(item["discount_amount"]) for item in data["items"]]
+    assert Decimal("220.00") - sum(offs) == Decimal("204.80")
+    # A percentage on the invoice applies after its fixed amount (220 - 5 = 215,
+    # then 10% off: 193.50), not before (198.00 - 5 = 193.00).
+    sub["coupons"] = [{"coupon_id": "flat5"}, {"coupon_id": "ten"}]
+    both = [coupons[2], coupon("ten", discount_percentage=10)]
+    data = only(translate(chargebee_event("subscription_changed", subscription=sub, coupons=both)))[
+        "data"
+    ]
+    assert Decimal("220.00") - sum(Decimal(i["discount_amount"]) for i in data["items"]) == Decimal(
+        "193.50"
+    )
+    # A fixed amount on each unit of the item (apply_discount_on
+    # plans_with_quantity: "each unit of the specified items") is taken per
+    # seat; otherwise once per item.
+    sub["subscription_items"] = [
+        {
+            "item_price_id": "seats-USD-Monthly",
+            "item_type": "plan",
+            "quantity": 3,
+            "unit_price": 1000,
+        }
+    ]
+    for apply_discount_on, expected in (("plans_with_quantity", "6.00"), ("plans", "2.00")):
+        per_seat = coupon(
+            "two_off",
+            discount_type="fixed_amount",
+            discount_amount=200,
+            currency_code="USD",
+            apply_on="each_specified_item",
+            item_constraints=plan_only,
+            apply_discount_on=apply_discount_on,
+        )
+        sub["coupons"] = [{"coupon_id": "two_off"}]
+        data = only(
+            translate(chargebee_event("subscription_changed", subscription=sub, coupon=per_seat))
+        )["data"]
+        assert data["items"][0]["discount_amount"] == expected
+
+
+def test_subscription_discounts_apply_after_the_coupons_of_their_kind():
+    """Chargebee's API reference, Coupons, "Order of application of coupons
+    and discounts": a $200 plan, a $20 addon, a flat $5 invoice discount, 1%
+    off the addon (coupon), a flat $2 coupon on the invoice: 220 -> 219.98 ->
+    217.98 -> 212.98 (the page's "1%" takes 0.02 off $20, so its subtotals
+    are those of 0.1%: the test follows the subtotals)."""
+    sub = resource("subscription", billing_period=1, currency_code="USD")
+    sub["subscription_items"] = [
+        {
+            "item_price_id": "pro-USD-Monthly",
+            "item_type": "plan",
+            "quantity": 1,
+            "unit_price": 20000,
+        },
+        {
+            "item_price_id": "seats-USD-Monthly",
+            "item_type": "addon",
+            "quantity": 1,
+            "unit_price": 2000,
+        },
+    ]
+    coupons = [
+        coupon(
+            "addon1",
+            discount_percentage=0.1,
+            apply_on="each_specified_item",
+            item_constraints=[{"item_type": "addon", "constraint": "all"}],
+        ),
+        coupon("flat2", discount_type="fixed_amount", discount_amount=200, currency_code="USD"),
+    ]
+    sub["coupons"] = [{"coupon_id": c["id"]} for c in coupons]
+    sub["discounts"] = [
+        {
+            "id": "disc_flat5",
+            "type": "fixed_amount",
+            "amount": 500,
+            "currency_code": "USD",
+            "apply_on": "invoice_amount",
+            "duration_type": "forever",
+        }
+    ]
+    data = only(
+        translate(chargebee_event("subscription_changed", subscription=sub, coupons=coupons))
+    )["data"]
+    offs = sum(Decimal(item["discount_amount"]) for item in data["items"])
+    assert Decimal("220.00") - offs == Decimal("212.98")
