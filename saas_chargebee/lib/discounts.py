@@ -22,7 +22,8 @@ each line item as its ``discount_amount``).
 
 :func:`item_amounts_off` returns, per item, the amount off of one billing
 period: the canonical ``discount_amount`` of the item, so that unit price x
-quantity less it is what Chargebee charges.
+quantity less it is what Chargebee charges. :func:`coupon_applies_to` says
+which items an ``each_specified_item`` coupon applies to.
 """
 
 from decimal import ROUND_HALF_UP, Decimal
@@ -50,6 +51,73 @@ def fixed_off(coupon, quantity, currency):
 
 def percent_left(coupon):
     return (HUNDRED - Decimal(str(coupon.get("discount_percentage") or 0))) / HUNDRED
+
+
+def _selects(values, value):
+    """Whether a criteria list (``currencies``, ``item_family_ids``,
+    ``item_price_periods``) selects ``value``: an empty list selects all."""
+    if not values:
+        return True
+    return value is not None and value.lower() in {str(v).lower() for v in values}
+
+
+def _period_labels(period, unit):
+    """The ways a criteria names a billing period: ``month``, or with its
+    count (``1 month``, ``1-month``)."""
+    unit = (unit or "month").lower()
+    return {unit, f"{period} {unit}", f"{period}-{unit}"}
+
+
+def _criteria_select(criteria, item, family_of):
+    """Whether one ``item_constraint_criteria`` entry selects ``item``; None
+    when it names item families and the item's family cannot be read."""
+    if not _selects(criteria.get("currencies"), item.get("currency")):
+        return False
+    periods = criteria.get("item_price_periods")
+    labels = _period_labels(item.get("period") or 1, item.get("period_unit"))
+    if periods and not labels & {str(p).lower() for p in periods}:
+        return False
+    if not criteria.get("item_family_ids"):
+        return True
+    family = family_of(item["item_price_id"]) if family_of else None
+    if family is None:
+        return None
+    return _selects(criteria["item_family_ids"], family)
+
+
+def coupon_applies_to(coupon, item, family_of=None):
+    """Whether an ``each_specified_item`` coupon applies to a subscription
+    item, by its ``item_constraints`` for the item's type (``item_type``):
+    ``all``, ``none``, ``specific`` (``item_price_ids``) or ``criteria``
+    (the coupon's ``item_constraint_criteria`` for that type: every list it
+    fills in, ``item_family_ids``, ``currencies``, ``item_price_periods``,
+    must hold the item's value). ``item``: ``item_type``, ``item_price_id``,
+    ``currency``, ``period``, ``period_unit``; ``family_of(item_price_id)``
+    reads the item family of an item price (None when it cannot). Returns
+    None when the answer depends on a family that cannot be read."""
+    constraints = coupon.get("item_constraints")
+    if not constraints:
+        return True
+    item_type = item.get("item_type") or "plan"
+    for constraint in constraints:
+        if constraint.get("item_type") != item_type:
+            continue
+        kind = constraint.get("constraint")
+        if kind == "all":
+            return True
+        if kind == "specific":
+            return item["item_price_id"] in (constraint.get("item_price_ids") or [])
+        if kind == "criteria":
+            answers = [
+                _criteria_select(criteria, item, family_of)
+                for criteria in coupon.get("item_constraint_criteria") or []
+                if (criteria.get("item_type") or "plan") == item_type
+            ]
+            if any(answers):
+                return True
+            return None if None in answers else False
+        return False
+    return False
 
 
 def item_amounts_off(lines, item_coupons, invoice_coupons, currency):

@@ -36,7 +36,7 @@ import re
 from decimal import Decimal
 
 from .amounts import day, timestamp, to_major
-from .discounts import item_amounts_off
+from .discounts import coupon_applies_to, item_amounts_off
 
 SUBSCRIPTION_STATUS = {
     "future": "trialing",  # starts later: no MRR until it starts
@@ -94,16 +94,23 @@ def embedded_coupons(content):
     }
 
 
+def no_family(_item_price_id):
+    return None
+
+
 class Translation:
     """One Chargebee event being translated. ``coupon_of(coupon_id)`` reads a
     coupon (a dict, or None when it cannot be read); by default from the
-    coupons the event carries."""
+    coupons the event carries. ``family_of(item_price_id)`` reads the item
+    family of an item price (None when it cannot: Chargebee's events do not
+    carry item prices)."""
 
-    def __init__(self, event, plan_key=None, coupon_of=None):
+    def __init__(self, event, plan_key=None, coupon_of=None, family_of=None):
         self.event = event
         self.content = event.get("content") or {}
         self.plan_key = plan_key or default_plan_key
         self.coupon_of = coupon_of or embedded_coupons(self.content).get
+        self.family_of = family_of or no_family
         self.entity = business_entity_of(self.content)
 
     def message(self, event_type, data, suffix="", version=None, notes=None):
@@ -173,29 +180,6 @@ def translate_customer(translation):
 
 
 # -------------------------------------------------------------- subscriptions
-def _item_matches(coupon, item):
-    """Whether an ``each_specified_item`` coupon applies to a subscription item
-    (its ``item_constraints`` by item type: ``all``, ``specific`` item price
-    ids, ``none``); None when its constraint cannot be evaluated here
-    (``criteria``)."""
-    constraints = coupon.get("item_constraints")
-    if not constraints:
-        return True
-    for constraint in constraints:
-        if constraint.get("item_type") != item.get("item_type", "plan"):
-            continue
-        kind = constraint.get("constraint")
-        if kind == "all":
-            return True
-        if kind == "specific":
-            ids = constraint.get("item_price_ids") or []
-            return item["item_price_id"] in ids
-        if kind == "criteria":
-            return None
-        return False
-    return False
-
-
 def _coupon_skip(coupon, entry, currency, at):
     """Why a coupon of a subscription does not reduce its recurring revenue
     (None when it does)."""
@@ -283,13 +267,17 @@ def _unit_amount(item, currency):
     return to_major(item.get("unit_price") or 0, currency)
 
 
-def subscription_items(plan_key, subscription, item_coupons=(), notes=None, whole=()):
+def subscription_items(
+    plan_key, subscription, item_coupons=(), notes=None, whole=(), family_of=None
+):
     """The recurring items (plans and addons) as canonical items, each with
-    the amount off that its ``each_specified_item`` coupons and its share of
-    the ``invoice_amount`` coupons (``whole``) take, in Chargebee's order
-    (see :mod:`.discounts`)."""
+    the amount off that its ``each_specified_item`` coupons (those whose
+    constraints select it, see :func:`.discounts.coupon_applies_to`) and its
+    share of the ``invoice_amount`` coupons (``whole``) take, in Chargebee's
+    order (see :mod:`.discounts`)."""
     currency = subscription.get("currency_code")
     interval = PERIOD_UNITS.get(subscription.get("billing_period_unit") or "month", "month")
+    period = int(subscription.get("billing_period") or 1)
     items, lines, line_coupons = [], [], []
     for item in subscription.get("subscription_items") or []:
         if item.get("item_type", "plan") not in RECURRING_ITEM_TYPES:
@@ -307,12 +295,14 @@ def subscription_items(plan_key, subscription, item_coupons=(), notes=None, whol
         )
         lines.append((Decimal(unit) * Decimal(quantity), Decimal(quantity)))
         applying = []
+        selected = dict(item, currency=currency, period=period, period_unit=interval)
         for coupon in item_coupons:
-            matches = _item_matches(coupon, item)
+            matches = coupon_applies_to(coupon, selected, family_of)
             if matches is None and notes is not None:
                 notes.append(
-                    f"Chargebee coupon {coupon['id']} applies to items by criteria: "
-                    f"the MRR of {item['item_price_id']} leaves it out."
+                    f"Chargebee coupon {coupon['id']} applies to the items of some item "
+                    f"families, and the family of {item['item_price_id']} could not be read "
+                    "(no API key): the MRR of that item leaves the coupon out."
                 )
             elif matches:
                 applying.append(coupon)
@@ -344,7 +334,7 @@ def subscription_data(translation, subscription, with_items=True, at=None):
     if with_items:
         whole, per_item, notes = subscription_coupons(translation, subscription, at)
         data["items"] = subscription_items(
-            translation.plan_key, subscription, per_item, notes, whole
+            translation.plan_key, subscription, per_item, notes, whole, translation.family_of
         )
     return data, notes
 
@@ -700,9 +690,9 @@ CANONICAL_TYPES = {
 }
 
 
-def translate(event, plan_key=None, coupon_of=None):
+def translate(event, plan_key=None, coupon_of=None, family_of=None):
     """The canonical messages a Chargebee event stands for."""
-    translation = Translation(event, plan_key, coupon_of)
+    translation = Translation(event, plan_key, coupon_of, family_of)
     event_type = event.get("event_type")
     translator = EVENT_TYPES.get(event_type)
     if translator is None:

@@ -19,7 +19,7 @@ from odoo.addons.saas_sync.exceptions import TransientError
 
 from ..lib.inbox import chargebee_header
 from ..lib.translate import MRR_STATUSES, SUBSCRIPTION_STATUS, Translation, subscription_data
-from ..services.adapter import DRIFT_SOURCE, coupon_reader
+from ..services.adapter import DRIFT_SOURCE, coupon_reader, family_reader, item_price_reader
 
 _logger = logging.getLogger(__name__)
 
@@ -101,6 +101,7 @@ class SaasSystem(models.Model):
         translation = Translation(
             {"id": sub["id"], "occurred_at": now, "content": {}},
             coupon_of=coupon_of or coupon_reader(self),
+            family_of=family_reader(item_price_reader(self)),
         )
         data, _notes = subscription_data(translation, sub, at=now)
         return status, subscription_mrr(data, currency.decimal_places)

@@ -36,15 +36,40 @@ DRIFT_SOURCE = "odoo_drift_check"
 CREATING_TYPES = ("subscription.activated", "subscription.changed", "subscription.reactivated")
 
 
-def _plan_key(env, system, with_api):
+def item_price_reader(system):
+    """``price_of(item_price_id)``: the item price Chargebee holds (with an
+    API key; read once per id), else None."""
+    prices = {}
+
+    def price_of(item_price_id):
+        if item_price_id not in prices:
+            prices[item_price_id] = system._chargebee_retrieve("item_price", item_price_id)
+        return prices[item_price_id]
+
+    return price_of
+
+
+def family_reader(price_of):
+    """``family_of(item_price_id)``: the item family of an item price read
+    with ``price_of``, else None."""
+
+    def family_of(item_price_id):
+        price = price_of(item_price_id)
+        return price.get("item_family_id") if price else None
+
+    return family_of
+
+
+def _plan_key(env, system, with_api, price_of=None):
     Mapping = env["saas.mapping"]
+    price_of = price_of or item_price_reader(system)
     item_ids = {}
 
     def item_id(item_price_id, currency):
         if item_price_id not in item_ids:
             found = None
             if with_api:
-                price = system._chargebee_retrieve("item_price", item_price_id)
+                price = price_of(item_price_id)
                 found = price and price.get("item_id")
             item_ids[item_price_id] = found or item_id_of(item_price_id, currency)
         return item_ids[item_price_id]
@@ -77,13 +102,13 @@ class CurrentState:
     """Completes translated messages with resource versions and Chargebee's
     current objects."""
 
-    def __init__(self, env, system, payload, plan_key, coupon_of):
+    def __init__(self, env, system, payload, plan_key, coupon_of, family_of=None):
         self.env = env
         self.system = system
         self.payload = payload
         self.content = payload.get("content") or {}
         self.with_api = bool(system._chargebee_client())
-        self.translation = Translation(payload, plan_key, coupon_of)
+        self.translation = Translation(payload, plan_key, coupon_of, family_of)
         self.Binding = env["saas.binding"]
         self.added = set()
 
@@ -205,10 +230,13 @@ class CurrentState:
 
 def normalize_chargebee_event(env, event, payload):
     system = event.system_id
-    plan_key = _plan_key(env, system, bool(system._chargebee_client()))
+    price_of = item_price_reader(system)
+    plan_key = _plan_key(env, system, bool(system._chargebee_client()), price_of)
     coupon_of = coupon_reader(system, payload.get("content"))
-    messages = translate(payload, plan_key, coupon_of)
-    messages = CurrentState(env, system, payload, plan_key, coupon_of).complete(messages)
+    family_of = family_reader(price_of)
+    messages = translate(payload, plan_key, coupon_of, family_of)
+    state = CurrentState(env, system, payload, plan_key, coupon_of, family_of)
+    messages = state.complete(messages)
     if not system.chargebee_business_entities:
         # One company for the whole site: its business entity routes nothing.
         for message in messages:

@@ -247,6 +247,75 @@ class TestChargebeeSdk(ChargebeeCase):
         self.assertEqual(self.chargebee._chargebee_drift_check(), [])
 
     # ---------------------------------------------------------------- coupons
+    def test_coupon_by_criteria_counts_on_the_items_it_selects(self):
+        """A 10% coupon on the monthly USD plans of item family "cloud"
+        (``item_constraints`` ``criteria``): the family of each item price is
+        read from Chargebee; the plan (2 x 40.00) gets 8.00 off, the addon
+        (10.00) nothing: 82.00 a month, the drift check agrees."""
+        self.fake.put("customer", resource("customer"))
+        for price_id, item_id, family in (
+            ("pro-USD-Monthly", "pro", "cloud"),
+            ("starter-USD-Monthly", "starter", "cloud"),
+        ):
+            self.fake.put(
+                "item_price",
+                {
+                    "id": price_id,
+                    "item_id": item_id,
+                    "item_family_id": family,
+                    "currency_code": "USD",
+                    "period": 1,
+                    "period_unit": "month",
+                    "object": "item_price",
+                },
+            )
+        self.fake.put(
+            "coupon",
+            {
+                "id": "cloud10",
+                "discount_type": "percentage",
+                "discount_percentage": 10.0,
+                "duration_type": "forever",
+                "apply_on": "each_specified_item",
+                "item_constraints": [
+                    {"item_type": "plan", "constraint": "criteria"},
+                    {"item_type": "addon", "constraint": "none"},
+                ],
+                "item_constraint_criteria": [
+                    {
+                        "item_type": "plan",
+                        "item_family_ids": ["cloud"],
+                        "currencies": ["USD"],
+                        "item_price_periods": ["month"],
+                    },
+                ],
+                "status": "active",
+                "object": "coupon",
+            },
+        )
+        items = [
+            *self.pro_items(quantity=2, unit_price=4000),
+            {
+                "item_price_id": "starter-USD-Monthly",
+                "item_type": "addon",
+                "quantity": 1,
+                "unit_price": 1000,
+                "amount": 1000,
+                "object": "subscription_item",
+            },
+        ]
+        coupons = [{"coupon_id": "cloud10", "applied_count": 1, "object": "coupon"}]
+        sub = self.fake.put("subscription", self.sub(10, subscription_items=items, coupons=coupons))
+        event = self.deliver("subscription_created", JAN_1, subscription=sub)
+        self.assertEqual(event.state, "done", event.ignore_reason or event.last_error)
+        self.assertIn("/api/v2/item_prices/pro-USD-Monthly", self.paths())
+        self.assertFalse(event.attempt_ids.notes)
+        subscription = self.cb_bound("saas.subscription", "cb_sub_acme")
+        self.assertEqual(subscription.mrr, 82.0)
+        self.assertEqual(subscription.movement_ids.mapped("delta"), [82.0])
+        self.assertEqual(self.chargebee._chargebee_drift_check(), [])
+        self.assertLedgerHolds()
+
     def test_coupons_read_through_the_api_count_in_mrr_and_drift(self):
         self.fake.put("customer", resource("customer"))
         self.fake.put(

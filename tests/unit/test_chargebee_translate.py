@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from odoo.addons.saas_chargebee.lib.amounts import exponent, to_major
+from odoo.addons.saas_chargebee.lib.discounts import coupon_applies_to
 from odoo.addons.saas_chargebee.lib.inbox import chargebee_header, is_test_site
 from odoo.addons.saas_chargebee.lib.translate import (
     CANONICAL_TYPES,
@@ -604,3 +605,102 @@ def test_subscription_discounts_apply_after_the_coupons_of_their_kind():
     )["data"]
     offs = sum(Decimal(item["discount_amount"]) for item in data["items"])
     assert Decimal("220.00") - offs == Decimal("212.98")
+
+
+# A 10% coupon on the plans of item family "cloud" priced in USD, billed monthly.
+CLOUD_PLANS = coupon(
+    "cloud10",
+    discount_percentage=10,
+    apply_on="each_specified_item",
+    item_constraints=[
+        {"item_type": "plan", "constraint": "criteria"},
+        {"item_type": "addon", "constraint": "none"},
+    ],
+    item_constraint_criteria=[
+        {
+            "item_type": "plan",
+            "item_family_ids": ["cloud"],
+            "currencies": ["USD"],
+            "item_price_periods": ["month"],
+        }
+    ],
+)
+FAMILIES = {"pro-USD-Monthly": "cloud", "seats-USD-Monthly": "cloud", "box-USD-Monthly": "onprem"}
+
+
+def test_coupon_criteria_select_items_by_family_currency_and_period():
+    """Chargebee's coupon ``item_constraints[].constraint: criteria`` with
+    ``item_constraint_criteria[]``: every list it fills in must hold the
+    item's value (an empty one holds all)."""
+    family_of = FAMILIES.get
+    plan = {"item_type": "plan", "currency": "USD", "period": 1, "period_unit": "month"}
+
+    def applies(item_price_id, coupon_=CLOUD_PLANS, **values):
+        item = dict(plan, item_price_id=item_price_id, **values)
+        return coupon_applies_to(coupon_, item, family_of)
+
+    assert applies("pro-USD-Monthly") is True
+    assert applies("box-USD-Monthly") is False  # another family
+    assert applies("seats-USD-Monthly", item_type="addon") is False  # addons: none
+    assert applies("pro-USD-Monthly", currency="EUR") is False
+    assert applies("pro-USD-Monthly", period_unit="year") is False
+    assert applies("pro-USD-Monthly", item_type="charge") is False  # no constraint for it
+    # A period named with its count, and a criteria without families (all plans in
+    # EUR): no family needs to be read.
+    yearly = coupon(
+        "eur_yearly",
+        apply_on="each_specified_item",
+        item_constraints=[{"item_type": "plan", "constraint": "criteria"}],
+        item_constraint_criteria=[
+            {"item_type": "plan", "currencies": ["EUR"], "item_price_periods": ["1 year"]}
+        ],
+    )
+    euro_year = {"currency": "EUR", "period_unit": "year"}
+    assert coupon_applies_to(yearly, dict(plan, item_price_id="x", **euro_year)) is True
+    assert coupon_applies_to(yearly, dict(plan, item_price_id="x", currency="EUR")) is False
+    # The family cannot be read: no answer, rather than a wrong one.
+    assert coupon_applies_to(CLOUD_PLANS, dict(plan, item_price_id="pro-USD-Monthly")) is None
+    assert applies("pro-USD-Monthly", currency="EUR") is False  # decided without the family
+
+
+def cloud_subscription(plan_price_id):
+    sub = resource("subscription", billing_period=1, currency_code="USD")
+    sub["billing_period_unit"] = "month"
+    sub["subscription_items"] = [
+        {"item_price_id": plan_price_id, "item_type": "plan", "quantity": 2, "unit_price": 4000},
+        {
+            "item_price_id": "seats-USD-Monthly",
+            "item_type": "addon",
+            "quantity": 1,
+            "unit_price": 1000,
+        },
+    ]
+    sub["coupons"] = [{"coupon_id": "cloud10", "object": "coupon"}]
+    return sub
+
+
+def test_coupon_by_criteria_applies_to_exactly_the_items_it_selects():
+    """A 10% coupon on the monthly USD plans of family "cloud": on the cloud
+    plan (2 x 40.00 = 80.00, 8.00 off), not on the cloud addon (10.00) nor on
+    the plan of family "onprem"."""
+    event = chargebee_event(
+        "subscription_changed",
+        subscription=cloud_subscription("pro-USD-Monthly"),
+        coupon=CLOUD_PLANS,
+    )
+    message = only(translate(event, family_of=FAMILIES.get))
+    offs = [item.get("discount_amount") for item in message["data"]["items"]]
+    assert offs == ["8.00", None]
+    assert "notes" not in message
+    event["content"]["subscription"] = cloud_subscription("box-USD-Monthly")
+    message = only(translate(event, family_of=FAMILIES.get))
+    assert [item.get("discount_amount") for item in message["data"]["items"]] == [None, None]
+    # The family cannot be read (no API key): the event says so on its attempt.
+    event["content"]["subscription"] = cloud_subscription("pro-USD-Monthly")
+    message = only(translate(event))
+    assert "discount_amount" not in message["data"]["items"][0]
+    assert message["notes"] == [
+        "Chargebee coupon cloud10 applies to the items of some item families, and the family "
+        "of pro-USD-Monthly could not be read (no API key): the MRR of that item leaves the "
+        "coupon out."
+    ]
