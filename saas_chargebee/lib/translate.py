@@ -302,7 +302,8 @@ def subscription_items(
                 notes.append(
                     f"Chargebee coupon {coupon['id']} applies to the items of some item "
                     f"families, and the family of {item['item_price_id']} could not be read "
-                    "(no API key): the MRR of that item leaves the coupon out."
+                    "(no API key, or Chargebee has no such item price): the MRR of that "
+                    "item leaves the coupon out."
                 )
             elif matches:
                 applying.append(coupon)

@@ -701,6 +701,6 @@ def test_coupon_by_criteria_applies_to_exactly_the_items_it_selects():
     assert "discount_amount" not in message["data"]["items"][0]
     assert message["notes"] == [
         "Chargebee coupon cloud10 applies to the items of some item families, and the family "
-        "of pro-USD-Monthly could not be read (no API key): the MRR of that item leaves the "
-        "coupon out."
+        "of pro-USD-Monthly could not be read (no API key, or Chargebee has no such item "
+        "price): the MRR of that item leaves the coupon out."
     ]
