@@ -57,6 +57,42 @@ class TestChargebeeAdjustments(ChargebeeCase):
         )
         self.assertLedgerHolds()
 
+    def test_coupon_by_item_family_without_api_key_is_noted(self):
+        """A coupon on the plans of an item family, carried by the event: the
+        family of an item price cannot be read without a key, so the plan's
+        MRR leaves the coupon out and the attempt says so; a criteria without
+        families (USD monthly plans) is decided from the subscription alone."""
+        cloud = dict(
+            HALF_OFF,
+            id="cloud_half",
+            apply_on="each_specified_item",
+            item_constraints=[{"item_type": "plan", "constraint": "criteria"}],
+            item_constraint_criteria=[{"item_type": "plan", "item_family_ids": ["cloud"]}],
+        )
+        coupons = [{"coupon_id": "cloud_half", "object": "coupon"}]
+        event = self.deliver(
+            "subscription_created", JAN_1, subscription=self.sub(1, coupons=coupons), coupon=cloud
+        )
+        self.assertDone(event)
+        self.assertEqual(self.subscription().mrr, 50.0)
+        self.assertIn("Chargebee coupon cloud_half applies to the items", event.attempt_ids.notes)
+        usd_monthly = dict(
+            cloud,
+            item_constraint_criteria=[
+                {"item_type": "plan", "currencies": ["USD"], "item_price_periods": ["month"]}
+            ],
+        )
+        event = self.deliver(
+            "subscription_changed",
+            JAN_1 + DAY,
+            subscription=self.sub(2, coupons=coupons),
+            coupon=usd_monthly,
+        )
+        self.assertDone(event)
+        self.assertFalse(event.attempt_ids.notes)
+        self.assertEqual(self.subscription().mrr, 25.0)
+        self.assertLedgerHolds()
+
     def test_adjustment_credit_note_reduces_what_the_invoice_owes(self):
         self.assertDone(self.deliver("subscription_created", JAN_1, subscription=self.sub(1)))
         invoice = resource("invoice", id="1001")
