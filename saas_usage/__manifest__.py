@@ -1,0 +1,17 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "SaaS Usage",
+    "summary": "Usage-based billing inputs: meters, usage records through a bulk API, "
+    "exact rating (per unit, package, volume, graduated, stairstep) and month aggregates",
+    "version": "18.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "website": "https://github.com/saas-finance/odoo-saas-finance",
+    "author": "SaaS Finance contributors",
+    "license": "LGPL-3",
+    "development_status": "Alpha",
+    "maintainers": ["saas-finance"],
+    "application": False,
+    "installable": True,
+    "depends": ["saas_subscription"],
+    "data": [],
+}
