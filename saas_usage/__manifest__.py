@@ -13,5 +13,12 @@
     "application": False,
     "installable": True,
     "depends": ["saas_subscription"],
-    "data": [],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/saas_usage_rules.xml",
+        "views/saas_usage_meter_views.xml",
+        "views/saas_usage_record_views.xml",
+        "views/saas_usage_menus.xml",
+    ],
+    "demo": ["demo/saas_usage_demo.xml"],
 }
