@@ -16,6 +16,7 @@
         "saas_stripe",
         "saas_chargebee",
         "saas_salesforce",
+        "saas_usage",
     ],
     "installable": True,
 }
