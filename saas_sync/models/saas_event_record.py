@@ -51,6 +51,14 @@ class SaasEventRecord(models.Model):
         return lines.event_id.sorted("id", reverse=True)
 
     @api.model
+    def _move_records(self, model_name, from_ids, to_id):
+        """The events that touched merged records touched the surviving one
+        (callers check that the user may merge those records)."""
+        lines = self.sudo().search([("res_model", "=", model_name), ("res_id", "in", from_ids)])
+        lines.write({"res_id": to_id})
+        return lines
+
+    @api.model
     def _check_unlink_keeps_trail(self, records, has_ledger=False):
         """Refuse to delete ``records`` that the audit trail refers to (events
         touched them, bindings reach them, or ``has_ledger``): they are archived
