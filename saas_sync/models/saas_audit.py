@@ -12,6 +12,7 @@ themselves, so ingestion and processing never wait on it.
 """
 
 import logging
+from decimal import Decimal
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -26,6 +27,7 @@ _logger = logging.getLogger(__name__)
 # pg_try_advisory_xact_lock key of the sealing process (one at a time).
 SEAL_LOCK_KEY = 0x5AA5_A0D1
 SEAL_BATCH = 2000
+AMOUNT_TYPES = ("float", "monetary")
 VERIFY_BATCH = 2000
 BREAK_REASONS = {
     "changed": "changed after it was sealed",
@@ -62,7 +64,15 @@ class SaasAuditChained(models.AbstractModel):
         if not ids:
             return {}
         self.flush_model(list(self._saas_audit_fields))
-        columns = SQL(", ").join(SQL.identifier(name) for name in self._saas_audit_fields)
+        # Amounts as the exact text the database holds (Odoo reads numeric
+        # columns as floats), turned into Decimal below.
+        amounts = {
+            name for name in self._saas_audit_fields if self._fields[name].type in AMOUNT_TYPES
+        }
+        columns = SQL(", ").join(
+            SQL("%s::text", SQL.identifier(name)) if name in amounts else SQL.identifier(name)
+            for name in self._saas_audit_fields
+        )
         self.env.cr.execute(
             SQL(
                 "SELECT id, %s FROM %s WHERE id = ANY(%s)",
@@ -72,7 +82,13 @@ class SaasAuditChained(models.AbstractModel):
             )
         )
         names = self._saas_audit_fields
-        return {row[0]: dict(zip(names, row[1:], strict=True)) for row in self.env.cr.fetchall()}
+        return {
+            row[0]: {
+                name: Decimal(value) if name in amounts and value is not None else value
+                for name, value in zip(names, row[1:], strict=True)
+            }
+            for row in self.env.cr.fetchall()
+        }
 
     @api.model
     def _saas_audit_hashes(self, ids):
