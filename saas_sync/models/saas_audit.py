@@ -142,15 +142,24 @@ class SaasAuditSeal(models.Model):
         ("model_record_unique", "unique(res_model, res_id)", "A row is sealed once."),
     ]
 
+    def _refuse_orm_change(self):
+        """Seals are inserted by the sealing run only, in SQL, and never change."""
+        raise UserError(
+            self.env._("The audit trail is sealed by its scheduled action only and never changes.")
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
-        raise UserError(self.env._("The audit trail is sealed by its cron only."))
+        self._refuse_orm_change()
+        return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(self.env._("The audit trail cannot be changed."))
+        self._refuse_orm_change()
+        return super().write(vals)
 
-    def unlink(self):
-        raise UserError(self.env._("The audit trail cannot be deleted."))
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        self._refuse_orm_change()
 
     # ----------------------------------------------------------------- sealing
     @api.model
