@@ -23,6 +23,7 @@
         "wizards/saas_api_key_show_views.xml",
         "wizards/saas_event_replay_views.xml",
         "wizards/saas_event_ignore_views.xml",
+        "wizards/saas_audit_verify_views.xml",
         "views/saas_event_views.xml",
         "views/saas_system_views.xml",
         "views/saas_mapping_views.xml",
@@ -30,6 +31,7 @@
         "views/res_config_settings_views.xml",
         "views/saas_dashboard_views.xml",
         "views/saas_menus.xml",
+        "views/saas_audit_views.xml",
     ],
     "demo": ["demo/saas_sync_demo.xml"],
     "assets": {

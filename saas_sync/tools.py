@@ -107,3 +107,18 @@ def notification(message, kind="info"):
         "tag": "display_notification",
         "params": {"type": kind, "message": message},
     }
+
+
+# The mark of the suite's own code writing the ledger (movements, facts) or
+# purging sandbox data. A context value no RPC client can send: JSON has no
+# Python object, so a context key set from outside never matches it.
+_LEDGER_WRITER = object()
+
+
+def as_ledger_writer(records):
+    """``records`` in an environment allowed to write or delete ledger rows."""
+    return records.with_context(saas_ledger_writer=_LEDGER_WRITER)
+
+
+def is_ledger_writer(env):
+    return env.context.get("saas_ledger_writer") is _LEDGER_WRITER

@@ -43,7 +43,7 @@ class SaasSubscription(models.Model):
         domain = [("subscription_id", "=", self.id)]
         if event:
             domain.append(("event_id", "=", event.id))
-        point = self.env["saas.mrr.point"].sudo().search(domain, order="id desc", limit=1)
+        point = self._ledger("saas.mrr.point").search(domain, order="id desc", limit=1)
         if point and point.product_id != self.plan_product_id:
             point.product_id = self.plan_product_id
         return movement

@@ -103,6 +103,17 @@ class SaasRevenueSchedule(models.Model):
                 (schedule_, "stopped"), 0.0
             )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_recognized(self):
+        """Deleting a schedule would erase its recognized lines (the audit trail)."""
+        if any(line.state == "posted" for line in self.line_ids):
+            raise UserError(
+                self.env._(
+                    "Revenue of this schedule was already recognized: the schedule is part of "
+                    "the audit trail and cannot be deleted."
+                )
+            )
+
     # ------------------------------------------------------------ creation
     @api.model
     def _values_for_line(self, line, deferred_account, income_account):

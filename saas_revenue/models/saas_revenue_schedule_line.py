@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.misc import format_date
 
 LINE_STATES = [
@@ -19,7 +21,18 @@ KINDS = [
 
 class SaasRevenueScheduleLine(models.Model):
     _name = "saas.revenue.schedule.line"
+    _inherit = ["saas.audit.chained"]
     _description = "Revenue recognition schedule line (one month)"
+    # A recognition posting, as the audit trail seals it.
+    _saas_audit_fields = (
+        "schedule_id",
+        "kind",
+        "date",
+        "origin_date",
+        "amount",
+        "amount_company",
+        "move_id",
+    )
     _order = "date, id"
     _check_company_auto = True
 
@@ -134,4 +147,32 @@ class SaasRevenueScheduleLine(models.Model):
                 "%(schedule)s, %(date)s",
                 schedule=line.schedule_id.display_name or "",
                 date=format_date(self.env, line.date),
+            )
+
+    @api.model
+    def _saas_audit_sealable(self):
+        """A line is final once recognized: posted, with its entry."""
+        return SQL("state = 'posted' AND move_id IS NOT NULL")
+
+    def write(self, vals):
+        fixed = set(self._saas_audit_fields).intersection(vals) | (
+            {"state"} if "state" in vals else set()
+        )
+        if fixed and any(line.state == "posted" for line in self):
+            raise UserError(
+                self.env._(
+                    "A recognized revenue line is part of the audit trail: it cannot change "
+                    "(%s). Issue a credit note instead.",
+                    ", ".join(sorted(fixed)),
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_posted(self):
+        if any(line.state == "posted" for line in self):
+            raise UserError(
+                self.env._(
+                    "A recognized revenue line is part of the audit trail: it cannot be deleted."
+                )
             )

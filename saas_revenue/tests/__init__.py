@@ -10,3 +10,4 @@ from . import test_reports
 from . import test_demo_and_menus
 from . import test_tour
 from . import test_rpc_access
+from . import test_audit_trail

@@ -24,3 +24,17 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "child_of", self.commercial_partner_id.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    def _saas_has_ledger(self):
+        """Subscriptions or MRR movements name these customers."""
+        domain = [("partner_id", "in", self.ids)]
+        return (
+            super()._saas_has_ledger()
+            or bool(
+                self.env["saas.subscription"]
+                .sudo()
+                .with_context(active_test=False)
+                .search_count(domain, limit=1)
+            )
+            or bool(self.env["saas.mrr.movement"].sudo().search_count(domain, limit=1))
+        )

@@ -21,12 +21,17 @@ class SaasMrrMovement(models.Model):
     sum of its movements up to that date is its MRR."""
 
     _name = "saas.mrr.movement"
+    _inherit = ["saas.ledger.row"]
     _description = "MRR Movement"
     _order = "date desc, id desc"
 
     date = fields.Date(required=True, index=True)
     subscription_id = fields.Many2one(
-        "saas.subscription", required=True, ondelete="cascade", index=True
+        # archive a subscription with a ledger: deleting it would erase its rows
+        "saas.subscription",
+        required=True,
+        ondelete="restrict",
+        index=True,
     )
     partner_id = fields.Many2one(
         "res.partner",

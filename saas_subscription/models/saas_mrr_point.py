@@ -10,11 +10,16 @@ class SaasMrrPoint(models.Model):
     late still lands at its date."""
 
     _name = "saas.mrr.point"
+    _inherit = ["saas.ledger.row"]
     _description = "MRR Fact"
     _order = "date, occurred_at, id"
 
     subscription_id = fields.Many2one(
-        "saas.subscription", required=True, ondelete="cascade", index=True
+        # archive a subscription with a ledger: deleting it would erase its rows
+        "saas.subscription",
+        required=True,
+        ondelete="restrict",
+        index=True,
     )
     company_id = fields.Many2one(related="subscription_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="subscription_id.currency_id")

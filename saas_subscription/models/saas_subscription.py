@@ -3,6 +3,8 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 
+from odoo.addons.saas_sync.tools import as_ledger_writer
+
 from ..lib.mrr import (
     ZERO,
     fold_mrr_facts,
@@ -45,6 +47,11 @@ class SaasSubscription(models.Model):
         related="company_id.currency_id", string="Company currency"
     )
     state = fields.Selection(STATES, required=True, default="active", tracking=True, index=True)
+    active = fields.Boolean(
+        default=True,
+        tracking=True,
+        help="A subscription with an MRR ledger, events or bindings is archived, never deleted.",
+    )
     start_date = fields.Date(tracking=True)
     current_period_start = fields.Date()
     current_period_end = fields.Date()
@@ -144,7 +151,7 @@ class SaasSubscription(models.Model):
             "earning": {True: "yes", False: "no"}.get(earning, False),
             "event_id": event.id if event else False,
         }
-        points = self.env["saas.mrr.point"].sudo()
+        points = self._ledger("saas.mrr.point")
         existing = event and points.search(
             [("subscription_id", "=", self.id), ("event_id", "=", event.id)], limit=1
         )
@@ -157,8 +164,8 @@ class SaasSubscription(models.Model):
         """Facts for movements written before facts were recorded (one per movement)."""
         self.ensure_one()
         legacy = self.movement_ids.filtered(lambda m: not m.point_id and m.movement_type != "fx")
-        for movement in legacy.sorted(lambda m: (m.date, m.id)):
-            movement.sudo().point_id = self._record_mrr_point(
+        for movement in as_ledger_writer(legacy.sudo()).sorted(lambda m: (m.date, m.id)):
+            movement.point_id = self._record_mrr_point(
                 movement.date,
                 None,
                 movement.create_date,
@@ -166,17 +173,35 @@ class SaasSubscription(models.Model):
                 earning=True,
             )
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_audit_trail(self):
+        """A subscription with movements, facts, events or bindings is archived."""
+        has_ledger = bool(
+            self.env["saas.mrr.point"]
+            .sudo()
+            .search_count([("subscription_id", "in", self.ids)], limit=1)
+            or self.env["saas.mrr.movement"]
+            .sudo()
+            .search_count([("subscription_id", "in", self.ids)], limit=1)
+        )
+        self.env["saas.event.record"]._check_unlink_keeps_trail(self, has_ledger)
+
+    def _ledger(self, model_name):
+        """The MRR ledger (``saas.mrr.movement`` or ``saas.mrr.point``) as this
+        engine writes it: nothing else may change or delete its rows."""
+        return as_ledger_writer(self.env[model_name].sudo())
+
     def _rebuild_mrr_movements(self, point=None):
         """Make the subscription's movements the changes of the fold of its facts,
         then re-type its customer's ledger if anything moved. Returns the movement
         written for ``point``, if any."""
         self.ensure_one()
-        points = self.env["saas.mrr.point"].sudo().search([("subscription_id", "=", self.id)])
+        points = self._ledger("saas.mrr.point").search([("subscription_id", "=", self.id)])
         history = fold_mrr_facts(p._fact() for p in points)
-        movements = self.env["saas.mrr.movement"].sudo()
+        movements = self._ledger("saas.mrr.movement")
         by_point = {
             m.point_id.id: m
-            for m in self.movement_ids.sudo()
+            for m in as_ledger_writer(self.movement_ids.sudo())
             if m.point_id and m.movement_type != "fx"
         }
         changed = False
@@ -236,8 +261,7 @@ class SaasSubscription(models.Model):
         folding them in effective order, and refresh their before/after amounts."""
         self.ensure_one()
         movements = (
-            self.env["saas.mrr.movement"]
-            .sudo()
+            self._ledger("saas.mrr.movement")
             .search(
                 [
                     ("partner_id", "=", self.partner_id.commercial_partner_id.id),
@@ -299,20 +323,16 @@ class SaasSubscription(models.Model):
             )
             if converted != booked:
                 fx = converted - booked
-                created |= (
-                    self.env["saas.mrr.movement"]
-                    .sudo()
-                    .create(
-                        {
-                            "date": end,
-                            "subscription_id": self.id,
-                            "movement_type": "fx",
-                            "delta": 0.0,
-                            "delta_company": float(fx),
-                            "mrr_before": float(mrr),
-                            "mrr_after": float(mrr),
-                        }
-                    )
+                created |= self._ledger("saas.mrr.movement").create(
+                    {
+                        "date": end,
+                        "subscription_id": self.id,
+                        "movement_type": "fx",
+                        "delta": 0.0,
+                        "delta_company": float(fx),
+                        "mrr_before": float(mrr),
+                        "mrr_after": float(mrr),
+                    }
                 )
                 rows.append((end, ZERO, fx))
             end = month_end(end + timedelta(days=1))

@@ -34,3 +34,19 @@ class SaasSystem(models.Model):
         if self.owns("customers"):
             return False
         return self.env._("%(system)s does not own customers", system=self.code)
+
+    def _purge_sandbox_data(self):
+        """The sandbox purge also deletes the systems' subscriptions, their MRR
+        facts and movements (their seals, if any, stay marked purged), and the
+        systems' bindings."""
+        subscriptions = (
+            self.env["saas.subscription"]
+            .with_context(active_test=False)
+            .search([("system_id", "in", self.ids)])
+        )
+        ledger = [("subscription_id", "in", subscriptions.ids)]
+        self._purge_chained(self.env["saas.mrr.movement"].search(ledger))
+        self._purge_chained(self.env["saas.mrr.point"].search(ledger))
+        self._purge_chained(subscriptions)
+        self._purge_chained(self.env["saas.binding"].search([("system_id", "in", self.ids)]))
+        return super()._purge_sandbox_data()

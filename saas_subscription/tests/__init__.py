@@ -14,3 +14,4 @@ from . import test_documented_api
 from . import test_demo_data
 from . import test_rpc_access
 from . import test_dependency_wake
+from . import test_audit_trail

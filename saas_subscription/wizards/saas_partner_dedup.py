@@ -61,10 +61,15 @@ class SaasPartnerDedup(models.TransientModel):
         merger = self.env["base.partner.merge.automatic.wizard"]
         for line in lines:
             sources = line.partner_ids - line.dst_partner_id
-            merger._merge((line.partner_ids).ids, line.dst_partner_id)
+            # first, so that the merged partners are no longer referred to by
+            # the audit trail when Odoo's merge deletes them
             self.env["saas.binding"].move_bindings(
                 "res.partner", sources.ids, line.dst_partner_id.id
             )
+            self.env["saas.event.record"]._move_records(
+                "res.partner", sources.ids, line.dst_partner_id.id
+            )
+            merger._merge((line.partner_ids).ids, line.dst_partner_id)
         return {"type": "ir.actions.act_window_close"}
 
 

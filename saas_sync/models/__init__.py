@@ -1,4 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from . import saas_audit
 from . import saas_system
 from . import saas_api_key
 from . import saas_handler
@@ -13,3 +14,4 @@ from . import saas_signature_failure
 from . import res_config_settings
 from . import saas_sync_demo
 from . import saas_system_adapter
+from . import res_partner

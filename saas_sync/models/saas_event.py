@@ -14,7 +14,7 @@ from ..const import ADMIN_GROUP, ERROR_CLASSES, EVENT_STATES, FINANCIAL_TYPES, L
 from ..exceptions import RETRY_AFTER_SECONDS, ReceiveRefused
 from ..lib.masking import mask_payload
 from ..lib.schema import SchemaError, validate_batch
-from ..tools import check_group, get_setting, insert_rows
+from ..tools import check_group, get_setting, insert_rows, is_ledger_writer
 
 _logger = logging.getLogger(__name__)
 
@@ -32,7 +32,25 @@ IMMUTABLE_FIELDS = frozenset(
         "schema_version",
         "api_version",
         "lane",
+        "livemode",
+        "entity",
     }
+)
+# What the audit trail seals of an event: its receipt, fixed for ever (the raw
+# payload through its hash, since retention purges the payload itself).
+AUDIT_FIELDS = (
+    "system_id",
+    "external_id",
+    "event_type",
+    "lane",
+    "occurred_at",
+    "received_at",
+    "schema_version",
+    "api_version",
+    "livemode",
+    "entity",
+    "payload_sha256",
+    "payload_masked",
 )
 
 
@@ -42,7 +60,9 @@ def payload_hash(raw):
 
 class SaasEvent(models.Model):
     _name = "saas.event"
+    _inherit = ["saas.audit.chained"]
     _description = "Integration Event"
+    _saas_audit_fields = AUDIT_FIELDS
     _order = "received_at desc, id desc"
     # The display name ("type external id") is computed: a name search looks in
     # its parts. (Naming ``display_name`` itself here made the search domain
@@ -420,12 +440,16 @@ class SaasEvent(models.Model):
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_only_by_administrators(self):
-        check_group(
-            self.env,
-            ADMIN_GROUP,
-            self.env._("Only SaaS integration administrators may delete events."),
-        )
+    def _unlink_never(self):
+        """The inbox is the audit trail: only the sandbox purge deletes events
+        (:meth:`saas.system.action_purge_sandbox_data`)."""
+        if not is_ledger_writer(self.env):
+            raise UserError(
+                self.env._(
+                    "Events are the audit trail and cannot be deleted. Replay or ignore them; "
+                    "a sandbox system's data can be purged from the system's form."
+                )
+            )
 
     @api.model
     def _pending_count(self, system):

@@ -6,11 +6,24 @@ from ..const import ERROR_CLASSES, EVENT_STATES
 
 
 class SaasEventAttempt(models.Model):
+    """One processing attempt: appended by the engine, never changed."""
+
     _name = "saas.event.attempt"
+    _inherit = ["saas.audit.chained", "saas.ledger.row"]
     _description = "Processing attempt of an integration event"
+    _saas_audit_fields = (
+        "event_id",
+        "started_at",
+        "duration_ms",
+        "outcome",
+        "error_class",
+        "error",
+        "records_touched",
+        "notes",
+    )
     _order = "started_at desc, id desc"
 
-    event_id = fields.Many2one("saas.event", required=True, ondelete="cascade", index=True)
+    event_id = fields.Many2one("saas.event", required=True, ondelete="restrict", index=True)
     company_id = fields.Many2one(related="event_id.company_id", store=True, precompute=True)
     started_at = fields.Datetime(required=True)
     duration_ms = fields.Integer(string="Duration (ms)")

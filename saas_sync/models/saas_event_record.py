@@ -1,5 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import is_ledger_writer
 
 
 class SaasEventRecord(models.Model):
@@ -10,7 +13,7 @@ class SaasEventRecord(models.Model):
     _description = "Record touched by an integration event"
     _order = "id"
 
-    event_id = fields.Many2one("saas.event", required=True, ondelete="cascade", index=True)
+    event_id = fields.Many2one("saas.event", required=True, ondelete="restrict", index=True)
     company_id = fields.Many2one(related="event_id.company_id", store=True, precompute=True)
     res_model = fields.Char(required=True, index=True, string="Model")
     res_id = fields.Many2oneReference(
@@ -58,3 +61,32 @@ class SaasEventRecord(models.Model):
             [("res_model", "=", records._name), ("res_id", "in", records.ids)]
         )
         return lines.event_id.sorted("id", reverse=True)
+
+    @api.model
+    def _move_records(self, model_name, from_ids, to_id):
+        """The events that touched merged records touched the surviving one
+        (callers check that the user may merge those records)."""
+        lines = self.sudo().search([("res_model", "=", model_name), ("res_id", "in", from_ids)])
+        lines.write({"res_id": to_id})
+        return lines
+
+    @api.model
+    def _check_unlink_keeps_trail(self, records, has_ledger=False):
+        """Refuse to delete ``records`` that the audit trail refers to (events
+        touched them, bindings reach them, or ``has_ledger``): they are archived
+        instead, so nothing that names them disappears."""
+        if not records or is_ledger_writer(self.env):
+            return
+        domain = [("res_model", "=", records._name), ("res_id", "in", records.ids)]
+        if (
+            has_ledger
+            or self.sudo().search_count(domain, limit=1)
+            or self.env["saas.binding"].sudo().search_count(domain, limit=1)
+        ):
+            raise UserError(
+                self.env._(
+                    "%(records)s: events, bindings or MRR movements refer to it; archive it "
+                    "instead of deleting it (the audit trail keeps every row).",
+                    records=", ".join(records.mapped("display_name")[:5]),
+                )
+            )

@@ -1,13 +1,24 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..const import MAPPING_KINDS, MAPPING_TARGET_MODELS, REVIEWER_GROUP
 from ..exceptions import MappingError
-from ..tools import check_group
+from ..tools import check_group, is_ledger_writer
 
 # Written by the actions only (approve, archive, new version).
 WORKFLOW_FIELDS = frozenset({"state", "approved_by_id", "approved_at", "version"})
+# What an approval states, fixed once approved: the audit trail seals it.
+APPROVAL_FIELDS = (
+    "system_id",
+    "kind",
+    "external_key",
+    "target_ref",
+    "version",
+    "approved_by_id",
+    "approved_at",
+)
 KIND_MODELS = {
     "product": ("product.product", "product.template"),
     "tax": ("account.tax",),
@@ -24,7 +35,8 @@ class SaasMapping(models.Model):
 
     _name = "saas.mapping"
     _description = "Integration Mapping"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "saas.audit.chained"]
+    _saas_audit_fields = APPROVAL_FIELDS
     _order = "kind, external_key, version desc"
     _check_company_auto = True
 
@@ -34,7 +46,8 @@ class SaasMapping(models.Model):
     # _check_system_company keeps the two consistent.
     system_id = fields.Many2one(
         "saas.system",
-        ondelete="cascade",
+        # a system's approvals are the audit trail: deleting it keeps them
+        ondelete="restrict",
         index=True,
         tracking=True,
         domain="[('company_id', 'in', allowed_company_ids)]",
@@ -212,11 +225,16 @@ class SaasMapping(models.Model):
                 )
         return super().create(vals_list)
 
+    @api.model
+    def _saas_audit_sealable(self):
+        """An approval is final once given: the approved (or since archived) versions."""
+        return SQL("approved_at IS NOT NULL")
+
     def write(self, vals):
         self._check_workflow_fields([vals])
         if (
             "target_ref" in vals
-            and any(m.state == "approved" and m._target_changes(vals["target_ref"]) for m in self)
+            and any(m.approved_at and m._target_changes(vals["target_ref"]) for m in self)
             and not self._is_internal_write()
         ):
             raise UserError(
@@ -224,7 +242,35 @@ class SaasMapping(models.Model):
                     "An approved mapping cannot change its target: create a new version instead."
                 )
             )
+        self._check_approval_kept(vals)
         return super().write(vals)
+
+    def _check_approval_kept(self, vals):
+        """System, kind and key of an approved version are what was approved."""
+        for name in ("system_id", "kind", "external_key"):
+            if name not in vals:
+                continue
+            field = self._fields[name]
+            for mapping in self.filtered("approved_at"):
+                if field.convert_to_write(mapping[name], mapping) != (vals[name] or False):
+                    raise UserError(
+                        self.env._(
+                            "An approved mapping keeps what was approved (%(field)s of "
+                            "%(mapping)s): create a new version instead.",
+                            field=field.string,
+                            mapping=mapping.display_name,
+                        )
+                    )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_approved(self):
+        if not is_ledger_writer(self.env) and any(self.mapped("approved_at")):
+            raise UserError(
+                self.env._(
+                    "An approved mapping is part of the audit trail: archive it instead of "
+                    "deleting it."
+                )
+            )
 
     def _target_changes(self, value):
         """Whether writing ``value`` ("model,id" or a record) changes the target."""

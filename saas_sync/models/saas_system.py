@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from ..const import ADMIN_GROUP, ENVIRONMENTS, SYSTEM_KINDS
 from ..exceptions import ReceiveRefused
 from ..secret_fields import secret_column, write_only_field
-from ..tools import check_group, database_environment
+from ..tools import as_ledger_writer, check_group, database_environment, notification
 
 # Stored columns holding secrets. No user group can read them: only code
 # running as superuser (the controllers and the engine) does.
@@ -324,3 +324,55 @@ class SaasSystem(models.Model):
         action["domain"] = [("system_id", "=", self.id)]
         action["context"] = {"default_system_id": self.id}
         return action
+
+    # ------------------------------------------------------------ sandbox purge
+    def action_purge_sandbox_data(self):
+        """Delete what sandbox systems brought in (their events, attempts and,
+        with the subscription addon, their subscriptions and MRR ledger):
+        administrators only, for systems in the sandbox environment whose
+        events were never live. The seals of the purged rows stay in the audit
+        trail, marked purged, so the chain still verifies."""
+        self._check_admin()
+        for system in self:
+            system._check_sandbox_purge()
+        as_ledger_writer(self.sudo())._purge_sandbox_data()
+        return notification(
+            self.env._("The sandbox data of %s was purged.", ", ".join(self.mapped("code"))),
+            "success",
+        )
+
+    def _check_sandbox_purge(self):
+        self.ensure_one()
+        if self.environment != "sandbox":
+            raise UserError(
+                self.env._(
+                    "%s is not a sandbox system: its data is the audit trail and is never purged.",
+                    self.code,
+                )
+            )
+        live = (
+            self.env["saas.event"]
+            .sudo()
+            .search_count([("system_id", "=", self.id), ("livemode", "=", True)], limit=1)
+        )
+        if live:
+            raise UserError(
+                self.env._(
+                    "%s received live events: they are production data and are never purged.",
+                    self.code,
+                )
+            )
+
+    def _purge_sandbox_data(self):
+        """Delete the systems' events with their attempts and records (called
+        as ledger writer, after :meth:`_check_sandbox_purge`). An addon whose
+        records come from the systems deletes them first, then calls super()."""
+        events = self.env["saas.event"].search([("system_id", "in", self.ids)])
+        self._purge_chained(events.record_ids)
+        self._purge_chained(events.attempt_ids)
+        self._purge_chained(events)
+
+    def _purge_chained(self, records):
+        """Delete ``records``; their seals stay in the chain, marked purged."""
+        self.env["saas.audit.seal"]._mark_purged(records._name, records.ids)
+        records.with_env(self.env).unlink()

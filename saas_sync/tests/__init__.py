@@ -11,3 +11,4 @@ from . import test_monitor
 from . import test_tour
 from . import test_rpc_access
 from . import test_drift_report
+from . import test_audit_trail

@@ -16,6 +16,7 @@ from odoo.tools import mute_logger
 
 from ..exceptions import DependencyError
 from ..lib.schema import validate_event
+from ..tools import as_ledger_writer
 from . import concurrency
 from .common import TEST_TYPE, canonical_event, handler_for, scripted_handler
 
@@ -57,10 +58,13 @@ class TestConcurrency(concurrency.CommittedCase):
 
     def _forget(self, external_ids):
         with self.registry.cursor() as cr:
-            cr.execute(
-                "DELETE FROM saas_event WHERE system_id = %s AND external_id = ANY(%s)",
-                (self.system_id, list(external_ids)),
+            env = self._env(cr)
+            events = env["saas.event"].search(
+                [("system_id", "=", self.system_id), ("external_id", "in", list(external_ids))]
             )
+            system = as_ledger_writer(env["saas.system"].browse(self.system_id))
+            for records in (events.record_ids, events.attempt_ids, events):
+                system._purge_chained(records)
 
     def test_two_batches_with_overlapping_ids_at_once(self):
         """Two requests whose lists share ids, on separate cursors: the second

@@ -3,3 +3,4 @@ from . import saas_api_key_show
 from . import saas_event_replay
 from . import saas_event_ignore
 from . import saas_backfill
+from . import saas_audit_verify
