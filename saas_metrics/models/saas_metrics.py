@@ -426,6 +426,7 @@ class SaasMetrics(models.AbstractModel):
         self.env["saas.mrr.snapshot"].sudo()._refresh_stale()
         return True
 
+    @api.model
     def get_dashboard_cohorts(self, month=None):
         """The cohort revenue retention table of ``month`` (default: the current
         month) for the dashboard, asked apart from its KPIs: it reads every
