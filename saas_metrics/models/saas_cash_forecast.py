@@ -161,6 +161,55 @@ class SaasCashForecastLine(models.Model):
         return values
 
     @api.model
+    def _renewal_amount(self, subscription, lines):
+        """What a renewal of ``lines`` collects, tax included, in the
+        subscription's currency: each line's amount after discounts with the
+        taxes of :meth:`_renewal_taxes`, computed by Odoo's tax engine and
+        rounded to the currency."""
+        currency = subscription.currency_id
+        partner = subscription.partner_id
+        total = to_decimal(0)
+        for line in lines:
+            amount = line_amount(
+                line.price_unit, line.quantity, line.discount, line.discount_amount
+            )
+            taxes = self._renewal_taxes(subscription, line)
+            if taxes:
+                amount = to_decimal(
+                    taxes.compute_all(
+                        float(amount), currency=currency, product=line.product_id, partner=partner
+                    )["total_included"]
+                )
+            total += quantize(amount, currency.decimal_places)
+        return total
+
+    @api.model
+    def _renewal_taxes(self, subscription, line):
+        """The taxes a renewal of ``line`` will carry: those of the same
+        product on the subscription's last posted invoice (what the billing
+        platform charged), else the product's sales taxes in the company,
+        mapped by the customer's fiscal position."""
+        invoices = subscription.invoice_ids.filtered(
+            lambda move: move.move_type == "out_invoice" and move.state == "posted"
+        ).sorted(lambda move: (move.invoice_date or move.date, move.id))
+        if invoices:
+            invoiced = invoices[-1].invoice_line_ids.filtered(
+                lambda inv_line: inv_line.product_id == line.product_id
+            )
+            if invoiced:
+                return invoiced[0].tax_ids
+        company = subscription.company_id
+        taxes = line.product_id.taxes_id.filtered_domain(
+            self.env["account.tax"]._check_company_domain(company)
+        )
+        position = (
+            self.env["account.fiscal.position"]
+            .with_company(company)
+            ._get_fiscal_position(subscription.partner_id)
+        )
+        return position.map_tax(taxes) if position else taxes
+
+    @api.model
     def _renewal_lines(self, company, delays, today, start):
         horizon = start + timedelta(days=7 * WEEKS)
         subscriptions = self.env["saas.subscription"].search(
@@ -176,13 +225,7 @@ class SaasCashForecastLine(models.Model):
             if not lines:
                 continue
             interval, count = lines[0].interval, max(lines[0].interval_count, 1)
-            amount = sum(
-                (
-                    line_amount(line.price_unit, line.quantity, line.discount, line.discount_amount)
-                    for line in lines
-                ),
-                to_decimal(0),
-            )
+            amount = self._renewal_amount(subscription, lines)
             if not amount:
                 continue
             amount_company = quantize(
@@ -210,8 +253,7 @@ class SaasCashForecastLine(models.Model):
                             "amount": float(amount_company),
                             "name": subscription.name,
                             "note": self.env._(
-                                "Renewal on %(date)s + average delay %(delay)s days "
-                                "(amount before tax)",
+                                "Renewal on %(date)s + average delay %(delay)s days (tax included)",
                                 date=billing,
                                 delay=delay,
                             ),

@@ -296,6 +296,8 @@ class TestCollections(MetricsCommon):
 
     def test_cash_forecast_lines_with_their_source(self):
         today = self.today
+        # renewals before tax here: taxes are tested apart
+        self.product_starter.taxes_id = [Command.clear()]
         # history: an invoice paid 4 days after its due date
         self.invoice("in_old", "100.00", today - timedelta(days=40), day=today - timedelta(days=70))
         self.pay("pay_old", "in_old", "100.00", today - timedelta(days=36))
@@ -351,6 +353,45 @@ class TestCollections(MetricsCommon):
         again = Forecast._rebuild_forecast(self.company)
         self.assertEqual(len(again), len(lines))
         self.assertFalse(lines.exists())
+
+    def test_cash_forecast_renewals_include_tax(self):
+        """Issue 20: invoices are collected tax included, so are renewals: a
+        renewal of 100.00 with a 20 % tax is forecast as 120.00."""
+        today = self.today
+        tax = self.env["account.tax"].create(
+            {
+                "name": "VAT 20 (forecast)",
+                "amount": 20.0,
+                "amount_type": "percent",
+                "type_tax_use": "sale",
+                "company_id": self.company.id,
+            }
+        )
+        self.product_starter.taxes_id = [Command.set(tax.ids)]
+        self.subscribe(
+            "subscription.activated",
+            "sub_tax",
+            "cus_c",
+            price="100.00",
+            period_start=str(today - timedelta(days=10)),
+            period_end=str(today + timedelta(days=20)),
+        )
+        subscription = self.subscription("sub_tax")
+        Forecast = self.env["saas.cash.forecast.line"]
+
+        def renewals():
+            lines = Forecast._rebuild_forecast(self.company)
+            return {
+                to_decimal(line.amount)
+                for line in lines
+                if line.kind == "renewal" and line.source_ref == subscription
+            }
+
+        # no invoice yet: the product's taxes
+        self.assertEqual(renewals(), {D("120.00")})
+        # once invoiced, the taxes the last invoice carried (here none)
+        self.invoice("in_tax", "100.00", today + timedelta(days=5), sub_id="sub_tax")
+        self.assertEqual(renewals(), {D("100.00")})
 
     def test_aging_list_opens_for_readers_without_journal_entries(self):
         """Support and finance reviewers may not read journal entries: the

@@ -21,8 +21,10 @@ facts the events stated about it (:func:`fold_mrr_facts`).
 """
 
 import calendar
+import math
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 DAYS_PER_MONTH = Decimal("30.4375")  # 365.25 / 12
 MONTHLY_FACTOR = {
@@ -179,18 +181,29 @@ def split_amount(total, shares, digits):
 
 def split_by_weights(total, weights, digits):
     """Split ``total`` in proportion to ``weights`` (amounts, not percentages),
-    rounded to ``digits``; the rounding goes last. All weights zero: the
-    whole total goes to the first part."""
+    rounded to ``digits`` by the largest-remainder (Hamilton) method: each part
+    gets the whole units of its exact quota, the units left over go to the
+    largest remainders (the last part first on a tie, as the rounding
+    used to go last). Every part lies between
+    zero and the total (same sign), the parts sum exactly to the total rounded
+    to ``digits``, and each is within one unit of its exact quota. All
+    weights zero: the whole total goes to the first part."""
     weights = [to_decimal(w) for w in weights]
     if not weights or any(w < 0 for w in weights):
         raise ValueError("the weights of a split are zero or positive")
-    total = to_decimal(total)
+    unit = Decimal(1).scaleb(-digits)
+    total = quantize(total, digits)
     whole = sum(weights, ZERO)
     if whole == ZERO:
-        return [quantize(total, digits)] + [quantize(ZERO, digits)] * (len(weights) - 1)
-    parts = [quantize(total * weight / whole, digits) for weight in weights[:-1]]
-    parts.append(quantize(total, digits) - sum(parts, ZERO))
-    return parts
+        return [total] + [quantize(ZERO, digits)] * (len(weights) - 1)
+    units = int(abs(total) / unit)
+    quotas = [Fraction(units) * Fraction(weight) / Fraction(whole) for weight in weights]
+    counts = [math.floor(quota) for quota in quotas]
+    by_remainder = sorted(range(len(weights)), key=lambda i: (counts[i] - quotas[i], -i))
+    for index in by_remainder[: units - sum(counts)]:
+        counts[index] += 1
+    sign = -1 if total < 0 else 1
+    return [quantize(sign * count * unit, digits) for count in counts]
 
 
 def combined_discount(*percents):

@@ -24,8 +24,11 @@ class SaasHandlerBilling(models.AbstractModel):
     def _saas_batch_accepts(self, event_type, message):
         # A payment of several invoices is applied to them one at a time, by
         # due date: it keeps the one-by-one path.
+        # A payment with allocations applies the amounts they give: also one
+        # at a time.
         if event_type == "payment.succeeded":
-            return len(payments.invoice_keys(message.get("data") or {})) <= 1
+            data = message.get("data") or {}
+            return len(payments.invoice_keys(data)) <= 1 and not data.get("allocations")
         return super()._saas_batch_accepts(event_type, message)
 
     def _apply_invoice_issued(self, event, message):

@@ -70,13 +70,110 @@ def _known_payment(ctx, keys):
     return payments
 
 
-def _apply_to_invoices(payment, invoices):
-    """Reconcile the payment with ``invoices`` (earliest due first), and
-    remember them as invoices its source said it pays."""
+def _apply_to_invoices(payment, invoices, allocations=()):
+    """Reconcile the payment with the invoices of ``allocations`` (``[(invoice,
+    amount)]``, the amounts the source allocated to each, in their order),
+    then with the other ``invoices`` (earliest due first), and remember them
+    all as invoices its source said it pays."""
+    allocated = payment.env["account.move"].concat(*(invoice for invoice, _amount in allocations))
+    invoices |= allocated
     if invoices - payment.saas_invoice_ids:
         payment.saas_invoice_ids = [Command.link(invoice.id) for invoice in invoices]
-    for invoice in invoices.sorted(lambda m: (m.invoice_date_due or m.date, m.id)):
+    for invoice, amount in allocations:
+        _apply_amount(payment, invoice, amount)
+    for invoice in (invoices - allocated).sorted(lambda m: (m.invoice_date_due or m.date, m.id)):
         reconcile(payment.move_id.line_ids | invoice.line_ids)
+
+
+def _open_receivable(move):
+    return move.line_ids.filtered(
+        lambda line: line.account_id.account_type == RECEIVABLE and not line.reconciled
+    )
+
+
+def _apply_amount(payment, invoice, amount):
+    """Apply exactly ``amount`` of the payment to ``invoice``, once: an
+    invoice the payment is already reconciled with is left as it is."""
+    if invoice in payment.reconciled_invoice_ids:
+        return
+    payment_line, invoice_line = _open_receivable(payment.move_id), _open_receivable(invoice)
+    currency = payment.currency_id
+    if currency.compare_amounts(float(amount), invoice.amount_residual) > 0:
+        raise EventValidationError(
+            payment.env._(
+                "The payment allocates %(amount)s to %(invoice)s, which has %(due)s left to pay.",
+                amount=amount,
+                invoice=invoice.name,
+                due=invoice.amount_residual,
+            )
+        )
+    if not payment_line or not invoice_line:
+        return
+    left = -payment_line.amount_residual_currency
+    if currency.compare_amounts(float(amount), min(left, invoice.amount_residual)) >= 0:
+        # the allocation takes all that is left of one of them: Odoo's own reconciliation
+        (payment_line | invoice_line).reconcile()
+        return
+    _reconcile_part(payment_line, invoice_line, float(amount))
+
+
+def _reconcile_part(payment_line, invoice_line, amount):
+    """A partial reconciliation of ``amount`` (in the payment's currency)
+    between lines that both keep more than that open: Odoo's partial
+    computation, with the payment line's residual limited to ``amount``."""
+    share = amount / -payment_line.amount_residual_currency
+    limited = {
+        "aml": payment_line,
+        "amount_residual": payment_line.company_currency_id.round(
+            payment_line.amount_residual * share
+        ),
+        "amount_residual_currency": -amount,
+    }
+    lines = payment_line.env["account.move.line"]
+    results, _reconciled = lines._prepare_reconciliation_amls(
+        [
+            {
+                "aml": invoice_line,
+                "amount_residual": invoice_line.amount_residual,
+                "amount_residual_currency": invoice_line.amount_residual_currency,
+            },
+            limited,
+        ]
+    )
+    partials = payment_line.env["account.partial.reconcile"].create(
+        [result["partial_values"] for result in results]
+    )
+    for partial, result in zip(partials, results, strict=True):
+        exchange = result.get("exchange_values")
+        if exchange and exchange["move_values"]["line_ids"]:
+            partial.exchange_move_id = lines._create_exchange_difference_moves([exchange])
+
+
+def _allocations(ctx):
+    """``[(invoice, amount)]`` of ``data.allocations`` (``invoice_id`` and a
+    positive ``amount`` each, one entry per invoice, at most the payment's
+    amount in all)."""
+    items = ctx.data.get("allocations") or []
+    if not isinstance(items, list) or not all(
+        isinstance(item, dict) and isinstance(item.get("invoice_id"), str) for item in items
+    ):
+        raise EventValidationError(
+            ctx.env._("data.allocations is a list of {invoice_id, amount} objects.")
+        )
+    allocations = []
+    for item in items:
+        amount = ctx.amount("amount", source=item)
+        if amount <= 0:
+            raise EventValidationError(ctx.env._("An allocated amount is positive."))
+        invoice = ctx.require("account.move", item["invoice_id"], ctx.env._("Invoice"))
+        allocations.append((invoice, amount))
+    if len({invoice for invoice, _amount in allocations}) < len(allocations):
+        raise EventValidationError(ctx.env._("data.allocations names an invoice twice."))
+    if sum((amount for _invoice, amount in allocations), ZERO) > ctx.amount("amount"):
+        raise EventValidationError(
+            ctx.env._("data.allocations allocates more than the payment's amount.")
+        )
+    return allocations
 
 
 def _raise_to_reported(ctx, payment):
@@ -131,8 +228,10 @@ def _payment_reported_again(ctx, payment, keys, invoices):
             news.append(
                 ctx.env._("Payment %(payment)s is also %(key)s.", payment=payment.name, key=key)
             )
+    allocations = _allocations(ctx)
+    invoices |= payment.env["account.move"].concat(*(invoice for invoice, _a in allocations))
     residuals = {invoice: invoice.amount_residual for invoice in invoices}
-    _apply_to_invoices(payment, invoices)
+    _apply_to_invoices(payment, invoices, allocations)
     for invoice, residual in residuals.items():
         if invoice.amount_residual != residual:
             ctx.log(invoice, "write")
@@ -210,10 +309,11 @@ def apply_payment_succeeded(env, event, message):
     if not isinstance(booking, tuple):
         return booking
     keys, invoices, amount, partner = booking
+    allocations = _allocations(ctx)
     payment = _payment(ctx, "inbound", keys[0], amount, partner)
     _bind_aliases(ctx, payment, keys)
     _settle_failures(ctx, payment, keys)
-    _apply_to_invoices(payment, invoices)
+    _apply_to_invoices(payment, invoices, allocations)
     _book_fee(ctx, payment)
     return ctx.result()
 

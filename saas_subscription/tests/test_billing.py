@@ -171,6 +171,42 @@ class TestBilling(SubscriptionCommon):
         self.assertDone(event)
         self.assertEqual((invoice.payment_state, invoice.amount_residual), ("paid", 0.0))
 
+    def test_a_payment_follows_its_allocations_not_the_due_dates(self):
+        """Issue 20: a payment of 150.00 allocating 100.00 to the newer invoice
+        and 50.00 to the older one is applied that way, not older first."""
+        _event, older = self.invoice("in_old", due_date="2026-01-15")
+        _event, newer = self.invoice("in_new", due_date="2026-02-15")
+        allocations = [
+            {"invoice_id": "in_new", "amount": "100.00"},
+            {"invoice_id": "in_old", "amount": "50.00"},
+        ]
+        event, payment = self.pay(
+            "pay_alloc", "150.00", invoice_ids=("in_old", "in_new"), allocations=allocations
+        )
+        self.assertDone(event)
+        self.assertBalanced(payment.move_id)
+        self.assertEqual((newer.payment_state, newer.amount_residual), ("partial", 20.0))
+        self.assertEqual((older.payment_state, older.amount_residual), ("partial", 70.0))
+        self.assertEqual(payment.saas_invoice_ids, older | newer)
+        # Replayed, the payment is applied no second time.
+        event, _payment = self.pay(
+            "pay_alloc", "150.00", invoice_ids=("in_old", "in_new"), allocations=allocations
+        )
+        self.assertEqual(event.state, "ignored")
+        self.assertEqual((newer.amount_residual, older.amount_residual), (20.0, 70.0))
+
+    def test_allocations_beyond_the_payment_or_the_invoice_are_refused(self):
+        self.invoice("in_a")
+        for amount, allocated in (("100.00", "100.01"), ("200.00", "130.00")):
+            event, payment = self.pay(
+                f"pay_{allocated}",
+                amount,
+                invoice_ids=(),
+                allocations=[{"invoice_id": "in_a", "amount": allocated}],
+            )
+            self.assertEqual((event.state, event.error_class), ("dead", "validation"))
+            self.assertFalse(payment)
+
     def test_gateway_fee_reaches_the_bank_net(self):
         _event, invoice = self.invoice()
         event, payment = self.pay("pay_fee", "120.00", fee="3.78")

@@ -288,3 +288,30 @@ def test_subscription_mrr_sums_items_with_their_share_of_the_discounts():
     # An amount off per billing period is split over the items by their amounts.
     data = {"items": items[:1], "discount_amount": "12.00"}
     assert subscription_mrr(data, 2) == D("9.00")
+
+
+def test_split_by_weights_never_gives_a_negative_share():
+    # Issue 20: rounding each share half up and putting the rest last gave
+    # 0.01, 0.01, 0.01, -0.01; largest remainders give 0.00, 0.01, 0.01, 0.00.
+    parts = split_by_weights(D("0.02"), [12, 12, 12, 1], 2)
+    assert parts == [D("0.00"), D("0.01"), D("0.01"), D("0.00")]
+    assert split_by_weights(D("10.00"), [1, 1, 1], 2) == [D("3.33"), D("3.33"), D("3.34")]
+    assert split_by_weights(D("-0.02"), [12, 12, 12, 1], 2) == [-part for part in parts]
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.integers(min_value=0, max_value=10**6), min_size=1, max_size=8),
+    st.integers(min_value=-(10**6), max_value=10**6),
+    st.sampled_from([0, 2, 3]),
+)
+def test_split_by_weights_is_a_largest_remainder_allocation(weights, total_minor, digits):
+    total = D(total_minor).scaleb(-digits)
+    unit = D(1).scaleb(-digits)
+    parts = split_by_weights(total, weights, digits)
+    assert sum(parts) == total
+    assert all(min(total, 0) <= part <= max(total, 0) for part in parts)
+    if sum(weights):
+        for part, weight in zip(parts, weights, strict=True):
+            quota = Fraction(total) * weight / sum(weights)
+            assert abs(Fraction(part) - quota) < Fraction(unit)
