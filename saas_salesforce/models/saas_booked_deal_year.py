@@ -1,5 +1,5 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SaasBookedDealYear(models.Model):
@@ -30,3 +30,12 @@ class SaasBookedDealYear(models.Model):
     _sql_constraints = [
         ("deal_year_unique", "unique(deal_id, year)", "A contract year is booked once."),
     ]
+
+    @api.depends("deal_id", "year")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = self.env._(
+                "%(deal)s, year %(year)s",
+                deal=line.deal_id.display_name or "",
+                year=line.year,
+            )
