@@ -25,6 +25,7 @@
         "views/product_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/saas_revenue_batch_build_views.xml",
+        "wizards/saas_revenue_defer_past_views.xml",
         "views/saas_revenue_menus.xml",
     ],
     "demo": ["demo/saas_revenue_demo.xml"],
