@@ -343,3 +343,72 @@ class SaasRevenueSchedule(models.Model):
         self.filtered(lambda s: s.state == "running" and not open_counts.get(s)).write(
             {"state": "done"}
         )
+
+    # ------------------------------------------------------------ migration
+    @api.model
+    def _repair_credits_in_place(self):
+        """Schedules credited before 18.0.1.1.0 had their months reduced in
+        place. Give each such month back the amount its invoice planned and
+        add the reduction as a *Credit adjustment* line dated by the credit
+        note (same state, batch and entry as the month, so totals and
+        recognized amounts do not change): the tie-out and the report at a
+        date before the credit note are exact again. With several credit
+        notes the split of a month between them was not recorded: the
+        reduction is dated by the last one and the schedule says so.
+        Returns the schedules repaired; a second call changes nothing."""
+        Line = self.env["saas.revenue.schedule.line"]
+        repaired = self.browse()
+        for schedule_ in self.search([("credit_move_ids", "!=", False)]):
+            credits = schedule_.credit_move_ids.sorted(lambda m: (m.date, m.id))
+            values = schedule_._in_place_credit_values(credits[-1:])
+            if not values:
+                continue
+            Line.create(values)
+            repaired |= schedule_
+            if len(credits) > 1:
+                schedule_.message_post(
+                    body=self.env._(
+                        "Months reduced before version 18.0.1.1.0 by %(credits)s: the split "
+                        "between them was not recorded, the reductions are dated by %(last)s.",
+                        credits=", ".join(credits.mapped("display_name")),
+                        last=credits[-1].display_name,
+                    )
+                )
+        return repaired
+
+    def _in_place_credit_values(self, credit_move):
+        """The adjustment lines restoring this schedule's months to the amounts
+        its invoice planned (none when they have them, or when the plan cannot
+        be read again: invoice line gone, months not one to one)."""
+        self.ensure_one()
+        invoice_line = self.move_line_id
+        if not invoice_line or not credit_move:
+            return []
+        planned = self._values_for_line(
+            invoice_line, self.deferred_account_id, self.income_account_id
+        )["line_ids"]
+        months = self.line_ids.filtered(lambda line: line.kind == "recognition").sorted("id")
+        if len(months) != len(planned):
+            return []
+        values = []
+        for month, (_c, _i, plan) in zip(months, planned, strict=True):
+            delta = to_decimal(month.amount) - to_decimal(plan["amount"])
+            delta_company = to_decimal(month.amount_company) - to_decimal(plan["amount_company"])
+            if not delta and not delta_company:
+                continue
+            month.write({"amount": plan["amount"], "amount_company": plan["amount_company"]})
+            values.append(
+                {
+                    "schedule_id": self.id,
+                    "date": month.date,
+                    "origin_date": credit_move.date,
+                    "amount": float(delta),
+                    "amount_company": float(delta_company),
+                    "kind": "adjustment",
+                    "state": month.state,
+                    "batch_id": month.batch_id.id,
+                    "move_id": month.move_id.id,
+                    "credit_move_id": credit_move.id,
+                }
+            )
+        return values
