@@ -42,10 +42,13 @@ class TestCreditsInPlaceRepair(RevenueCommon):
             """UPDATE saas_revenue_schedule_line m
                   SET amount = m.amount + a.amount,
                       amount_company = m.amount_company + a.amount_company
-                 FROM saas_revenue_schedule_line a
+                 FROM (SELECT schedule_id, date, SUM(amount) AS amount,
+                              SUM(amount_company) AS amount_company
+                         FROM saas_revenue_schedule_line
+                        WHERE kind = 'adjustment'
+                     GROUP BY 1, 2) a
                 WHERE a.schedule_id = m.schedule_id AND a.date = m.date
-                  AND a.kind = 'adjustment' AND m.kind = 'recognition'
-                  AND m.schedule_id = %s""",
+                  AND m.kind = 'recognition' AND m.schedule_id = %s""",
             [schedule.id],
         )
         self.env.cr.execute(
@@ -89,3 +92,34 @@ class TestCreditsInPlaceRepair(RevenueCommon):
         # A second run changes nothing.
         self.assertFalse(self.env["saas.revenue.schedule"]._repair_credits_in_place())
         self.assertEqual(len(schedule.line_ids), 12 + 9 + 1)
+
+    def test_repair_splits_a_month_between_its_credit_notes(self):
+        invoice = self.make_invoice(1200.0, date(2023, 1, 1), date(2023, 12, 31))
+        schedule = invoice.saas_revenue_schedule_ids
+        self.run_batch(date(2023, 3, 31))
+        first = self.credit_note(invoice, 300.0, date(2023, 4, 10))
+        self.run_batch(date(2023, 4, 30))
+        second = self.credit_note(invoice, 450.0, date(2023, 5, 10))
+
+        def adjustments():
+            return sorted(
+                (line.date, line.origin_date, line.amount, line.credit_move_id.id, line.state)
+                for line in schedule.line_ids
+                if line.kind == "adjustment"
+            )
+
+        expected = adjustments()
+        self.assertEqual({row[3] for row in expected}, {first.id, second.id})
+        self.to_old_shape(schedule)
+        self.assertFalse(adjustments())
+        row = self.env["saas.monitor"]._revenue_tieout(
+            day=date(2023, 5, 9), company_ids=self.company.ids
+        )[0]
+        self.assertFalse(row["balanced"], row)
+
+        self.env["saas.revenue.schedule"]._repair_credits_in_place()
+
+        self.assertEqual(adjustments(), expected)
+        for day in (date(2023, 4, 9), date(2023, 4, 10), date(2023, 5, 9), date(2023, 5, 10)):
+            self.tieout_at(day)
+        self.assertTiesOut()
