@@ -384,19 +384,20 @@ class SaasRevenueSchedule(models.Model):
         """``(adjustment lines restoring this schedule's months to the amounts
         its invoice planned, whether each is dated by its own credit note)``;
         no lines when the months have their planned amounts, or when the plan
-        cannot be read again (invoice line gone, months not one to one)."""
+        cannot be read again (invoice line gone, recognition method changed
+        since, months not one to one)."""
         self.ensure_one()
         invoice_line = self.move_line_id
         if not invoice_line or not credits:
             return [], True
-        planned = [
-            plan
-            for _c, _i, plan in self._values_for_line(
-                invoice_line, self.deferred_account_id, self.income_account_id
-            )["line_ids"]
-        ]
+        plan_values = self._values_for_line(
+            invoice_line, self.deferred_account_id, self.income_account_id
+        )
+        planned = [plan for _c, _i, plan in plan_values["line_ids"]]
         months = self.line_ids.filtered(lambda line: line.kind == "recognition").sorted("id")
-        if len(months) != len(planned):
+        # The plan read again must be the schedule's own: same method (the
+        # product's or company's may have changed since) and months.
+        if plan_values["method"] != self.method or len(months) != len(planned):
             return [], True
         current = [to_decimal(m.amount) for m in months]
         current_company = [to_decimal(m.amount_company) for m in months]

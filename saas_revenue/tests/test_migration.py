@@ -123,3 +123,16 @@ class TestCreditsInPlaceRepair(RevenueCommon):
         for day in (date(2023, 4, 9), date(2023, 4, 10), date(2023, 5, 9), date(2023, 5, 10)):
             self.tieout_at(day)
         self.assertTiesOut()
+
+    def test_repair_leaves_schedules_credited_since_alone(self):
+        invoice = self.make_invoice(1200.0, date(2023, 1, 1), date(2023, 12, 31))
+        schedule = invoice.saas_revenue_schedule_ids
+        self.credit_note(invoice, 600.0, date(2023, 4, 10))
+        before = sorted(schedule.line_ids.mapped(lambda line: (line.kind, line.amount)))
+        # The company recognizes by day since: the plan read again is not this schedule's.
+        self.company.saas_revenue_method = "day"
+        self.assertFalse(self.env["saas.revenue.schedule"]._repair_credits_in_place())
+        self.assertEqual(
+            sorted(schedule.line_ids.mapped(lambda line: (line.kind, line.amount))), before
+        )
+        self.assertTiesOut()
