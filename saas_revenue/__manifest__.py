@@ -3,7 +3,7 @@
     "name": "SaaS Deferred Revenue",
     "summary": "Recognize subscription revenue over its service period: schedules, "
     "approved grouped batches posted by a cron, lock-date safe, with a tie-out control",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Accounting/Accounting",
     "website": "https://github.com/saas-finance/odoo-saas-finance",
     "author": "SaaS Finance contributors",
@@ -25,6 +25,7 @@
         "views/product_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/saas_revenue_batch_build_views.xml",
+        "wizards/saas_revenue_defer_past_views.xml",
         "views/saas_revenue_menus.xml",
     ],
     "demo": ["demo/saas_revenue_demo.xml"],

@@ -229,3 +229,26 @@ def unrecognized_at(lines, day):
         ),
         ZERO,
     )
+
+
+def in_place_reductions(planned, credits, digits):
+    """Replay how version 18.0.1.0.0 reduced months in place: ``planned`` the
+    month amounts as the invoice planned them; ``credits`` in the order they
+    came, each ``(amount taken off the open months, [month open then? ...])``.
+    A credit brings its open months (those not reduced to zero already) to
+    what they held minus the amount taken, pro rata to what each held.
+    Returns ``(deltas per credit, one per month; final month amounts)``."""
+    amounts = [to_decimal(amount) for amount in planned]
+    result = []
+    for taken, open_months in credits:
+        deltas = [quantize(ZERO, digits)] * len(amounts)
+        index = [i for i, is_open in enumerate(open_months) if is_open and amounts[i]]
+        if index:
+            weights = [abs(amounts[i]) for i in index]
+            held = sum(amounts[i] for i in index)
+            shares = allocate(held - to_decimal(taken), weights, digits)
+            for i, share in zip(index, shares, strict=True):
+                deltas[i] = share - amounts[i]
+                amounts[i] = share
+        result.append(deltas)
+    return result, amounts

@@ -1,5 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import Command, fields, models
+from datetime import timedelta
+
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError
 
 from ..lib.recognition import allocate, spans_months, to_decimal
@@ -287,3 +289,114 @@ class AccountMoveLine(models.Model):
             reclass.action_post()
             values.append(Schedule._values_for_line(line, deferred_account, line.account_id))
         return Schedule.create(values)
+
+    @api.model
+    def _saas_revenue_past_lines(self, company, day):
+        """Invoice lines of the suite's subscriptions posted by ``day`` with a
+        service period beyond their invoice's month that kept their revenue in
+        income (posted before a deferred revenue account was set) and have no
+        schedule. An invoice already credited is left out: its credit note
+        booked its reduction in income too."""
+        lines = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("date", "<=", day),
+                ("parent_state", "=", "posted"),
+                ("move_id.move_type", "=", "out_invoice"),
+                ("move_id.saas_subscription_id", "!=", False),
+                ("display_type", "=", "product"),
+                ("saas_period_start", "!=", False),
+                ("saas_period_end", "!=", False),
+                ("saas_revenue_income_account_id", "=", False),
+            ]
+        )
+        scheduled = (
+            self.env["saas.revenue.schedule"].sudo().search([("move_line_id", "in", lines.ids)])
+        )
+        return (lines - scheduled.move_line_id).filtered(
+            lambda line: (
+                spans_months(line.saas_period_start, line.saas_period_end, line.date)
+                and not line.move_id.reversal_move_ids.filtered(lambda m: m.state == "posted")
+            )
+        )
+
+    def _saas_revenue_defer_past(self, day):
+        """Defer the part of these posted lines not yet earned at ``day``: their
+        schedules (the months after ``day``, in the books from the entry's
+        date) and one entry moving that part from income to the deferred
+        revenue account, dated ``day`` or the first open date after the lock
+        dates. Lines with a schedule, no deferred account or nothing left to
+        earn are left as they are. Returns ``(entry, schedules)``."""
+        Schedule = self.env["saas.revenue.schedule"].sudo()
+        if not self:
+            return self.env["account.move"], Schedule
+        company = self.company_id
+        company.ensure_one()
+        entry_date, lock = company._saas_revenue_first_open_date(day)
+        lines = self - Schedule.search([("move_line_id", "in", self.ids)]).move_line_id
+        values, entry_lines = [], []
+        for line in lines:
+            deferred = line._saas_revenue_deferred_account()
+            if not deferred or deferred == line.account_id:
+                continue
+            vals = Schedule._values_for_line(line, deferred, line.account_id)
+            months = [
+                {**month, "origin_date": entry_date}
+                for _c, _i, month in vals["line_ids"]
+                if month["date"] > day
+            ]
+            if not months:
+                continue
+            amount = sum(to_decimal(month["amount"]) for month in months)
+            amount_company = sum(to_decimal(month["amount_company"]) for month in months)
+            vals.update(
+                amount=float(amount),
+                amount_company=float(amount_company),
+                date_start=max(vals["date_start"], day + timedelta(days=1)),
+                line_ids=[Command.create(month) for month in months],
+            )
+            values.append(vals)
+            common = {"name": line.name, "currency_id": line.currency_id.id}
+            entry_lines += [
+                Command.create(
+                    {
+                        **common,
+                        "account_id": line.account_id.id,
+                        "partner_id": line.partner_id.id,
+                        "amount_currency": float(amount),
+                        "balance": float(amount_company),
+                        "analytic_distribution": line.analytic_distribution,
+                    }
+                ),
+                Command.create(
+                    {
+                        **common,
+                        "account_id": deferred.id,
+                        "partner_id": line.partner_id.id,
+                        "amount_currency": float(-amount),
+                        "balance": float(-amount_company),
+                    }
+                ),
+            ]
+        if not values:
+            return self.env["account.move"], Schedule
+        ref = self.env._("Deferral of revenue invoiced before %s not yet earned", day)
+        if lock:
+            ref = self.env._(
+                "%(ref)s (locked until %(lock)s: dated %(date)s)",
+                ref=ref,
+                lock=lock[0],
+                date=entry_date,
+            )
+        entry = self.env["account.move"].create(
+            {
+                "move_type": "entry",
+                "journal_id": company._saas_revenue_journal().id,
+                "company_id": company.id,
+                "date": entry_date,
+                "ref": ref,
+                "line_ids": entry_lines,
+            }
+        )
+        entry.action_post()
+        return entry, Schedule.create(values)

@@ -1,5 +1,9 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
 from odoo import fields, models
+
+from .saas_revenue_batch import RECOGNITION_LOCKS
 
 METHODS = [
     ("day", "Days"),
@@ -59,3 +63,16 @@ class ResCompany(models.Model):
         return self.saas_revenue_journal_id or self.env["account.journal"].search(
             [("company_id", "=", self.id), ("type", "=", "general")], limit=1
         )
+
+    def _saas_revenue_first_open_date(self, day):
+        """``day``, or the first day after the lock dates a revenue entry
+        respects (see ``saas_revenue_batch.RECOGNITION_LOCKS``) when they close
+        it: ``(date, (lock date, lock field) or None)``."""
+        self.ensure_one()
+        reason = None
+        while True:
+            locks = self._get_lock_date_violations(day, **RECOGNITION_LOCKS)
+            if not locks:
+                return day, reason
+            reason = max(locks)
+            day = reason[0] + timedelta(days=1)

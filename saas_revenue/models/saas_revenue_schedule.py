@@ -9,6 +9,7 @@ from odoo.addons.saas_sync.tools import check_group
 from ..lib.recognition import (
     allocate,
     credit_adjustments,
+    in_place_reductions,
     month_end,
     quantize,
     schedule,
@@ -354,3 +355,151 @@ class SaasRevenueSchedule(models.Model):
         self.filtered(lambda s: s.state == "running" and not open_counts.get(s)).write(
             {"state": "done"}
         )
+
+    # ------------------------------------------------------------ migration
+    @api.model
+    def _repair_credits_in_place(self):
+        """Schedules credited before 18.0.1.1.0 had their months reduced in
+        place. Give each such month back the amount its invoice planned and
+        add each credit note's reduction as a *Credit adjustment* line dated
+        by that credit note (same state, batch and entry as the month, so
+        totals and recognized amounts do not change): the tie-out and the
+        report at a date before a credit note are exact again. The split of
+        a month between several credit notes is found by replaying the old
+        reduction; when the replay does not give the months as they are,
+        the reductions are dated by the last credit note and the schedule
+        says so. Returns the schedules repaired; a second call changes
+        nothing."""
+        Line = self.env["saas.revenue.schedule.line"]
+        repaired = self.browse()
+        for schedule_ in self.search([("credit_move_ids", "!=", False)]):
+            credits = schedule_.credit_move_ids.sorted(lambda m: (m.date, m.id))
+            values, exact = schedule_._in_place_credit_values(credits)
+            if not values:
+                continue
+            Line.create(values)
+            repaired |= schedule_
+            if not exact:
+                schedule_.message_post(
+                    body=self.env._(
+                        "Months reduced before version 18.0.1.1.0 by %(credits)s: the split "
+                        "between them could not be found again, the reductions are dated by "
+                        "%(last)s.",
+                        credits=", ".join(credits.mapped("display_name")),
+                        last=credits[-1].display_name,
+                    )
+                )
+        return repaired
+
+    def _in_place_credit_values(self, credits):
+        """``(adjustment lines restoring this schedule's months to the amounts
+        its invoice planned, whether each is dated by its own credit note)``;
+        no lines when the months have their planned amounts, or when the plan
+        cannot be read again (invoice line gone, recognition method changed
+        since, months not one to one)."""
+        self.ensure_one()
+        invoice_line = self.move_line_id
+        if not invoice_line or not credits:
+            return [], True
+        plan_values = self._values_for_line(
+            invoice_line, self.deferred_account_id, self.income_account_id
+        )
+        planned = [plan for _c, _i, plan in plan_values["line_ids"]]
+        months = self.line_ids.filtered(lambda line: line.kind == "recognition").sorted("id")
+        # The plan read again must be the schedule's own: same method (the
+        # product's or company's may have changed since) and months.
+        if plan_values["method"] != self.method or len(months) != len(planned):
+            return [], True
+        current = [to_decimal(m.amount) for m in months]
+        current_company = [to_decimal(m.amount_company) for m in months]
+        planned_amounts = [to_decimal(p["amount"]) for p in planned]
+        planned_company = [to_decimal(p["amount_company"]) for p in planned]
+        if current == planned_amounts and current_company == planned_company:
+            return [], True
+        split = self._in_place_credit_split(credits, months, planned_amounts, planned_company)
+        exact = split is not None
+        if not exact:
+            split = [
+                (
+                    credits[-1],
+                    [c - p for c, p in zip(current, planned_amounts, strict=True)],
+                    [c - p for c, p in zip(current_company, planned_company, strict=True)],
+                )
+            ]
+        for month, plan in zip(months, planned, strict=True):
+            month.write({"amount": plan["amount"], "amount_company": plan["amount_company"]})
+        values = []
+        for credit_move, deltas, deltas_company in split:
+            for month, delta, delta_company in zip(months, deltas, deltas_company, strict=True):
+                if not delta and not delta_company:
+                    continue
+                values.append(
+                    {
+                        "schedule_id": self.id,
+                        "date": month.date,
+                        "origin_date": credit_move.date,
+                        "amount": float(delta),
+                        "amount_company": float(delta_company),
+                        "kind": "adjustment",
+                        "state": month.state,
+                        "batch_id": month.batch_id.id,
+                        "move_id": month.move_id.id,
+                        "credit_move_id": credit_move.id,
+                    }
+                )
+        return values, exact
+
+    def _in_place_credit_split(self, credits, months, planned, planned_company):
+        """``[(credit note, deltas, company deltas)]``: each credit note's
+        reduction of each month, replayed from the planned months (a month
+        was open to a credit note unless recognized by an entry dated before
+        it); None when a credit note's share cannot be read or the replay
+        does not end on the months as they are."""
+        Line = self.env["saas.revenue.schedule.line"]
+        taken, taken_company = [], []
+        for credit_move in credits:
+            share = self._credit_share(credit_move)
+            if share is None:
+                return None
+            reversal = Line.search(
+                [
+                    ("schedule_id", "=", self.id),
+                    ("kind", "=", "reversal"),
+                    ("credit_move_id", "=", credit_move.id),
+                ]
+            )
+            open_months = [
+                not month.move_id or month.move_id.date >= credit_move.date for month in months
+            ]
+            taken.append((share[0] + sum(to_decimal(x.amount) for x in reversal), open_months))
+            taken_company.append(
+                (share[1] + sum(to_decimal(x.amount_company) for x in reversal), open_months)
+            )
+        deltas, final = in_place_reductions(planned, taken, self.currency_id.decimal_places)
+        deltas_company, final_company = in_place_reductions(
+            planned_company, taken_company, self.company_currency_id.decimal_places
+        )
+        current = [to_decimal(m.amount) for m in months]
+        current_company = [to_decimal(m.amount_company) for m in months]
+        if final != current or final_company != current_company:
+            return None
+        return list(zip(credits, deltas, deltas_company, strict=True))
+
+    def _credit_share(self, credit_move):
+        """``(amount, company amount)`` a credit note credited to this schedule
+        (same sign as the schedule), or None when it split a line over several
+        schedules (the split was not recorded)."""
+        amount = amount_company = to_decimal(0)
+        schedules = credit_move.reversed_entry_id.saas_revenue_schedule_ids
+        for line in credit_move.invoice_line_ids.filtered(
+            lambda line: line.account_id == self.deferred_account_id
+        ):
+            credited = schedules.filtered(lambda s, line=line: s.product_id == line.product_id)
+            credited = credited or schedules
+            if self not in credited:
+                continue
+            if len(credited) > 1:
+                return None
+            amount += to_decimal(line.amount_currency)
+            amount_company += to_decimal(line.balance)
+        return amount, amount_company

@@ -1,6 +1,8 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from . import test_schedules
 from . import test_credits
+from . import test_defer_past
+from . import test_migration
 from . import test_batches
 from . import test_cron_chunks
 from . import test_inbox

@@ -10,6 +10,7 @@ MENUS = {
     "saas_revenue.menu_saas_revenue_schedules": ["list", "form"],
     "saas_revenue.menu_saas_revenue_batches": ["list", "form"],
     "saas_revenue.menu_saas_revenue_batch_build": ["form"],
+    "saas_revenue.menu_saas_revenue_defer_past": ["form"],
     "saas_revenue.menu_saas_revenue_report": ["form"],
     "saas_revenue.menu_saas_revenue_waterfall": ["list", "graph"],
 }

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from odoo.addons.saas_revenue.lib.recognition import (
     allocate,
     credit_adjustments,
+    in_place_reductions,
     month_end,
     month_weights,
     schedule,
@@ -340,3 +341,17 @@ def test_property_books_tie_out_at_any_past_date(digits, steps, offsets):
         for month in {line["date"] for line in lines}:
             net = sum(x["amount"] for x in lines if x["date"] == month and x["kind"] != "reversal")
             assert net * sign >= 0, "a month with its adjustments keeps its sign"
+
+
+def test_in_place_reductions_replays_credits_on_the_months_open_then():
+    # 12 x 100.00; March recognized before both credits; a first credit takes
+    # 225.00 off April..December, April is recognized, a second takes 300.00
+    # off May..December.
+    planned = [D("100.00")] * 12
+    first = (D("225.00"), [False] * 3 + [True] * 9)
+    second = (D("300.00"), [False] * 4 + [True] * 8)
+    deltas, final = in_place_reductions(planned, [first, second], 2)
+    assert deltas[0] == [D(0)] * 3 + [D("-25.00")] * 9
+    assert deltas[1] == [D(0)] * 4 + [D("-37.50")] * 8
+    assert final == [D("100.00")] * 3 + [D("75.00")] + [D("37.50")] * 8
+    assert sum(sum(d) for d in deltas) == D("-525.00")

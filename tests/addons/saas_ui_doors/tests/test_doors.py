@@ -57,7 +57,10 @@ ADMIN_MENUS = {
 # Odoo's settings: for the administrators of Odoo itself (res.config.settings).
 SETTINGS_MENUS = {"saas_sync.menu_saas_settings"}
 # Menus for finance reviewers and administrators.
-REVIEWER_MENUS = {"saas_revenue.menu_saas_revenue_batch_build"}
+REVIEWER_MENUS = {
+    "saas_revenue.menu_saas_revenue_batch_build",
+    "saas_revenue.menu_saas_revenue_defer_past",
+}
 # What an Accounting "Billing" user (account.group_account_invoice) reads:
 # subscriptions and MRR, revenue schedules, metrics, collections (aging, cash
 # forecast) and sales bookings; nothing of the integration itself.
