@@ -121,6 +121,26 @@ def cloud(draw, s):
     draw.rounded_rectangle((s * 0.22, s * 0.54, s * 0.8, s * 0.7), s * 0.08, fill=WHITE)
 
 
+def usage(draw, s):
+    """A gauge: usage metered."""
+    w = int(s * 0.06)
+    draw.arc((s * 0.18, s * 0.24, s * 0.82, s * 0.88), 180, 360, fill=WHITE, width=w)
+    for angle in (200, 240, 300, 340):
+        rad = math.radians(angle)
+        x, y = s * 0.5 + math.cos(rad) * s * 0.26, s * 0.56 + math.sin(rad) * s * 0.26
+        draw.ellipse((x - w / 2, y - w / 2, x + w / 2, y + w / 2), fill=WHITE)
+    rad = math.radians(305)
+    draw.line(
+        [
+            (s * 0.5, s * 0.56),
+            (s * 0.5 + math.cos(rad) * s * 0.22, s * 0.56 + math.sin(rad) * s * 0.22),
+        ],
+        fill=WHITE,
+        width=w,
+    )
+    draw.ellipse((s * 0.44, s * 0.5, s * 0.56, s * 0.62), fill=WHITE)
+
+
 # addon -> (background colour, pictogram)
 ICONS = {
     "saas_sync": ((14, 116, 144), sync),
@@ -131,6 +151,7 @@ ICONS = {
     "saas_stripe": ((99, 91, 255), letter("S")),
     "saas_chargebee": ((255, 51, 0), letter("C")),
     "saas_salesforce": ((0, 161, 224), cloud),
+    "saas_usage": ((190, 18, 60), usage),
 }
 
 

@@ -137,6 +137,18 @@ class SaasAuditSeal(models.Model):
         help="The row was deleted by the sandbox purge: its seal keeps the chain whole.",
     )
 
+    @api.depends("res_model", "res_id", "sequence")
+    def _compute_display_name(self):
+        for row in self:
+            row.display_name = self.env._(
+                "Seal %(sequence)s: %(model)s %(id)s",
+                sequence=row.sequence,
+                model=self.env[row.res_model]._description
+                if row.res_model in self.env
+                else row.res_model,
+                id=row.res_id,
+            )
+
     _sql_constraints = [
         ("model_sequence_unique", "unique(res_model, sequence)", "One seal per chain position."),
         ("model_record_unique", "unique(res_model, res_id)", "A row is sealed once."),

@@ -54,7 +54,7 @@ class TestAuditTrail(SaasSyncCommon, RpcAccessCase, TransactionCase):
         self.assertFalse(self.events[0].audit_sealed)
         self.assertIn(self.events[0], self.env["saas.event"].search([("audit_sealed", "=", False)]))
 
-        sealed = self.Seal._cron_seal_audit_trail()
+        sealed = self.Seal._cron_seal_audit_trail(limit=10**7)
         self.assertGreaterEqual(sealed["saas.event"], 3)
         self.assertGreaterEqual(sealed["saas.event.attempt"], 4)
         self.assertGreaterEqual(sealed["saas.mapping"], 1)
@@ -62,7 +62,7 @@ class TestAuditTrail(SaasSyncCommon, RpcAccessCase, TransactionCase):
         self.assertTrue(self.mapping.audit_sealed)
         # idempotent: a second run seals nothing and changes no seal
         hashes = self.Seal.search([]).mapped("hash")
-        self.assertEqual(set(self.Seal._cron_seal_audit_trail().values()), {0})
+        self.assertEqual(set(self.Seal._cron_seal_audit_trail(limit=10**7).values()), {0})
         self.assertEqual(self.Seal.search([]).mapped("hash"), hashes)
         # ordered: positions follow the ids, each seal chained to the one before
         for model in ("saas.event", "saas.event.attempt", "saas.mapping"):
@@ -91,9 +91,9 @@ class TestAuditTrail(SaasSyncCommon, RpcAccessCase, TransactionCase):
     def test_one_sealing_process_at_a_time(self):
         with self.registry.cursor() as other:
             other.execute("SELECT pg_advisory_xact_lock(%s)", (SEAL_LOCK_KEY,))
-            self.assertIsNone(self.Seal._cron_seal_audit_trail())
+            self.assertIsNone(self.Seal._cron_seal_audit_trail(limit=10**7))
         self.assertFalse(self.Seal.search_count([]))
-        self.assertTrue(self.Seal._cron_seal_audit_trail())
+        self.assertTrue(self.Seal._cron_seal_audit_trail(limit=10**7))
 
     # -------------------------------------------------------- verification
     def assertNamed(self, model, record, reason):
@@ -107,7 +107,7 @@ class TestAuditTrail(SaasSyncCommon, RpcAccessCase, TransactionCase):
         self.assertIn(self.env[model]._description, wizard.first_break)
 
     def test_sql_update_of_every_chained_table_is_named(self):
-        self.Seal._cron_seal_audit_trail()
+        self.Seal._cron_seal_audit_trail(limit=10**7)
         attempt = self.events.attempt_ids.sorted("id")[1]
         changes = [
             (self.events[1], "UPDATE saas_event SET payload_sha256 = 'x' WHERE id = %s"),
@@ -133,7 +133,7 @@ class TestAuditTrail(SaasSyncCommon, RpcAccessCase, TransactionCase):
         self.assertTrue(all(result["break"] is None for result in self.verify().values()))
 
     def test_sql_delete_and_rewritten_seal_are_named(self):
-        self.Seal._cron_seal_audit_trail()
+        self.Seal._cron_seal_audit_trail(limit=10**7)
         attempt = self.events.attempt_ids.sorted("id")[0]
         self.env.cr.execute("DELETE FROM saas_event_attempt WHERE id = %s", (attempt.id,))
         self.env.invalidate_all()
@@ -156,7 +156,7 @@ class TestAuditTrail(SaasSyncCommon, RpcAccessCase, TransactionCase):
             self.env["saas.audit.verify"].with_user(self.support).create({})
 
     def test_seals_cannot_be_written_through_the_orm(self):
-        self.Seal._cron_seal_audit_trail()
+        self.Seal._cron_seal_audit_trail(limit=10**7)
         seal = self.Seal.search([], limit=1)
         for call in (
             lambda: seal.write({"hash": "0"}),
@@ -212,7 +212,7 @@ class TestAuditTrail(SaasSyncCommon, RpcAccessCase, TransactionCase):
 
     # -------------------------------------------------------- sandbox purge
     def test_sandbox_purge(self):
-        self.Seal._cron_seal_audit_trail()
+        self.Seal._cron_seal_audit_trail(limit=10**7)
         with self.assertRaises(AccessError):
             self.system.with_user(self.reviewer).action_purge_sandbox_data()
         production = self.env["saas.system"].create(

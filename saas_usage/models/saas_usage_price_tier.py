@@ -19,6 +19,16 @@ class SaasUsagePriceTier(models.Model):
     unit_amount = fields.Float(digits=0, help="The price of each unit in the tier.")
     flat_amount = fields.Float(digits=0, help="A fixed amount billed when the tier is reached.")
 
+    @api.depends("meter_id", "up_to", "up_to_infinite")
+    def _compute_display_name(self):
+        for tier in self:
+            limit = (
+                self.env._("and above")
+                if tier.up_to_infinite
+                else self.env._("up to %s", f"{tier.up_to:g}")
+            )
+            tier.display_name = f"{tier.meter_id.display_name or ''}: {limit}"
+
     @api.constrains("up_to", "unit_amount", "flat_amount")
     def _check_amounts(self):
         for tier in self:

@@ -60,6 +60,7 @@ SETTINGS_MENUS = {"saas_sync.menu_saas_settings"}
 REVIEWER_MENUS = {
     "saas_revenue.menu_saas_revenue_batch_build",
     "saas_revenue.menu_saas_revenue_defer_past",
+    "saas_sync.menu_saas_audit_verify",
 }
 # What an Accounting "Billing" user (account.group_account_invoice) reads:
 # subscriptions and MRR, revenue schedules, metrics, collections (aging, cash
