@@ -20,6 +20,7 @@ The month-end SQL of ``saas.usage.record`` computes the same figures
 set-based; this module is its reference.
 """
 
+import json
 from collections import namedtuple
 from decimal import Decimal
 
@@ -32,10 +33,17 @@ UsageRecord = namedtuple("UsageRecord", ["timestamp", "value", "properties"], de
 
 
 def _unique_value(value):
-    # Property values come from JSON: lists and objects are compared by text.
-    if isinstance(value, dict | list):
-        return repr(value)
-    return value
+    """The value a unique count compares, as PostgreSQL compares ``jsonb``:
+    by JSON kind first (the number 1, the string "1" and ``true`` are three
+    values), numbers by their value (1 and 1.0 are one), lists and objects
+    by their content."""
+    if isinstance(value, bool):
+        return ("boolean", value)
+    if isinstance(value, int | float | Decimal):
+        return ("number", Decimal(str(value)).normalize())
+    if isinstance(value, str):
+        return ("string", value)
+    return ("json", json.dumps(value, sort_keys=True, default=str))
 
 
 def aggregate(aggregation, records, unique_key=None):

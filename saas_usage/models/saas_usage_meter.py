@@ -16,7 +16,7 @@ AGGREGATE_SQL = {
     "count": "COUNT(*)::text",
     "max": "MAX(value)::text",
     "last": "((ARRAY_AGG(value ORDER BY timestamp DESC, id DESC))[1])::text",
-    "unique_count": "COUNT(DISTINCT properties ->> %(unique_key)s)::text",
+    "unique_count": "COUNT(DISTINCT NULLIF(properties -> %(unique_key)s, 'null'::jsonb))::text",
 }
 
 PRICE_MODELS = [

@@ -112,6 +112,28 @@ class TestMonthUsage(UsageCommon, TransactionCase):
         self.make_record("jan_3", value=200, timestamp=datetime(2023, 1, 3))
         self.assertEqual(self.month(self.meter)[self.partner.id], (Decimal(200), Decimal("10.00")))
 
+    def test_unique_count_tells_json_kinds_apart(self):
+        """Before: the SQL compared the properties' text, so the number 1 and
+        the string "1" were one user (the pure reference counts two)."""
+        meter = self.Meter.create(
+            {
+                "code": "users_kinds",
+                "name": "Active users",
+                "aggregation": "unique_count",
+                "unique_key": "user",
+            }
+        )
+        values = (1, 1.0, "1", True, {"a": 1, "b": 2}, {"b": 2, "a": 1}, None)
+        for index, value in enumerate(values):
+            self.make_record(
+                f"kinds_{index}",
+                timestamp=datetime(2023, 1, 16, 10),
+                meter_id=meter.id,
+                properties={"user": value},
+            )
+        quantity, _amount = self.month(meter)[self.partner.id]
+        self.assertEqual(quantity, Decimal(4))
+
     def test_a_wrong_price_says_so(self):
         self.meter.write({"price_model": "volume"})
         self.make_record("jan_w", value=1, timestamp=datetime(2023, 1, 3))

@@ -154,6 +154,17 @@ def test_unique_count_ignores_records_without_the_property():
     assert aggregate("unique_count", events, unique_key="user") == D(2)
 
 
+def test_unique_count_tells_json_kinds_apart_as_postgresql_does():
+    """The number 1, the string "1" and true are three users; 1 and 1.0 one;
+    objects by content, whatever the order of their keys."""
+    day = datetime(2023, 1, 18)
+    events = [
+        UsageRecord(day, D(1), {"user": value})
+        for value in (1, 1.0, "1", True, {"a": 1, "b": 2}, {"b": 2, "a": 1}, [1], None)
+    ]
+    assert aggregate("unique_count", events, unique_key="user") == D(5)
+
+
 def test_no_record_aggregates_to_zero_and_bad_aggregations_are_refused():
     for aggregation in ("sum", "count", "max", "last"):
         assert aggregate(aggregation, []) == D(0)
