@@ -23,7 +23,8 @@ class SaasRevenueDeferPast(models.TransientModel):
 
     def action_defer(self):
         """Give the past invoices their schedules and post the adjusting entry;
-        opens the entry (nothing to do: says so)."""
+        opens the entry, or the schedules for a reviewer who may not read
+        journal entries (nothing to do: says so)."""
         self.ensure_one()
         check_group(
             self.env,
@@ -51,9 +52,18 @@ class SaasRevenueDeferPast(models.TransientModel):
                 date=self.date,
             )
         )
+        if self.env["account.move"].has_access("read"):
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "account.move",
+                "res_id": entry.id,
+                "views": [(False, "form")],
+            }
+        # A reviewer without accounting rights opens what was created for them.
         return {
             "type": "ir.actions.act_window",
-            "res_model": "account.move",
-            "res_id": entry.id,
-            "views": [(False, "form")],
+            "name": self.env._("Schedules of past invoices"),
+            "res_model": "saas.revenue.schedule",
+            "domain": [("id", "in", schedules.ids)],
+            "views": [(False, "list"), (False, "form")],
         }
